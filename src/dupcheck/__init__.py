@@ -1,0 +1,1 @@
+"""dupcheck: template- and reuse-detection for written reports."""

@@ -1,0 +1,167 @@
+"""Candidate passage pairs between texts, from shared fingerprints — never from comparing all pairs.
+
+Two sources, as in ``fingerprints``:
+
+* texts sharing a winnowing fingerprint give a *seed*: the k-gram at token ``pos_a`` of one text equals the
+  one at ``pos_b`` of the other;
+* passage windows whose MinHash signatures agree on every row of at least one LSH band (datasketch's
+  ``MinHashLSH`` semantics: band ``i`` is rows ``i*r .. i*r+r-1``) give a *window pair*.
+
+A k-gram that most members use is boilerplate by definition: it is recorded as *common* (so the labeller can
+mark it) and never expanded into all its pairs, which keeps the number of candidates near-linear in the
+corpus size. Pairs with a template are always expanded, since template text is what a reviewer asks about.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dupcheck.fingerprints import Fingerprints, FingerprintSettings
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One text taking part in the comparison."""
+
+    member: int  # texts of one member share this id; every template has an id of its own
+    is_template: bool
+    fingerprints: Fingerprints
+
+
+@dataclass
+class PairCandidates:
+    """Evidence that two texts may share a passage; texts are ``a`` < ``b`` by index."""
+
+    seeds: list[tuple[int, int]] = field(default_factory=list)  # (token pos in a, token pos in b)
+    windows: list[tuple[int, int]] = field(default_factory=list)  # (window index in a, window index in b)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    pairs: dict[tuple[int, int], PairCandidates]
+    common: list[np.ndarray]  # per text: bool per token, True inside a k-gram most members share
+    common_members: int  # how many members make a k-gram common
+
+
+def common_member_count(n_members: int, share: float, floor: int) -> int:
+    """Members that must share a text for it to count as boilerplate: ``share`` of them, at least ``floor``."""
+    if not 0.0 < share <= 1.0:
+        raise ValueError(f"boilerplate share must be in (0, 1], got {share}")
+    return max(floor, int(np.ceil(share * n_members - 1e-9)))
+
+
+def _common_hashes(entries: Sequence[Entry], threshold: int) -> np.ndarray:
+    """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates not counted)."""
+    per_member: dict[int, list[np.ndarray]] = defaultdict(list)
+    for entry in entries:
+        if not entry.is_template:
+            per_member[entry.member].append(entry.fingerprints.kgrams)
+    if len(per_member) < threshold:
+        return np.zeros(0, dtype=np.uint64)
+    distinct = [np.unique(np.concatenate(arrays)) for arrays in per_member.values()]
+    values, counts = np.unique(np.concatenate(distinct), return_counts=True)
+    return values[counts >= threshold]
+
+
+def _coverage(starts: np.ndarray, length: int, n_tokens: int) -> np.ndarray:
+    """Boolean mask of the tokens covered by runs ``[s, s + length)``."""
+    delta = np.zeros(n_tokens + 1, dtype=np.int32)
+    np.add.at(delta, starts, 1)
+    np.add.at(delta, np.minimum(starts + length, n_tokens), -1)
+    return np.cumsum(delta[:-1]) > 0
+
+
+def _groups(keys: np.ndarray) -> list[np.ndarray]:
+    """Indices of ``keys`` grouped by equal value, keeping only groups of two or more."""
+    if len(keys) == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    breaks = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    bounds = np.concatenate([[0], breaks, [len(keys)]])
+    sizes = np.diff(bounds)
+    return [order[bounds[i] : bounds[i + 1]] for i in np.flatnonzero(sizes >= 2)]
+
+
+def find_candidates(
+    entries: Sequence[Entry],
+    settings: FingerprintSettings,
+    *,
+    common_members: int,
+    min_window_similarity: float = 0.2,
+) -> Candidates:
+    """Candidate pairs among ``entries`` (see the module docstring).
+
+    ``common_members``: a k-gram used by this many members is boilerplate. ``min_window_similarity``: window
+    pairs whose estimated Jaccard similarity is below this are dropped before alignment.
+    """
+    k = settings.winnow_k
+    common_hashes = _common_hashes(entries, common_members)
+    common = []
+    for entry in entries:
+        kgrams = entry.fingerprints.kgrams
+        hits = np.flatnonzero(np.isin(kgrams, common_hashes)) if len(common_hashes) else []
+        common.append(_coverage(np.asarray(hits, dtype=np.int64), k, entry.fingerprints.n_tokens))
+
+    members = np.array([e.member for e in entries], dtype=np.int64)
+    templates = np.array([e.is_template for e in entries], dtype=bool)
+    pairs: dict[tuple[int, int], PairCandidates] = defaultdict(PairCandidates)
+
+    def related(i: int, j: int) -> bool:
+        # Two templates, or two texts of one member, are never compared.
+        return members[i] != members[j] and not (templates[i] and templates[j])
+
+    def template_and_member(i: int, j: int) -> bool:
+        return bool(templates[i] != templates[j])
+
+    # Winnowing layer.
+    doc_of = np.concatenate([np.full(len(e.fingerprints.winnow_hashes), i) for i, e in enumerate(entries)])
+    pos_of = np.concatenate([e.fingerprints.winnow_positions for e in entries])
+    hashes = np.concatenate([e.fingerprints.winnow_hashes for e in entries])
+    is_common = np.isin(hashes, common_hashes) if len(common_hashes) else np.zeros(len(hashes), dtype=bool)
+    for group in _groups(hashes):
+        docs, positions = doc_of[group], pos_of[group]
+        pair_filter = related
+        if is_common[group[0]]:
+            if not templates[docs].any():
+                continue
+            pair_filter = template_and_member
+        for x in range(len(group)):
+            for y in range(x + 1, len(group)):
+                i, j = int(docs[x]), int(docs[y])
+                if not pair_filter(i, j):
+                    continue
+                if i < j:
+                    pairs[(i, j)].seeds.append((int(positions[x]), int(positions[y])))
+                else:
+                    pairs[(j, i)].seeds.append((int(positions[y]), int(positions[x])))
+
+    # MinHash LSH layer.
+    window_doc = np.concatenate([np.full(len(e.fingerprints.signatures), i) for i, e in enumerate(entries)]).astype(
+        np.int64
+    )
+    window_idx = np.concatenate([np.arange(len(e.fingerprints.signatures)) for e in entries]).astype(np.int64)
+    sigs = np.concatenate([e.fingerprints.signatures for e in entries] or [np.zeros((0, settings.num_perm), np.uint32)])
+    r = settings.rows
+    window_pairs: set[tuple[int, int]] = set()
+    for band in range(settings.bands):
+        block = np.ascontiguousarray(sigs[:, band * r : (band + 1) * r])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * r))).ravel()
+        for group in _groups(keys):
+            group_members = set(members[window_doc[group]][~templates[window_doc[group]]].tolist())
+            if len(group_members) >= common_members:
+                continue  # a passage most members share: boilerplate, labelled from the k-grams
+            for x in range(len(group)):
+                for y in range(x + 1, len(group)):
+                    p, q = int(group[x]), int(group[y])
+                    if related(int(window_doc[p]), int(window_doc[q])):
+                        window_pairs.add((p, q) if window_doc[p] < window_doc[q] else (q, p))
+    for p, q in sorted(window_pairs):
+        if np.mean(sigs[p] == sigs[q]) < min_window_similarity:
+            continue
+        pairs[(int(window_doc[p]), int(window_doc[q]))].windows.append((int(window_idx[p]), int(window_idx[q])))
+    return Candidates(pairs=dict(pairs), common=common, common_members=common_members)

@@ -1,0 +1,109 @@
+"""Find the reports in a corpus folder, and who wrote each.
+
+Rules (also in the README):
+
+* every ``.docx``, ``.txt`` and ``.md`` file below the corpus folder is a report; hidden files and folders
+  (``.git``, ``.DS_Store``) and Word's lock files (``~$名.docx``) are passed over; any other file is an
+  input that cannot be read, and is reported as such;
+* a ``templates/`` folder at the top of the corpus holds official templates, not members' reports;
+* ``members_by="file"`` (default): the member is the file name up to the first ``-``, ``_``, ``—`` or
+  space (``张三-对照检查材料.docx`` → 张三), and the folder the file is in names the unit;
+* ``members_by="folder"``: the top-level folder is the member (``张三/发言提纲.docx`` → 张三); files at the top
+  level fall back to the file-name rule.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from dupcheck.errors import ReadError, UsageError
+from dupcheck.reading import SUPPORTED_SUFFIXES
+
+TEMPLATES_FOLDER = "templates"
+MembersBy = Literal["file", "folder"]
+_NAME_END = re.compile(r"[-_—－–\s]")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read, with its identity in reports."""
+
+    path: Path
+    id: str  # path relative to the corpus with '/' separators (templates outside it: as given)
+    member: str  # '' for a template
+    unit: str  # folder of the file relative to the corpus, '' at the top level
+    is_template: bool = False
+
+
+def member_from_name(file_name: str) -> str:
+    """The member a file name belongs to: its stem up to the first separator."""
+    stem = Path(file_name).stem.strip()
+    head = _NAME_END.split(stem, maxsplit=1)[0]
+    return head or stem
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith((".", "~$"))
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    """Files below ``root`` in a stable order, not following folder links (so a link loop cannot trap us)."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not _skipped(d))
+        for name in sorted(files):
+            if not _skipped(name):
+                yield Path(folder) / name
+
+
+def discover(
+    corpus: Path,
+    templates: Iterable[Path] = (),
+    *,
+    members_by: MembersBy = "file",
+) -> tuple[list[SourceFile], list[ReadError]]:
+    """Reports and templates to read, and the files that cannot be read (unsupported types).
+
+    Raises ``UsageError`` when ``corpus`` is not a folder or holds no report.
+    """
+    if not corpus.is_dir():
+        raise UsageError(f"corpus folder '{corpus}' does not exist or is not a folder")
+    found: list[SourceFile] = []
+    unreadable: list[ReadError] = []
+    seen: set[Path] = set()
+
+    def add(path: Path, ident: str, member: str, unit: str, is_template: bool) -> None:
+        if path.resolve() in seen:
+            return  # a template named with --template that also lies in corpus/templates
+        seen.add(path.resolve())
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append(SourceFile(path, ident, member, unit, is_template))
+        else:
+            unreadable.append(
+                ReadError(ident, f"unsupported file type '{path.suffix}' (dupcheck reads .docx, .txt, .md)")
+            )
+
+    for path in _walk(corpus):
+        rel = path.relative_to(corpus)
+        ident = rel.as_posix()
+        if rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1:
+            add(path, ident, "", "", True)
+            continue
+        unit = rel.parent.as_posix() if len(rel.parts) > 1 else ""
+        member = rel.parts[0] if members_by == "folder" and len(rel.parts) > 1 else member_from_name(rel.name)
+        add(path, ident, member, unit, False)
+
+    for template in templates:
+        if not template.exists():
+            raise UsageError(f"template '{template}' does not exist")
+        paths = [template] if template.is_file() else list(_walk(template))
+        for path in paths:
+            add(path, path.as_posix(), "", "", True)
+
+    if not any(not f.is_template for f in found) and not unreadable:
+        raise UsageError(f"corpus folder '{corpus}' holds no report (.docx, .txt or .md)")
+    return found, unreadable

@@ -1,0 +1,20 @@
+"""Exceptions the library raises; the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class DupcheckError(Exception):
+    """Base class for every error dupcheck reports to its user."""
+
+
+class ReadError(DupcheckError):
+    """A document could not be read; carries the path and a one-line reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UsageError(DupcheckError):
+    """The caller asked for something impossible (a missing corpus, an empty folder, a bad option)."""

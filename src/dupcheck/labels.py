@@ -1,0 +1,160 @@
+"""Label every token of a member's text, and measure the labels over any stretch of the original text.
+
+A token covered by a passage shared with a template is **template**; one inside text that many members
+share (a k-gram at least ``common_members`` members use, or a passage aligned with that many members) is
+**boilerplate**; one shared with fewer members is **reuse**; the rest is the member's own. Shares are
+counted over the non-whitespace characters of the original text, so punctuation inside a copied passage
+counts as copied, and a section's shares always sum to 1.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from dupcheck.normalise import Normalised
+
+
+class Label(IntEnum):
+    ORIGINAL = 0
+    REUSE = 1
+    TEMPLATE = 2
+    BOILERPLATE = 3
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+NON_ORIGINAL = (Label.REUSE, Label.TEMPLATE, Label.BOILERPLATE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled stretch of the original text, ``text[start:end]``."""
+
+    start: int
+    end: int
+    label: Label
+
+
+def _mask(n_tokens: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
+    delta = np.zeros(n_tokens + 1, dtype=np.int32)
+    for start, end in ranges:
+        delta[start] += 1
+        delta[end] -= 1
+    return np.cumsum(delta[:-1]) > 0
+
+
+def label_tokens(
+    n_tokens: int,
+    *,
+    common: np.ndarray,
+    template_ranges: Iterable[tuple[int, int]],
+    partner_ranges: Mapping[object, Iterable[tuple[int, int]]],
+    common_members: int,
+    min_reuse: int,
+) -> np.ndarray:
+    """Label of each token (``Label`` values, int8).
+
+    ``partner_ranges`` maps each *other* member to the token ranges this text shares with them; a reuse
+    fragment shorter than ``min_reuse`` tokens at the edge of boilerplate or template joins it.
+    """
+    partners = np.zeros(n_tokens, dtype=np.int32)
+    for ranges in partner_ranges.values():
+        partners += _mask(n_tokens, ranges)
+    labels = np.zeros(n_tokens, dtype=np.int8)
+    labels[partners > 0] = Label.REUSE
+    labels[(partners + 1 >= common_members) | common] = Label.BOILERPLATE
+    labels[_mask(n_tokens, template_ranges)] = Label.TEMPLATE
+    _absorb_fragments(labels, min_reuse)
+    return labels
+
+
+def _runs(labels: np.ndarray) -> list[tuple[int, int]]:
+    breaks = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+    bounds = [0, *breaks.tolist(), len(labels)]
+    return list(itertools.pairwise(bounds))
+
+
+def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
+    """Give a reuse run shorter than ``min_reuse`` the label of the boilerplate or template next to it.
+
+    Such a fragment is the edge of a passage that is otherwise boilerplate or template (a set phrase and
+    the two characters after it), not a copy of its own.
+    """
+    if len(labels) == 0:
+        return
+    runs = _runs(labels)
+    for n, (start, stop) in enumerate(runs):
+        if labels[start] != Label.REUSE or stop - start >= min_reuse:
+            continue
+        neighbours = [runs[m] for m in (n - 1, n + 1) if 0 <= m < len(runs)]
+        covering = [r for r in neighbours if labels[r[0]] in (Label.TEMPLATE, Label.BOILERPLATE)]
+        if covering:
+            widest = max(covering, key=lambda r: r[1] - r[0])
+            labels[start:stop] = labels[widest[0]]
+
+
+def label_spans(normalised: Normalised, labels: np.ndarray) -> list[Span]:
+    """Maximal runs of one non-original label, as disjoint sorted spans of the original text.
+
+    Characters between two tokens of one run (punctuation, spaces) belong to the span.
+    """
+    if len(labels) == 0:
+        return []
+    spans = []
+    for first, stop in _runs(labels):
+        label = Label(int(labels[first]))
+        if label is not Label.ORIGINAL:
+            spans.append(Span(*normalised.original_span(first, stop), label))
+    return spans
+
+
+class Shares:
+    """Counts of non-whitespace characters by label, answering for any range of the text in O(1)."""
+
+    def __init__(self, text: str, spans: Iterable[Span]) -> None:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+        visible = ~np.isin(codes, _WHITESPACE)
+        per_char = np.zeros(len(text), dtype=np.int8)
+        for span in spans:
+            per_char[span.start : span.end] = span.label
+        self._counts = {label: np.concatenate([[0], np.cumsum(visible & (per_char == label))]) for label in Label}
+        self._visible = np.concatenate([[0], np.cumsum(visible)])
+        self._per_char = per_char
+        self._visible_mask = visible
+
+    def chars(self, start: int = 0, end: int | None = None) -> int:
+        """Non-whitespace characters in ``text[start:end]``."""
+        end = len(self._visible) - 1 if end is None else end
+        return int(self._visible[end] - self._visible[start])
+
+    def count(self, label: Label, start: int = 0, end: int | None = None) -> int:
+        end = len(self._visible) - 1 if end is None else end
+        counts = self._counts[label]
+        return int(counts[end] - counts[start])
+
+    def count_within(self, label: Label, ranges: Iterable[tuple[int, int]]) -> int:
+        """Non-whitespace characters with ``label`` inside the union of the character ``ranges``."""
+        inside = np.zeros(len(self._per_char), dtype=bool)
+        for start, end in ranges:
+            inside[start:end] = True
+        return int(np.count_nonzero(inside & self._visible_mask & (self._per_char == label)))
+
+    def of(self, start: int = 0, end: int | None = None) -> dict[Label, float]:
+        """Share of each label among the non-whitespace characters of ``text[start:end]``; sums to 1."""
+        total = self.chars(start, end)
+        if total == 0:
+            return {label: (1.0 if label is Label.ORIGINAL else 0.0) for label in Label}
+        return {label: self.count(label, start, end) / total for label in Label}
+
+
+# Whitespace and the invisible format characters: neither is text a reader sees, so neither is counted.
+_WHITESPACE = np.array(
+    [c for c in range(0x3001) if chr(c).isspace()] + [*range(0x200B, 0x2010), 0x2060, 0xFEFF], dtype=np.uint32
+)

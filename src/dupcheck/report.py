@@ -1,0 +1,170 @@
+"""The result of a scan, as plain dataclasses, and its JSON form (schema ``dupcheck.report/1``).
+
+All offsets are Python string indices into a document's text exactly as read, end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA = "dupcheck.report/1"
+SHARE_KEYS = ("originality", "reuse", "template", "boilerplate")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Shares of a text's non-whitespace characters; they sum to 1."""
+
+    originality: float
+    reuse: float
+    template: float
+    boilerplate: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {key: round(getattr(self, key), 4) for key in SHARE_KEYS}
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    title: str
+    level: int
+    start: int
+    end: int
+    chars: int
+    shares: Shares
+
+
+@dataclass(frozen=True)
+class SpanResult:
+    start: int
+    end: int
+    label: str  # reuse | template | boilerplate
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    id: str
+    member: str
+    unit: str
+    chars: int
+    shares: Shares
+    sections: list[SectionResult]
+    spans: list[SpanResult]
+    top_partner: str | None = None  # the member this document shares most reuse with
+    top_partner_share: float = 0.0  # share of this document's characters it shares with them
+
+
+@dataclass(frozen=True)
+class Side:
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    kind: str  # reuse | template
+    similarity: float
+    a: Side  # the member's document
+    b: Side  # the other member's document, or the template
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """Reuse between two members, in characters of each member's documents and as shares of them."""
+
+    member_a: str
+    member_b: str
+    chars_a: int
+    chars_b: int
+    share_a: float
+    share_b: float
+    matches: int
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """Three or more members who share one passage (copied from each other or from one outside source)."""
+
+    members: list[str]
+    passages: list[Side]
+
+
+@dataclass(frozen=True)
+class ErrorResult:
+    path: str
+    error: str
+
+
+@dataclass
+class Report:
+    documents: list[DocumentResult]
+    matches: list[MatchResult]
+    pairs: list[PairResult]
+    groups: list[GroupResult]
+    errors: list[ErrorResult]
+    settings: dict[str, Any]
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # document id -> text, for evidence
+
+    def excerpt(self, side: Side, limit: int = 0) -> str:
+        """The text of one side of a match (cut to ``limit`` characters with '…' when ``limit`` > 0)."""
+        text = self.texts.get(side.doc, "")[side.start : side.end]
+        return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report: a stable contract, documented in the README."""
+        return {
+            "schema": SCHEMA,
+            "documents": [
+                {
+                    "id": d.id,
+                    "member": d.member,
+                    "unit": d.unit,
+                    "chars": d.chars,
+                    **d.shares.as_dict(),
+                    "top_partner": d.top_partner,
+                    "top_partner_share": round(d.top_partner_share, 4),
+                    "sections": [
+                        {
+                            "title": s.title,
+                            "level": s.level,
+                            "start": s.start,
+                            "end": s.end,
+                            "chars": s.chars,
+                            **s.shares.as_dict(),
+                        }
+                        for s in d.sections
+                    ],
+                    "spans": [{"start": s.start, "end": s.end, "label": s.label} for s in d.spans],
+                }
+                for d in self.documents
+            ],
+            "matches": [
+                {
+                    "kind": m.kind,
+                    "similarity": round(m.similarity, 4),
+                    "a": {"doc": m.a.doc, "start": m.a.start, "end": m.a.end},
+                    "b": {"doc": m.b.doc, "start": m.b.start, "end": m.b.end},
+                }
+                for m in self.matches
+            ],
+            "pairs": [
+                {
+                    "members": [p.member_a, p.member_b],
+                    "chars": [p.chars_a, p.chars_b],
+                    "shares": [round(p.share_a, 4), round(p.share_b, 4)],
+                    "matches": p.matches,
+                }
+                for p in self.pairs
+            ],
+            "groups": [
+                {
+                    "members": g.members,
+                    "passages": [{"doc": s.doc, "start": s.start, "end": s.end} for s in g.passages],
+                }
+                for g in self.groups
+            ],
+            "errors": [{"path": e.path, "error": e.error} for e in self.errors],
+            "settings": self.settings,
+        }

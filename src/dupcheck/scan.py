@@ -1,0 +1,352 @@
+"""The scan pipeline: read → normalise → sections → fingerprints → candidates → alignment → labels → report."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
+from dupcheck.candidates import Entry, common_member_count, find_candidates
+from dupcheck.corpus import MembersBy, SourceFile, discover
+from dupcheck.errors import ReadError
+from dupcheck.fingerprints import FingerprintSettings, fingerprint
+from dupcheck.labels import Label, Shares, Span, label_spans, label_tokens
+from dupcheck.normalise import Normalised, normalise
+from dupcheck.reading import read_document
+from dupcheck.report import (
+    DocumentResult,
+    ErrorResult,
+    GroupResult,
+    MatchResult,
+    PairResult,
+    Report,
+    SectionResult,
+    Side,
+    SpanResult,
+)
+from dupcheck.report import Shares as ShareResult
+from dupcheck.sections import Section, find_sections
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """Every knob of a scan, with the documented defaults."""
+
+    fingerprints: FingerprintSettings = field(default_factory=FingerprintSettings)
+    alignment: AlignSettings = field(default_factory=AlignSettings)
+    boilerplate_share: float = 0.3  # text shared by at least this share of members is boilerplate …
+    boilerplate_min_members: int = 4  # … and by at least this many members
+    section_threshold: float = 0.7  # sections less original than this are listed as flagged
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.boilerplate_share <= 1.0:
+            raise ValueError(f"boilerplate share must be in (0, 1], got {self.boilerplate_share}")
+        if self.boilerplate_min_members < 2:
+            raise ValueError(f"boilerplate needs at least 2 members, got {self.boilerplate_min_members}")
+        if not 0.0 <= self.section_threshold <= 1.0:
+            raise ValueError(f"section threshold must be in [0, 1], got {self.section_threshold}")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text read and prepared for matching."""
+
+    source: SourceFile
+    text: str
+    normalised: Normalised
+    sections: list[Section]
+
+
+def load(source: SourceFile) -> Document:
+    """Read and prepare one file; raises ``ReadError``."""
+    read = read_document(source.path, display_path=source.id)
+    return Document(
+        source=source,
+        text=read.text,
+        normalised=normalise(read.text),
+        sections=[] if source.is_template else find_sections(read.text, read.hints),
+    )
+
+
+def scan(
+    corpus: Path,
+    templates: Iterable[Path] = (),
+    settings: ScanSettings | None = None,
+    *,
+    members_by: MembersBy = "file",
+) -> Report:
+    """Scan every report in ``corpus`` against each other and against the templates.
+
+    Files that cannot be read are listed in ``Report.errors``; the rest are scanned. Raises ``UsageError``
+    when the corpus does not exist or holds no report.
+    """
+    sources, unreadable = discover(corpus, templates, members_by=members_by)
+    errors: list[ReadError] = list(unreadable)
+    documents = []
+    for source in sources:
+        try:
+            documents.append(load(source))
+        except ReadError as error:
+            errors.append(error)
+    return compare(documents, settings or ScanSettings(), errors)
+
+
+def compare(
+    documents: Sequence[Document],
+    settings: ScanSettings,
+    errors: Iterable[ReadError] = (),
+) -> Report:
+    """Find what the documents share with each other and with the templates among them, and label it."""
+    fs = settings.fingerprints
+    members = sorted({d.source.member for d in documents if not d.source.is_template})
+    member_ids = {m: i for i, m in enumerate(members)}
+    entries = [
+        Entry(
+            member=-1 - i if d.source.is_template else member_ids[d.source.member],
+            is_template=d.source.is_template,
+            fingerprints=fingerprint(d.normalised.codes(), fs),
+        )
+        for i, d in enumerate(documents)
+    ]
+    common_members = common_member_count(len(members), settings.boilerplate_share, settings.boilerplate_min_members)
+    candidates = find_candidates(entries, fs, common_members=common_members)
+
+    shared: dict[tuple[int, int], list[Passage]] = {}
+    for (i, j), found in candidates.pairs.items():
+        regions = seed_regions(found.seeds, fs.winnow_k, settings.alignment)
+        wa, wb = entries[i].fingerprints.windows, entries[j].fingerprints.windows
+        regions += [(*wa[x], *wb[y]) for x, y in found.windows]
+        passages = align(documents[i].normalised.tokens, documents[j].normalised.tokens, regions, settings.alignment)
+        if passages:
+            shared[(i, j)] = passages
+
+    # Each member document's view: (other document, its own token range, the other's token range).
+    views: dict[int, list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    for (i, j), passages in shared.items():
+        for p in passages:
+            views[i].append((j, p.a_start, p.a_end, p.b_start, p.b_end))
+            views[j].append((i, p.b_start, p.b_end, p.a_start, p.a_end))
+
+    labels: dict[int, np.ndarray] = {}
+    spans: dict[int, list[Span]] = {}
+    shares: dict[int, Shares] = {}
+    for i, doc in enumerate(documents):
+        if doc.source.is_template:
+            continue
+        partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        template_ranges = []
+        for j, start, end, _, _ in views[i]:
+            if documents[j].source.is_template:
+                template_ranges.append((start, end))
+            else:
+                partner_ranges[documents[j].source.member].append((start, end))
+        labels[i] = label_tokens(
+            len(doc.normalised),
+            common=candidates.common[i],
+            template_ranges=template_ranges,
+            partner_ranges=partner_ranges,
+            common_members=common_members,
+            min_reuse=settings.alignment.min_chars,
+        )
+        spans[i] = label_spans(doc.normalised, labels[i])
+        shares[i] = Shares(doc.text, spans[i])
+
+    matches = _matches(shared, documents, labels, settings)
+    index_of = {d.source.id: i for i, d in enumerate(documents)}
+    # What each member document shares with each other member, as character ranges of its own text.
+    reused: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for m in matches:
+        if m.kind == "reuse":
+            i, j = index_of[m.a.doc], index_of[m.b.doc]
+            reused[i][documents[j].source.member].append((m.a.start, m.a.end))
+            reused[j][documents[i].source.member].append((m.b.start, m.b.end))
+    reused_chars = {
+        (i, partner): shares[i].count_within(Label.REUSE, ranges)
+        for i, by_partner in reused.items()
+        for partner, ranges in by_partner.items()
+    }
+    results = [
+        _document_result(
+            documents[i], spans[i], shares[i], {p: n for (d, p), n in reused_chars.items() if d == i and n}
+        )
+        for i in sorted(shares)
+    ]
+    return Report(
+        documents=sorted(results, key=lambda d: (d.shares.originality, d.id)),
+        matches=matches,
+        pairs=_pairs(matches, documents, index_of, shares, reused_chars),
+        groups=_groups(views, documents, labels, settings),
+        errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
+        settings=_settings_dict(settings, len(members), common_members),
+        texts={d.source.id: d.text for d in documents},
+    )
+
+
+def _share_result(values: dict[Label, float]) -> ShareResult:
+    return ShareResult(
+        originality=values[Label.ORIGINAL],
+        reuse=values[Label.REUSE],
+        template=values[Label.TEMPLATE],
+        boilerplate=values[Label.BOILERPLATE],
+    )
+
+
+def _document_result(
+    doc: Document,
+    spans: list[Span],
+    shares: Shares,
+    partner_chars: dict[str, int],
+) -> DocumentResult:
+    total = shares.chars()
+    top_partner = min(partner_chars, key=lambda p: (-partner_chars[p], p)) if partner_chars else None
+    return DocumentResult(
+        id=doc.source.id,
+        member=doc.source.member,
+        unit=doc.source.unit,
+        chars=total,
+        shares=_share_result(shares.of()),
+        sections=[
+            SectionResult(
+                title=s.title,
+                level=s.level,
+                start=s.start,
+                end=s.end,
+                chars=shares.chars(s.start, s.end),
+                shares=_share_result(shares.of(s.start, s.end)),
+            )
+            for s in doc.sections
+        ],
+        spans=[SpanResult(s.start, s.end, s.label.key) for s in spans],
+        top_partner=top_partner,
+        top_partner_share=partner_chars[top_partner] / total if top_partner and total else 0.0,
+    )
+
+
+def _side(doc: Document, start: int, end: int) -> Side:
+    return Side(doc.source.id, *doc.normalised.original_span(start, end))
+
+
+def _matches(
+    shared: dict[tuple[int, int], list[Passage]],
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    settings: ScanSettings,
+) -> list[MatchResult]:
+    """Template and reuse matches; a passage the members share only as boilerplate is no finding."""
+    out = []
+    for (i, j), passages in shared.items():
+        for p in passages:
+            di, dj = documents[i], documents[j]
+            if di.source.is_template or dj.source.is_template:
+                member_first = dj.source.is_template
+                a, b = (di, dj) if member_first else (dj, di)
+                a_range = (p.a_start, p.a_end) if member_first else (p.b_start, p.b_end)
+                b_range = (p.b_start, p.b_end) if member_first else (p.a_start, p.a_end)
+                out.append(MatchResult("template", p.similarity, _side(a, *a_range), _side(b, *b_range)))
+                continue
+            reused = max(
+                int(np.count_nonzero(labels[i][p.a_start : p.a_end] == Label.REUSE)),
+                int(np.count_nonzero(labels[j][p.b_start : p.b_end] == Label.REUSE)),
+            )
+            if reused >= settings.alignment.min_chars:
+                out.append(
+                    MatchResult("reuse", p.similarity, _side(di, p.a_start, p.a_end), _side(dj, p.b_start, p.b_end))
+                )
+    return sorted(out, key=lambda m: (m.kind, m.a.doc, m.a.start, m.b.doc, m.b.start))
+
+
+def _pairs(
+    matches: Sequence[MatchResult],
+    documents: Sequence[Document],
+    index_of: dict[str, int],
+    shares: dict[int, Shares],
+    reused_chars: dict[tuple[int, str], int],
+) -> list[PairResult]:
+    """Reuse between members, summed over their documents."""
+    member_chars: dict[str, int] = defaultdict(int)
+    for i, s in shares.items():
+        member_chars[documents[i].source.member] += s.chars()
+    chars: dict[tuple[str, str], int] = defaultdict(int)  # (member, partner) -> member's chars
+    for (i, partner), n in reused_chars.items():
+        chars[(documents[i].source.member, partner)] += n
+    passages: dict[tuple[str, str], int] = defaultdict(int)
+    for m in matches:
+        if m.kind == "reuse":
+            a, b = (documents[index_of[side.doc]].source.member for side in (m.a, m.b))
+            passages[(min(a, b), max(a, b))] += 1
+    out = [
+        PairResult(
+            member_a=a,
+            member_b=b,
+            chars_a=chars[(a, b)],
+            chars_b=chars[(b, a)],
+            share_a=chars[(a, b)] / member_chars[a] if member_chars[a] else 0.0,
+            share_b=chars[(b, a)] / member_chars[b] if member_chars[b] else 0.0,
+            matches=n,
+        )
+        for (a, b), n in passages.items()
+    ]
+    return sorted(out, key=lambda p: (-max(p.chars_a, p.chars_b), p.member_a, p.member_b))
+
+
+def _groups(
+    views: dict[int, list[tuple[int, int, int, int, int]]],
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    settings: ScanSettings,
+) -> list[GroupResult]:
+    """Three or more members who share one passage: runs of reuse covered by the same set of members.
+
+    A run is keyed by the exact set of members it is shared with, so chains (A shares one passage with B,
+    and B another with C) do not glue unrelated members together.
+    """
+    passages: dict[frozenset[str], list[Side]] = defaultdict(list)
+    for i, view in views.items():
+        if i not in labels:
+            continue
+        partners: dict[str, np.ndarray] = {}
+        n = len(labels[i])
+        for j, start, end, _, _ in view:
+            if not documents[j].source.is_template:
+                mask = partners.setdefault(documents[j].source.member, np.zeros(n, dtype=bool))
+                mask[start:end] = True
+        if len(partners) < 2:
+            continue
+        names = sorted(partners)
+        stacked = np.stack([partners[name] for name in names])
+        stacked &= labels[i] == Label.REUSE
+        keys = np.packbits(stacked, axis=0).T  # one row of bits per token: which partners share it
+        widths = stacked.sum(axis=0)
+        change = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
+        bounds = [0, *change.tolist(), n]
+        for start, stop in itertools.pairwise(bounds):
+            if widths[start] >= 2 and stop - start >= settings.alignment.min_chars:
+                group = frozenset(
+                    [documents[i].source.member, *(m for m, on in zip(names, stacked[:, start], strict=True) if on)]
+                )
+                passages[group].append(_side(documents[i], start, stop))
+    member_of = {d.source.id: d.source.member for d in documents}
+    groups = [
+        GroupResult(members=sorted(members), passages=sorted(sides, key=lambda s: (s.doc, s.start)))
+        for members, sides in passages.items()
+        # Every member of the group must hold the passage, or it is an accident of alignment, not a group.
+        if {member_of[side.doc] for side in sides} == members
+    ]
+    return sorted(groups, key=lambda g: (-len(g.members), g.members))
+
+
+def _settings_dict(settings: ScanSettings, n_members: int, common_members: int) -> dict:
+    return {
+        "fingerprints": asdict(settings.fingerprints),
+        "alignment": asdict(settings.alignment),
+        "boilerplate_share": settings.boilerplate_share,
+        "boilerplate_min_members": settings.boilerplate_min_members,
+        "section_threshold": settings.section_threshold,
+        "members": n_members,
+        "boilerplate_members": common_members,
+    }

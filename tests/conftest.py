@@ -1,0 +1,31 @@
+"""Shared test helpers: build small corpora of members' reports on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+WriteCorpus = Callable[..., Path]
+
+
+def write_corpus(root: Path, files: Mapping[str, str | bytes], encoding: str = "utf-8") -> Path:
+    """Write ``files`` (relative path -> text or bytes) below ``root`` and return ``root``.
+
+    Nested paths create their folders; ``str`` content is encoded with ``encoding``, ``bytes`` are
+    written as they are. ``root`` itself is created even when ``files`` is empty.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content if isinstance(content, bytes) else content.encode(encoding)
+        path.write_bytes(data)
+    return root
+
+
+@pytest.fixture(name="write_corpus")
+def write_corpus_fixture() -> WriteCorpus:
+    """The ``write_corpus(root, files, encoding="utf-8") -> root`` helper, as a fixture."""
+    return write_corpus

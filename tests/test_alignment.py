@@ -1,0 +1,120 @@
+"""Alignment: copies are found with exact extents, reordered copies too, one passage per copied paragraph."""
+
+import difflib
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
+from dupcheck.candidates import Entry, find_candidates
+from dupcheck.fingerprints import FingerprintSettings, fingerprint
+
+FS = FingerprintSettings()
+AS = AlignSettings()
+
+
+def random_text(seed: int, n: int) -> str:
+    """Random hanzi from the whole block: two such texts share no run of three by chance."""
+    rng = np.random.default_rng(seed)
+    return "".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=n))
+
+
+def shared_passages(a: str, b: str) -> list[Passage]:
+    entries = [
+        Entry(member=i, is_template=False, fingerprints=fingerprint(np.array([ord(c) for c in t], np.uint32), FS))
+        for i, t in enumerate((a, b))
+    ]
+    found = find_candidates(entries, FS, common_members=99).pairs.get((0, 1))
+    if found is None:
+        return []
+    regions = seed_regions(found.seeds, FS.winnow_k, AS)
+    wa, wb = entries[0].fingerprints.windows, entries[1].fingerprints.windows
+    regions += [(*wa[x], *wb[y]) for x, y in found.windows]
+    return align(a, b, regions, AS)
+
+
+def edit(text: str, rate: float, seed: int) -> str:
+    """Substitute, insert or delete about ``rate`` of the characters."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for ch in text:
+        r = rng.random()
+        if r < rate / 3:
+            out.append(chr(int(rng.integers(0x4E00, 0x9FFF))))
+        elif r < 2 * rate / 3:
+            out += [ch, chr(int(rng.integers(0x4E00, 0x9FFF)))]
+        elif r >= rate:
+            out.append(ch)
+    return "".join(out)
+
+
+def test_verbatim_copy_is_one_passage_with_exact_extents():
+    """A 200-character copy is found exactly where it stands in both texts."""
+    copy = random_text(1, 200)
+    a = random_text(2, 300) + copy + random_text(3, 300)
+    b = random_text(4, 500) + copy + random_text(5, 100)
+    assert shared_passages(a, b) == [Passage(300, 500, 500, 700, 200)]
+
+
+def test_short_copy_of_thirteen_characters_is_found():
+    """The shortest reported copy (13 characters) is still found."""
+    copy = random_text(6, 13)
+    a = random_text(7, 100) + copy + random_text(8, 100)
+    b = random_text(9, 50) + copy + random_text(10, 100)
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in shared_passages(a, b)] == [(100, 113, 50, 63)]
+
+
+def test_twelve_shared_characters_are_not_reported():
+    """Below --min-chars nothing is reported."""
+    copy = random_text(11, 12)
+    assert shared_passages(random_text(12, 80) + copy, copy + random_text(13, 80)) == []
+
+
+def test_reordered_copies_are_both_found():
+    """Two paragraphs copied in swapped order give two passages, not one half-found one."""
+    p, q = random_text(20, 250), random_text(21, 180)
+    a = random_text(22, 100) + p + random_text(23, 100) + q + random_text(24, 100)
+    b = random_text(25, 60) + q + random_text(26, 60) + p + random_text(27, 60)
+    found = sorted((x.a_start, x.a_end, x.b_start, x.b_end) for x in shared_passages(a, b))
+    assert found == [(100, 350, 300, 550), (450, 630, 60, 240)]
+
+
+def test_edited_copy_is_one_passage_covering_the_copy():
+    """A copy with 8 % of its characters edited is one passage covering nearly all of it on both sides."""
+    original = random_text(30, 400)
+    copied = edit(original, 0.08, seed=31)
+    a = random_text(32, 200) + original + random_text(33, 200)
+    b = random_text(34, 150) + copied + random_text(35, 150)
+    found = shared_passages(a, b)
+    assert len(found) == 1
+    p = found[0]
+    assert p.a_start <= 200 + 10 and p.a_end >= 600 - 10
+    assert p.b_start <= 150 + 10 and p.b_end >= 150 + len(copied) - 10
+    assert p.similarity > 0.85
+
+
+def test_passage_matches_the_difflib_oracle():
+    """The matched count equals the longest common subsequence difflib finds over the same ranges."""
+    original = random_text(40, 300)
+    a = random_text(41, 100) + original + random_text(42, 100)
+    b = random_text(43, 80) + edit(original, 0.05, seed=44) + random_text(45, 80)
+    (p,) = shared_passages(a, b)
+    sm = difflib.SequenceMatcher(None, a[p.a_start : p.a_end], b[p.b_start : p.b_end], autojunk=False)
+    oracle = sum(block.size for block in sm.get_matching_blocks())
+    assert p.matched >= oracle  # LCS is optimal; difflib's greedy blocks are a lower bound
+    assert p.matched <= min(p.a_end - p.a_start, p.b_end - p.b_start)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(13, 300), st.integers(0, 300), st.integers(0, 300))
+def test_passages_lie_in_range_and_do_not_overlap(seed, length, before, after):
+    """Passages stay inside both texts and are disjoint and sorted in the first text."""
+    copy = random_text(seed, length)
+    a = random_text(seed + 1, before) + copy + random_text(seed + 2, after)
+    b = random_text(seed + 3, after) + edit(copy, 0.05, seed) + random_text(seed + 4, before)
+    found = shared_passages(a, b)
+    for p in found:
+        assert 0 <= p.a_start < p.a_end <= len(a) and 0 <= p.b_start < p.b_end <= len(b)
+        assert p.matched >= AS.min_chars and 0 < p.similarity <= 1
+    assert all(x.a_end <= y.a_start for x, y in zip(found, found[1:], strict=False))

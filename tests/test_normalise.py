@@ -1,0 +1,66 @@
+"""The normaliser: what is folded, what is dropped, and the map back to the original text."""
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dupcheck.normalise import normalise, word_code
+
+
+def test_chinese_characters_are_tokens_and_punctuation_is_not():
+    """Each hanzi is a token; punctuation and whitespace only separate tokens."""
+    n = normalise("加强，理论 学习。")
+    assert n.tokens == "加强理论学习"
+
+
+def test_repunctuated_and_respaced_copies_normalise_alike():
+    """Re-punctuating or re-spacing a copy does not change its tokens."""
+    assert normalise("一是加强学习，二是改进作风。").tokens == normalise("一是加强学习 ； 二是 改进作风").tokens
+
+
+def test_full_width_digits_and_latin_fold_to_ascii_words():
+    """２０２５ and 2025 are one token; ＡＢＣ and abc are one token."""
+    assert normalise("２０２５年ＡＢＣ").tokens == normalise("2025年abc").tokens
+    assert normalise("2025年").tokens == word_code("2025") + "年"
+
+
+def test_zero_width_characters_are_dropped_inside_chinese_and_latin_words():
+    """A zero-width space inside a word hides nothing."""
+    assert normalise("学\u200b习").tokens == "学习"
+    assert normalise("wo\u200brd").tokens == normalise("word").tokens
+
+
+def test_compatibility_characters_fold_to_their_tokens():
+    """Enclosed numerals and compatibility ideographs are folded with NFKC."""
+    assert normalise("㈠").tokens == "一"
+    assert normalise("\uf900").tokens == unicodedata.normalize("NFKC", "\uf900")
+
+
+def test_token_offsets_point_at_the_original_characters():
+    """Token i maps back to the characters it came from in the original text."""
+    text = "按照《通知》，２０２５年 Word"
+    n = normalise(text)
+    pieces = [text[s:e] for s, e in zip(n.starts, n.ends, strict=True)]
+    assert pieces == ["按", "照", "通", "知", "２０２５", "年", "Word"]
+    assert n.original_span(0, 4) == (0, text.index("》"))
+
+
+@given(st.text())
+def test_offsets_are_in_range_and_ordered(text):
+    """For any text, token spans lie inside it, are non-empty and do not go backwards."""
+    n = normalise(text)
+    assert len(n.starts) == len(n.ends) == len(n.tokens)
+    for s, e in zip(n.starts.tolist(), n.ends.tolist(), strict=True):
+        assert 0 <= s < e <= len(text)
+    assert all(a <= b for a, b in zip(n.starts.tolist(), n.starts.tolist()[1:], strict=False))
+
+
+@given(st.lists(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1), st.data())
+def test_cjk_text_keeps_its_tokens_under_inserted_separators(chars, data):
+    """Inserting punctuation, spaces and zero-width characters between hanzi leaves the tokens unchanged."""
+    noise = st.sampled_from(["", " ", "，", "。", "\u200b", "\n", "、", "  "])
+    text = "".join(c + data.draw(noise) for c in chars)
+    n = normalise(text)
+    assert n.tokens == "".join(chars)
+    assert [text[s:e] for s, e in zip(n.starts, n.ends, strict=True)] == chars

@@ -1,0 +1,172 @@
+"""The whole pipeline on small corpora built in the test."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dupcheck.normalise import normalise
+from dupcheck.scan import scan
+
+
+def prose(seed: int, n: int) -> str:
+    """Unique filler 'writing': random hanzi in sentences of 20–40 characters."""
+    rng = np.random.default_rng(seed)
+    out, left = [], n
+    while left > 0:
+        k = min(left, int(rng.integers(20, 40)))
+        out.append("".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=k)) + "。")
+        left -= k
+    return "".join(out)
+
+
+def report_text(seed: int, *inserts: str) -> str:
+    """A report with a title, a preamble and three sections; ``inserts`` go one per section."""
+    parts = [f"对照检查材料{seed}\n", prose(seed * 100 + 99, 120), "\n一、存在的问题\n"]
+    sections = ["二、原因剖析\n", "三、整改措施\n", ""]
+    for n in range(3):
+        insert = inserts[n] if n < len(inserts) else ""
+        parts += [prose(seed * 100 + n, 150), insert, prose(seed * 100 + n + 50, 150), "\n", sections[n]]
+    return "".join(parts)
+
+
+def write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+COPIED = prose(99_999, 260)
+COPIED_SPAN = COPIED.rstrip("。")  # a span starts and ends on a character of the text, not on punctuation
+PHRASE = "深入学习贯彻新时代中国特色社会主义思想和党的二十大精神"
+
+
+def by_member(report):
+    return {d.member: d for d in report.documents}
+
+
+def test_copy_between_two_members_is_reuse_in_both(tmp_path):
+    """Two members sharing a paragraph get a reuse match and reuse share; the others are untouched."""
+    corpus = write(tmp_path / "c", {f"成员{i}.txt": report_text(i, COPIED if i < 2 else "") for i in range(6)})
+    report = scan(corpus)
+    docs = by_member(report)
+    assert docs["成员0"].shares.reuse > 0.15 and docs["成员1"].shares.reuse > 0.15
+    assert all(docs[f"成员{i}"].shares.originality == 1.0 for i in range(2, 6))
+    (match,) = report.matches
+    assert (match.kind, {match.a.doc, match.b.doc}) == ("reuse", {"成员0.txt", "成员1.txt"})
+    assert report.texts[match.a.doc][match.a.start : match.a.end] == COPIED_SPAN
+    assert [(p.member_a, p.member_b) for p in report.pairs] == [("成员0", "成员1")]
+    assert docs["成员0"].top_partner == "成员1"
+
+
+def test_disguised_copy_is_still_found(tmp_path):
+    """Re-punctuation, full-width digits, zero-width characters and inserted words do not hide a copy."""
+    original = "在2025年的工作中" + COPIED[:80] + "，" + COPIED[80:200]
+    disguised = (
+        "在２０２５年的工作中"
+        + COPIED[:30]
+        + "\u200b"
+        + COPIED[30:80]
+        + "切实；"
+        + COPIED[80:140]
+        + "进一步 "
+        + COPIED[140:200]
+    )
+    corpus = write(tmp_path / "c", {"甲.txt": report_text(1, original), "乙.txt": report_text(2, disguised)})
+    report = scan(corpus)
+    (match,) = report.matches
+    a_side, b_side = (match.a, match.b) if match.a.doc == "甲.txt" else (match.b, match.a)
+    assert report.texts["甲.txt"][a_side.start : a_side.end] == original
+    assert report.texts["乙.txt"][b_side.start : b_side.end] == disguised
+    assert match.similarity > 0.9
+
+
+def test_template_text_is_labelled_template_not_reuse(tmp_path):
+    """Members who take the same template paragraph share template text, not reuse."""
+    template = prose(88_888, 300)
+    files = {f"成员{i}.txt": report_text(i, template[:200] if i < 3 else "") for i in range(5)}
+    files["templates/模板.txt"] = template
+    report = scan(write(tmp_path / "c", files))
+    docs = by_member(report)
+    for i in range(3):
+        assert docs[f"成员{i}"].shares.template > 0.1 and docs[f"成员{i}"].shares.reuse == 0
+    assert {m.kind for m in report.matches} == {"template"}
+    assert all(m.b.doc == "templates/模板.txt" for m in report.matches)
+    assert "" not in docs  # the template is no member
+
+
+def test_phrase_most_members_use_is_boilerplate(tmp_path):
+    """A set phrase in at least 30 % of members (and 4 of them) is boilerplate, not reuse."""
+    files = {f"成员{i}.txt": report_text(i, PHRASE if i < 5 else "") for i in range(10)}
+    report = scan(write(tmp_path / "c", files))
+    docs = by_member(report)
+    for i in range(5):
+        d = docs[f"成员{i}"]
+        (span,) = d.spans
+        assert (span.label, report.texts[d.id][span.start : span.end]) == ("boilerplate", PHRASE)
+        assert d.shares.reuse == 0
+    assert report.matches == [] and report.pairs == []
+
+
+def test_three_members_sharing_an_outside_passage_form_a_group(tmp_path):
+    """Three members with one passage from the same outside source are one group."""
+    files = {f"成员{i}.txt": report_text(i, COPIED if i in (1, 3, 5) else "") for i in range(12)}
+    report = scan(write(tmp_path / "c", files))
+    (group,) = report.groups
+    assert group.members == ["成员1", "成员3", "成员5"]
+    assert all(report.texts[p.doc][p.start : p.end] == COPIED_SPAN for p in group.passages)
+
+
+def test_two_files_of_one_member_are_not_reuse(tmp_path):
+    """A member's own two files may share text without it counting as reuse."""
+    files = {"张三-发言提纲.txt": report_text(1, COPIED), "张三-对照检查材料.txt": report_text(2, COPIED)}
+    files |= {f"成员{i}.txt": report_text(10 + i) for i in range(3)}
+    report = scan(write(tmp_path / "c", files))
+    assert report.matches == [] and all(d.shares.reuse == 0 for d in report.documents)
+
+
+def test_broken_file_is_reported_and_the_scan_goes_on(tmp_path):
+    """An unreadable file is listed with its reason; the others are scanned."""
+    corpus = write(tmp_path / "c", {f"成员{i}.txt": report_text(i, COPIED if i < 2 else "") for i in range(3)})
+    (corpus / "坏文件.docx").write_bytes(b"PK\x03\x04 this is no zip")
+    report = scan(corpus)
+    assert [(e.path, e.error.startswith("not a valid .docx")) for e in report.errors] == [("坏文件.docx", True)]
+    assert len(report.documents) == 3 and len(report.matches) == 1
+
+
+def test_sections_carry_their_own_shares(tmp_path):
+    """Only the section holding the copy loses originality; section shares sum to 1."""
+    files = {f"成员{i}.txt": report_text(i, "", COPIED if i < 2 else "") for i in range(4)}
+    report = scan(write(tmp_path / "c", files))
+    doc = by_member(report)["成员0"]
+    titles = {s.title: s for s in doc.sections}
+    assert titles["二、原因剖析"].shares.reuse > 0.3
+    assert titles["一、存在的问题"].shares.originality == 1.0
+    for s in doc.sections:
+        assert abs(s.shares.originality + s.shares.reuse + s.shares.template + s.shares.boilerplate - 1) < 1e-9
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(0, 1000),
+    st.integers(20, 200),
+    st.lists(st.sampled_from(["，", "。", " ", "\u200b", "\n", "、"]), min_size=200, max_size=200),
+)
+def test_match_offsets_slice_the_original_text_to_the_shared_content(tmp_path_factory, seed, length, noise):
+    """Every match side, sliced from the original text, holds the shared passage and starts and ends on it."""
+    passage = prose(seed, length).replace("。", "")[:length]
+    noisy = "".join(c + noise[i % len(noise)] for i, c in enumerate(passage)).rstrip()
+    corpus = write(
+        tmp_path_factory.mktemp("c"),
+        {"甲.txt": report_text(seed + 1, passage), "乙.txt": report_text(seed + 2, noisy)},
+    )
+    report = scan(corpus)
+    assert report.matches
+    for m in report.matches:
+        for side in (m.a, m.b):
+            text = report.texts[side.doc]
+            assert 0 <= side.start < side.end <= len(text)
+            assert normalise(text[side.start : side.end]).tokens == passage
+    for d in report.documents:
+        assert all(a.end <= b.start for a, b in zip(d.spans, d.spans[1:], strict=False))
