@@ -1,6 +1,7 @@
 """Alignment: copies are found with exact extents, reordered copies too, one passage per copied paragraph."""
 
 import difflib
+import itertools
 
 import numpy as np
 from hypothesis import given, settings
@@ -117,4 +118,4 @@ def test_passages_lie_in_range_and_do_not_overlap(seed, length, before, after):
     for p in found:
         assert 0 <= p.a_start < p.a_end <= len(a) and 0 <= p.b_start < p.b_end <= len(b)
         assert p.matched >= AS.min_chars and 0 < p.similarity <= 1
-    assert all(x.a_end <= y.a_start for x, y in zip(found, found[1:], strict=False))
+    assert all(x.a_end <= y.a_start for x, y in itertools.pairwise(found))

@@ -1,5 +1,7 @@
 """Fingerprints: numpy signatures against datasketch, and winnowing against a plain reference."""
 
+import itertools
+
 import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
@@ -55,7 +57,7 @@ def test_windows_cover_every_shingle():
     fs = FingerprintSettings()
     bounds = window_bounds(1234, fs)
     assert bounds[0, 0] == 0 and bounds[-1, 1] == 1234
-    assert all(b[0] < a[1] for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(b[0] < a[1] for a, b in itertools.pairwise(bounds))
 
 
 def test_settings_are_validated_eagerly():

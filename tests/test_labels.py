@@ -1,5 +1,7 @@
 """Labels: priorities, fragments, spans in the original text, and shares that sum to one."""
 
+import itertools
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -66,7 +68,7 @@ def test_shares_of_any_range_sum_to_one(text, cuts):
     rng = np.random.default_rng(len(text))
     labels = rng.integers(0, 4, size=len(n)).astype(np.int8)
     spans = label_spans(n, labels)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
     shares = Shares(text, spans)
     for start, end in [(0, len(text)), *cuts]:
         start, end = sorted((min(start, len(text)), min(end, len(text))))
