@@ -99,6 +99,8 @@ def find_candidates(
     ``common_members``: a k-gram used by this many members is boilerplate. ``min_window_similarity``: window
     pairs whose estimated Jaccard similarity is below this are dropped before alignment.
     """
+    if not entries:
+        return Candidates(pairs={}, common=[], common_members=common_members)
     k = settings.winnow_k
     common_hashes = _common_hashes(entries, common_members)
     common = []

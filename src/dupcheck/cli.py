@@ -120,6 +120,8 @@ def scan_command(
         raise click.UsageError("--format csv writes several files: name a folder with --output")
     if output is not None and corpus.is_dir() and _inside(output, corpus):
         raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
+    if output is not None and fmt != "csv" and output.is_dir():
+        raise click.UsageError(f"--output '{output}' is a folder; name a file for --format {fmt}")
     if boilerplate_share == 0:
         raise click.BadParameter("must be above 0", param_hint="--boilerplate-share")
     defaults = ScanSettings()
@@ -144,6 +146,8 @@ def scan_command(
         written = write_csv(report, output, threshold=threshold)
         click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
     else:
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             if fmt == "json":
@@ -171,7 +175,8 @@ def text_command(file: Path) -> None:
     except ReadError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
-    click.echo(read.text, nl=False)
+    # Written as is: click.echo would strip escape sequences off a pipe, and every offset counts them.
+    sys.stdout.write(read.text)
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def discover(
 
     def add(path: Path, ident: str, member: str, unit: str, is_template: bool) -> None:
         if path.resolve() in seen:
-            return  # a template named with --template that also lies in corpus/templates
+            return  # a template named with --template that also lies in the corpus
         seen.add(path.resolve())
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
             found.append(SourceFile(path, ident, member, unit, is_template))
@@ -87,22 +87,24 @@ def discover(
                 ReadError(ident, f"unsupported file type '{path.suffix}' (dupcheck reads .docx, .txt, .md)")
             )
 
+    template_paths: list[Path] = []
+    for template in templates:
+        if not template.exists():
+            raise UsageError(f"template '{template}' does not exist")
+        template_paths += [template] if template.is_file() else list(_walk(template))
+    named_templates = {p.resolve() for p in template_paths}
+
     for path in _walk(corpus):
         rel = path.relative_to(corpus)
         ident = rel.as_posix()
-        if rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1:
+        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or path.resolve() in named_templates:
             add(path, ident, "", "", True)
             continue
         unit = rel.parent.as_posix() if len(rel.parts) > 1 else ""
         member = rel.parts[0] if members_by == "folder" and len(rel.parts) > 1 else member_from_name(rel.name)
         add(path, ident, member, unit, False)
-
-    for template in templates:
-        if not template.exists():
-            raise UsageError(f"template '{template}' does not exist")
-        paths = [template] if template.is_file() else list(_walk(template))
-        for path in paths:
-            add(path, path.as_posix(), "", "", True)
+    for path in template_paths:
+        add(path, path.as_posix(), "", "", True)
 
     if not any(not f.is_template for f in found) and not unreadable:
         raise UsageError(f"corpus folder '{corpus}' holds no report (.docx, .txt or .md)")

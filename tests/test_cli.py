@@ -1,0 +1,555 @@
+"""Tests for the command line (dupcheck.cli): options, output formats and documented exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from click.testing import CliRunner, Result
+
+from dupcheck.cli import cli
+
+WriteCorpus = Callable[..., Path]  # the write_corpus fixture from conftest.py
+
+# Paragraphs of self-review material (对照检查材料), each written for these tests and distinct from the others.
+STUDY = (
+    "本人对党的创新理论的学习还停留在读原文、抄笔记的层面，系统钻研不够。去年参加支部集中学习二十三次，"
+    "但自学时间常被业务工作挤占，读书笔记多是摘抄，结合电网运维实际写出的体会只有两篇。遇到新能源并网消纳"
+    "这类新课题时，习惯于凭经验判断，很少回到理论中找方法，说明学思用贯通还有明显短板。下一步我要把读原著和"
+    "解难题结合起来，每学一个专题都拿一件具体工作来检验。"
+)
+INITIATIVE = (
+    "在担当作为上，面对变电站改造工期紧、协调难的局面，我有过等一等、看一看的想法，主动向分管领导请示的多，"
+    "自己拿主意的少。七月份的停电计划调整，本应提前两周与调度沟通，却拖到最后三天才定下来，给兄弟班组增加了"
+    "夜间作业负担。反思起来，根子在于怕担责任，缺少敢为人先的闯劲，遇事先想退路而不是先想办法，这与一名"
+    "共产党员应有的精神状态很不相称。"
+)
+STYLE = (
+    "作风方面，我对文件材料的把关存在层层转发的现象，自己动手起草的少，交给年轻同志写完后只改改错字就上报。"
+    "有一次安全通报中的数据与实际台账对不上，被上级点名纠正，这暴露出我工作不细不实，满足于过得去，对标一流的"
+    "标准还有不小差距。究其原因，是我把精力过多放在迎检和汇报上，沉下心来抠细节、查数据的功夫下得不够，"
+    "形式主义的苗头没有及时掐灭。"
+)
+INTEGRITY = (
+    "廉洁自律方面，我能够遵守中央八项规定精神，没有收受礼品礼金，但对身边同事的提醒不够及时。部门组织外出培训时，"
+    "个别同志顺便安排了私人行程，我当时觉得是小事，没有当面指出，事后也未向支部报告，这是对纪律规矩认识不深、"
+    "好人主义思想作怪的表现，必须坚决纠正。今后凡是发现苗头性问题，我都要第一时间咬耳扯袖，同时主动向纪检委员"
+    "说明情况。"
+)
+MEASURES = (
+    "整改措施上，我准备从三件事抓起：一是每季度精读一本理论著作并形成不少于三千字的读书报告；二是把班组安全隐患"
+    "清单挂在办公室墙上，逐项销号、按周公示进度；三是每月约谈一名青年职工，听他们讲工作中的难处，把解决问题的"
+    "情况记入个人工作日志，接受支部检查。以上三项我将在年底述职时逐条对账，完成不了的当众说明原因，请大家监督。"
+)
+SERVICE = (
+    "回顾一年来的工作，我在客户服务窗口的管理上下了一些功夫，但创新不足。营业厅排队时间虽然缩短到平均八分钟，"
+    "可线上办电的推广率只有四成，很多老年用户仍然不会使用手机应用。我没有组织人员上门指导，而是简单归因于用户"
+    "习惯，这说明我以人民为中心的发展思想树得还不牢固。明年我打算在社区设流动服务点，每周六派两名营业员现场"
+    "教学，把推广率提到七成以上。"
+)
+MEETINGS = (
+    "在组织生活方面，我参加三会一课基本做到了按时到场，但发言准备不充分，批评与自我批评时辣味不足，给别人提意见"
+    "多谈优点、少谈问题，给自己查摆问题也偏重客观原因。今年四月的支部民主评议会上，我对一名同志工作拖拉的问题"
+    "点到为止，没有真正起到红红脸、出出汗的作用。这种一团和气的做法看似维护了团结，实际上削弱了支部的战斗力，"
+    "也是对同志不负责任。"
+)
+# The paragraph two members share in the copying corpora.
+COPIED = (
+    "在联系服务群众方面，我深入基层调研的次数偏少，多数时间忙于处理文件和会议事务，对一线职工的急难愁盼问题掌握"
+    "不够全面。去年全年仅到班组走访六次，座谈时听取意见多、跟踪落实少，有的职工反映的宿舍维修问题拖了三个月才"
+    "解决，说明我的群众观念还有差距，宗旨意识需要进一步树牢。今后要坚持每月至少两次下沉班组，建立问题台账，"
+    "做到件件有回音、事事有着落，让职工真正感受到变化，也让自己的作风在一线接受检验。"
+)
+# Official template text.
+TEMPLATE = (
+    "根据党委关于召开年度专题民主生活会的通知要求，本人认真学习了会议规定的必读篇目，广泛征求了党员群众的意见"
+    "建议，与班子成员逐一开展了谈心谈话，围绕会议主题深入查摆自身存在的问题，剖析产生问题的根源，明确下一步"
+    "努力方向和整改措施。现将个人对照检查情况报告如下，请同志们批评指正。对于征求到的十七条意见，本人已逐条"
+    "认领并列入整改清单。"
+)
+
+
+def report(*sections: tuple[str, str]) -> str:
+    """A report in the genre's layout: numbered heading lines, each followed by one paragraph."""
+    return "".join(f"{heading}\n{body}\n" for heading, body in sections)
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def scan_json(*args: str | Path) -> dict[str, Any]:
+    result = run("scan", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def clean_files() -> dict[str, str | bytes]:
+    """Three members, three formats, no text in common."""
+    return {
+        "张三-对照检查材料.txt": report(("一、理论学习方面", STUDY), ("二、担当作为方面", INITIATIVE)),
+        "综合办公室/李四_发言提纲.docx": docx_bytes("一、作风建设方面", STYLE, "二、廉洁自律方面", INTEGRITY),
+        "王五 述职报告.md": report(("# 一、服务群众方面", SERVICE), ("# 二、整改措施", MEASURES)),
+    }
+
+
+def copying_files() -> dict[str, str | bytes]:
+    """张三 and 李四 share COPIED, each amid text of their own; 王五 is original; 赵六 uses the template."""
+    return {
+        "张三-对照检查材料.txt": report(
+            ("一、理论学习方面", STUDY), ("二、群众观念方面", COPIED), ("三、整改措施", MEASURES)
+        ),
+        "李四_对照检查材料.txt": report(
+            ("一、担当作为方面", INITIATIVE), ("二、联系群众方面", COPIED), ("三、廉洁自律方面", INTEGRITY)
+        ),
+        "王五.txt": report(("一、作风建设方面", STYLE), ("二、服务意识方面", SERVICE)),
+        "赵六.md": report(("# 对照检查", TEMPLATE), ("# 组织生活", MEETINGS)),
+        "templates/党委模板.txt": TEMPLATE + "\n",
+    }
+
+
+# --- scan: exit 0 and 1 ---------------------------------------------------------------------------------
+
+
+def test_scan_clean_corpus_exits_0_and_lists_every_member(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """A readable corpus without copying exits 0 with one table row per member document."""
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    result = run("scan", corpus)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("Documents (3), least original first\n")
+    for member, ident in [
+        ("张三", "张三-对照检查材料.txt"),
+        ("李四", "综合办公室/李四_发言提纲.docx"),
+        ("王五", "王五 述职报告.md"),
+    ]:
+        row = next(line for line in result.stdout.splitlines() if ident in line)
+        assert row.split()[0] == member
+        assert "100.0%" in row
+    assert "No reuse between members found." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("broken_name", "broken_data", "reason"),
+    [
+        (
+            "综合办公室/王五.txt",
+            bytes(range(256)) * 4 + b"\x00\x00\xff\xfe\x00\x10",
+            "not a text file (binary content)",
+        ),
+        (
+            "综合办公室/王五.docx",
+            docx_bytes("一、作风建设方面", STYLE)[:900],
+            "not a valid .docx (truncated or corrupt zip archive)",
+        ),
+    ],
+    ids=["binary-txt", "truncated-docx"],
+)
+def test_scan_broken_file_exits_1_and_still_reports_the_others(
+    tmp_path: Path, write_corpus: WriteCorpus, broken_name: str, broken_data: bytes, reason: str
+) -> None:
+    """An unreadable file gives exit 1 and one 'error: <relative path>: <reason>' line; the rest is reported."""
+    files = clean_files()
+    del files["综合办公室/李四_发言提纲.docx"]
+    files[broken_name] = broken_data
+    corpus = write_corpus(tmp_path / "corpus", files)
+    result = run("scan", corpus)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {broken_name}: {reason}"]
+    assert "张三-对照检查材料.txt" in result.stdout
+    assert "王五 述职报告.md" in result.stdout
+    assert "Documents (2)" in result.stdout
+
+
+def test_scan_broken_file_is_listed_in_json_errors(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """With --format json an unreadable file still exits 1 and appears under "errors" by relative path."""
+    corpus = write_corpus(tmp_path / "corpus", {**clean_files(), "运维检修部/赵六.txt": b"\x00\x01\x02" * 50})
+    result = run("scan", corpus, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["errors"] == [{"path": "运维检修部/赵六.txt", "error": "not a text file (binary content)"}]
+    assert len(data["documents"]) == 3
+
+
+def test_scan_corpus_with_no_readable_document_reports_errors(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """A corpus whose only files cannot be read exits 1 with an error line per file, not a traceback."""
+    corpus = write_corpus(tmp_path / "corpus", {"张三.pdf": b"%PDF-1.7\n", "李四.txt": b"\x00\x01\x02" * 50})
+    result = run("scan", corpus)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines() == [
+        "error: 张三.pdf: unsupported file type '.pdf' (dupcheck reads .docx, .txt, .md)",
+        "error: 李四.txt: not a text file (binary content)",
+    ]
+
+
+# --- scan: usage errors, exit 2 -------------------------------------------------------------------------
+
+
+def test_scan_missing_corpus_exits_2(tmp_path: Path) -> None:
+    """A corpus folder that does not exist is a usage error (exit 2) naming the folder."""
+    result = run("scan", tmp_path / "不存在")
+    assert result.exit_code == 2
+    assert "does not exist or is not a folder" in result.stderr
+    assert "不存在" in result.stderr
+
+
+def test_scan_empty_corpus_exits_2(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """An empty corpus folder is a usage error (exit 2): it holds no report."""
+    corpus = write_corpus(tmp_path / "corpus", {})
+    result = run("scan", corpus)
+    assert result.exit_code == 2
+    assert "holds no report" in result.stderr
+
+
+def test_scan_corpus_with_only_templates_exits_2(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """A corpus with nothing but a templates/ folder holds no report: exit 2."""
+    corpus = write_corpus(tmp_path / "corpus", {"templates/党委模板.txt": TEMPLATE})
+    result = run("scan", corpus)
+    assert result.exit_code == 2
+    assert "holds no report" in result.stderr
+
+
+def test_scan_csv_without_output_exits_2(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--format csv needs a folder: without --output it is a usage error (exit 2)."""
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    result = run("scan", corpus, "--format", "csv")
+    assert result.exit_code == 2
+    assert "--format csv writes several files: name a folder with --output" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "output"),
+    [("json", "report.json"), ("table", "子目录/结果.txt"), ("csv", "结果"), ("csv", ".")],
+)
+def test_scan_output_inside_corpus_exits_2(tmp_path: Path, write_corpus: WriteCorpus, fmt: str, output: str) -> None:
+    """--output inside the corpus (or the corpus itself) is refused with exit 2, and nothing is written."""
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    result = run("scan", corpus, "--format", fmt, "--output", corpus / output)
+    assert result.exit_code == 2
+    assert "is inside the corpus; dupcheck never writes into the corpus" in result.stderr
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("abc", "'abc' is not a percentage"), ("150", "'150' is not between 0 and 100"), ("-5", "not between 0 and 100")],
+)
+def test_scan_bad_threshold_exits_2(tmp_path: Path, write_corpus: WriteCorpus, value: str, message: str) -> None:
+    """A --threshold that is not a percentage between 0 and 100 is a usage error (exit 2)."""
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    result = run("scan", corpus, f"--threshold={value}")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "--threshold" in result.stderr
+
+
+def test_scan_threshold_accepts_percent_sign(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--threshold 50% is read as 50 percent and shown in the table header."""
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    result = run("scan", corpus, "--threshold", "50%")
+    assert result.exit_code == 0, result.stderr
+    assert "sections below 50.0%" in result.stdout
+
+
+# --- scan: --fail-under, exit 3 -------------------------------------------------------------------------
+
+
+def test_scan_fail_under_exits_3_and_names_documents(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """With --fail-under 99, a shared paragraph gives exit 3 and stderr names the documents below it."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    result = run("scan", corpus, "--fail-under", "99")
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("3 document(s) below 99% originality: ")
+    named = lines[0].split(": ", 1)[1].split(", ")
+    assert sorted(named) == ["张三-对照检查材料.txt", "李四_对照检查材料.txt", "赵六.md"]
+    assert "Documents (4)" in result.stdout
+
+
+def test_scan_fail_under_low_exits_0(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """With --fail-under 1 the same corpus passes: exit 0 and nothing on stderr."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    result = run("scan", corpus, "--fail-under", "1")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+# --- scan --format json ---------------------------------------------------------------------------------
+
+
+def test_scan_json_contract(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """JSON: schema, originality order, disjoint sorted spans within the text, section shares summing to 1."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    data = scan_json(corpus)
+    assert data["schema"] == "dupcheck.report/1"
+    assert data["errors"] == []
+    documents = data["documents"]
+    assert {d["id"] for d in documents} == {
+        "张三-对照检查材料.txt",
+        "李四_对照检查材料.txt",
+        "王五.txt",
+        "赵六.md",
+    }
+    originality = [d["originality"] for d in documents]
+    assert originality == sorted(originality)
+    assert documents[-1]["id"] == "王五.txt"
+    assert documents[-1]["originality"] == 1.0
+
+    for doc in documents:
+        text_result = run("text", corpus / doc["id"])
+        assert text_result.exit_code == 0
+        text = text_result.stdout
+        previous_end = 0
+        for span in doc["spans"]:
+            assert previous_end <= span["start"] < span["end"] <= len(text)
+            assert span["label"] in {"reuse", "template", "boilerplate"}
+            previous_end = span["end"]
+        assert abs(sum(doc[k] for k in ("originality", "reuse", "template", "boilerplate")) - 1) < 1e-3
+        assert doc["sections"], doc["id"]
+        for section in doc["sections"]:
+            assert 0 <= section["start"] < section["end"] <= len(text)
+            shares = sum(section[k] for k in ("originality", "reuse", "template", "boilerplate"))
+            assert abs(shares - 1) < 1e-3, (doc["id"], section["title"])
+
+
+def test_scan_json_reuse_and_template_matches_name_their_files(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """The reuse match links the two copying files; the template match's b side is 'templates/党委模板.txt'."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    data = scan_json(corpus)
+    texts = {d["id"]: run("text", corpus / d["id"]).stdout for d in data["documents"]}
+    texts["templates/党委模板.txt"] = run("text", corpus / "templates" / "党委模板.txt").stdout
+
+    reuse = [m for m in data["matches"] if m["kind"] == "reuse"]
+    assert len(reuse) == 1
+    match = reuse[0]
+    assert {match["a"]["doc"], match["b"]["doc"]} == {"张三-对照检查材料.txt", "李四_对照检查材料.txt"}
+    for side in (match["a"], match["b"]):
+        assert COPIED[5:-5] in texts[side["doc"]][side["start"] : side["end"]]
+
+    template = [m for m in data["matches"] if m["kind"] == "template"]
+    assert len(template) == 1
+    assert template[0]["a"]["doc"] == "赵六.md"
+    assert template[0]["b"]["doc"] == "templates/党委模板.txt"
+    b = template[0]["b"]
+    assert TEMPLATE[5:-5] in texts["templates/党委模板.txt"][b["start"] : b["end"]]
+
+    assert data["pairs"] == [
+        {
+            "members": ["张三", "李四"],
+            "chars": data["pairs"][0]["chars"],
+            "shares": data["pairs"][0]["shares"],
+            "matches": 1,
+        }
+    ]
+    assert min(data["pairs"][0]["chars"]) >= len(COPIED) - 10
+    by_id = {d["id"]: d for d in data["documents"]}
+    assert by_id["张三-对照检查材料.txt"]["top_partner"] == "李四"
+    assert by_id["李四_对照检查材料.txt"]["top_partner"] == "张三"
+    assert by_id["赵六.md"]["template"] > 0.3
+    assert "templates/党委模板.txt" not in by_id
+
+
+def test_scan_template_option_outside_corpus_labels_template_text(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--template FILE outside the corpus labels the member text copied from it as template, not reuse."""
+    corpus = write_corpus(
+        tmp_path / "corpus",
+        {
+            "张三.txt": report(("一、基本情况", TEMPLATE), ("二、理论学习方面", STUDY)),
+            "李四.txt": report(("一、基本情况", TEMPLATE), ("二、担当作为方面", INITIATIVE)),
+        },
+    )
+    official = write_corpus(tmp_path / "official", {"党委模板.txt": TEMPLATE + "\n"})
+    template = official / "党委模板.txt"
+    data = scan_json(corpus, "--template", template)
+    assert {d["id"] for d in data["documents"]} == {"张三.txt", "李四.txt"}
+    for doc in data["documents"]:
+        assert doc["template"] > 0.4
+        assert doc["reuse"] == 0.0
+        assert [s["label"] for s in doc["spans"]] == ["template"]
+    assert {m["kind"] for m in data["matches"]} == {"template"}
+    assert {m["b"]["doc"] for m in data["matches"]} == {template.as_posix()}
+    assert data["pairs"] == []
+
+
+def test_scan_without_template_option_counts_shared_template_as_reuse(
+    tmp_path: Path, write_corpus: WriteCorpus
+) -> None:
+    """Without --template the same shared template text is reuse between the two members."""
+    corpus = write_corpus(
+        tmp_path / "corpus",
+        {
+            "张三.txt": report(("一、基本情况", TEMPLATE), ("二、理论学习方面", STUDY)),
+            "李四.txt": report(("一、基本情况", TEMPLATE), ("二、担当作为方面", INITIATIVE)),
+        },
+    )
+    data = scan_json(corpus)
+    assert {m["kind"] for m in data["matches"]} == {"reuse"}
+    assert [p["members"] for p in data["pairs"]] == [["张三", "李四"]]
+
+
+# --- scan: output destinations and evidence -------------------------------------------------------------
+
+
+def test_scan_output_writes_json_file(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--output file.json writes the JSON report there (UTF-8, Chinese unescaped) and not to stdout."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    target = tmp_path / "结果.json"
+    result = run("scan", corpus, "--format", "json", "--output", target)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    raw = target.read_text(encoding="utf-8")
+    assert "张三-对照检查材料.txt" in raw
+    data = json.loads(raw)
+    assert data["schema"] == "dupcheck.report/1"
+    assert len(data["documents"]) == 4
+
+
+def test_scan_output_writes_csv_folder(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--format csv --output DIR creates DIR with the four CSV files and says so on stderr."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    target = tmp_path / "结果" / "csv"
+    result = run("scan", corpus, "--format", "csv", "--output", target)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in target.iterdir()) == ["documents.csv", "pairs.csv", "passages.csv", "sections.csv"]
+    assert result.stderr.startswith("wrote ")
+    assert str(target / "documents.csv") in result.stderr
+
+
+def test_scan_output_in_missing_folder_is_created(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--output in a folder that does not exist yet is written (its folder created), as for CSV."""
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    target = tmp_path / "结果" / "report.json"
+    result = run("scan", corpus, "--format", "json", "--output", target)
+    assert result.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupcheck.report/1"
+
+
+def test_scan_evidence_prints_copied_passage(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--evidence prints each shared passage's text and where it stands in both documents."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    plain = run("scan", corpus)
+    assert COPIED[:60] not in plain.stdout
+    assert "2 passages found; --evidence shows them." in plain.stdout
+
+    result = run("scan", corpus, "--evidence")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Evidence (each passage, then where it stands in the other text)" in out
+    assert "[1] reuse, similarity 100.0%" in out
+    assert "[2] template, similarity 100.0%" in out
+    assert out.count(COPIED[:100]) == 2
+    assert TEMPLATE[:100] in out
+    evidence_lines = [line for line in out.splitlines() if COPIED[:100] in line]
+    assert any(line.lstrip().startswith("张三-对照检查材料.txt ") for line in evidence_lines)
+    assert any(line.lstrip().startswith("李四_对照检查材料.txt ") for line in evidence_lines)
+
+
+def test_scan_members_by_folder_files_of_one_member_do_not_pair(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """--members-by folder: two files in one member's folder sharing a paragraph are not reuse."""
+    files = {
+        "张三/发言提纲.txt": report(("一、理论学习方面", STUDY), ("二、联系群众方面", COPIED)),
+        "张三/对照检查材料.txt": report(("一、担当作为方面", INITIATIVE), ("二、联系群众方面", COPIED)),
+        "李四/对照检查材料.txt": report(("一、作风建设方面", STYLE), ("二、廉洁自律方面", INTEGRITY)),
+    }
+    corpus = write_corpus(tmp_path / "corpus", files)
+
+    by_file = scan_json(corpus)
+    assert [p["members"] for p in by_file["pairs"]] == [["发言提纲", "对照检查材料"]]
+
+    by_folder = scan_json(corpus, "--members-by", "folder")
+    assert by_folder["pairs"] == []
+    assert [m for m in by_folder["matches"] if m["kind"] == "reuse"] == []
+    members = {d["id"]: d["member"] for d in by_folder["documents"]}
+    assert members == {"张三/发言提纲.txt": "张三", "张三/对照检查材料.txt": "张三", "李四/对照检查材料.txt": "李四"}
+    assert all(d["originality"] == 1.0 for d in by_folder["documents"])
+
+
+# --- help -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--help"], ["scan", "--help"], ["text", "--help"]])
+def test_help_exits_0(args: list[str]) -> None:
+    """--help of the group and of each command exits 0 with a usage line."""
+    result = run(*args)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ")
+
+
+def test_every_command_has_help_text() -> None:
+    """Every command has a docstring, shown in its own --help and summarised in the group's --help."""
+    group_help = run("--help").stdout
+    assert set(cli.commands) == {"scan", "text"}
+    for name, command in cli.commands.items():
+        assert command.help and command.help.strip(), name
+        listed = next(line.split() for line in group_help.splitlines() if line.split()[:1] == [name])
+        assert listed[1:4] == command.help.split()[:3], name
+        own_help = " ".join(run(name, "--help").stdout.split())
+        assert " ".join(command.help.split("\n\n")[0].split()) in own_help, name
+
+
+# --- text -----------------------------------------------------------------------------------------------
+
+
+def test_text_prints_gb18030_file_exactly(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """`dupcheck text` prints a GB18030 file's decoded text exactly, with no newline added."""
+    content = report(("一、理论学习方面", STUDY), ("二、整改措施", MEASURES))
+    folder = write_corpus(tmp_path / "corpus", {"张三-对照检查材料.txt": content}, encoding="gb18030")
+    path = folder / "张三-对照检查材料.txt"
+    assert path.read_bytes() == content.encode("gb18030")
+    result = run("text", path)
+    assert result.exit_code == 0
+    assert result.stdout == content
+    assert result.stderr == ""
+
+
+def test_text_prints_docx_paragraphs_joined_by_newlines(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """`dupcheck text` of a .docx prints its paragraphs joined by single newlines."""
+    folder = write_corpus(tmp_path / "corpus", {"李四.docx": docx_bytes("一、作风建设方面", STYLE)})
+    result = run("text", folder / "李四.docx")
+    assert result.exit_code == 0
+    assert result.stdout == f"一、作风建设方面\n{STYLE}"
+
+
+def test_text_missing_file_exits_1(tmp_path: Path) -> None:
+    """`dupcheck text` of a missing file exits 1 with an 'error:' line naming it."""
+    missing = tmp_path / "没有的文件.txt"
+    result = run("text", missing)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {missing}: cannot read file")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_text_prints_escape_characters_unchanged(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """`dupcheck text` prints a text with a stray ESC sequence exactly as read (offsets index this text)."""
+    content = STUDY + "\x1b[31m" + MEASURES + "\n"
+    folder = write_corpus(tmp_path / "corpus", {"张三.txt": content})
+    assert run("scan", folder).exit_code == 0  # dupcheck reads the file, escape and all
+    result = run("text", folder / "张三.txt")
+    assert result.exit_code == 0
+    assert result.stdout == content
+
+
+def test_version_option() -> None:
+    """--version exits 0 and names the program."""
+    result = run("--version")
+    assert result.exit_code == 0
+    assert "version" in result.stdout
