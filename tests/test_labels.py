@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dupcheck.labels import Label, Shares, label_spans, label_tokens
+from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
 from dupcheck.normalise import normalise
 
 
@@ -57,7 +57,7 @@ def test_spans_cover_punctuation_inside_a_run_and_map_to_the_original():
 def test_shares_count_non_whitespace_characters():
     """Whitespace and zero-width characters are not counted; punctuation is."""
     text = "甲乙 丙，\u200b丁\n"
-    shares = Shares(text, [])
+    shares = LabelCounts(text, [])
     assert shares.chars() == 5
 
 
@@ -69,7 +69,7 @@ def test_shares_of_any_range_sum_to_one(text, cuts):
     labels = rng.integers(0, 4, size=len(n)).astype(np.int8)
     spans = label_spans(n, labels)
     assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
-    shares = Shares(text, spans)
+    shares = LabelCounts(text, spans)
     for start, end in [(0, len(text)), *cuts]:
         start, end = sorted((min(start, len(text)), min(end, len(text))))
         assert abs(sum(shares.of(start, end).values()) - 1) < 1e-9

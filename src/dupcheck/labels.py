@@ -115,7 +115,7 @@ def label_spans(normalised: Normalised, labels: np.ndarray) -> list[Span]:
     return spans
 
 
-class Shares:
+class LabelCounts:
     """Counts of non-whitespace characters by label, answering for any range of the text in O(1)."""
 
     def __init__(self, text: str, spans: Iterable[Span]) -> None:

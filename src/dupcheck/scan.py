@@ -15,7 +15,7 @@ from dupcheck.candidates import Entry, common_member_count, find_candidates
 from dupcheck.corpus import MembersBy, SourceFile, discover
 from dupcheck.errors import ReadError
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
-from dupcheck.labels import Label, Shares, Span, label_spans, label_tokens
+from dupcheck.labels import Label, LabelCounts, Span, label_spans, label_tokens
 from dupcheck.normalise import Normalised, normalise
 from dupcheck.reading import read_document
 from dupcheck.report import (
@@ -26,10 +26,10 @@ from dupcheck.report import (
     PairResult,
     Report,
     SectionResult,
+    Shares,
     Side,
     SpanResult,
 )
-from dupcheck.report import Shares as ShareResult
 from dupcheck.sections import Section, find_sections
 
 
@@ -125,22 +125,22 @@ def compare(
         if passages:
             shared[(i, j)] = passages
 
-    # Each member document's view: (other document, its own token range, the other's token range).
-    views: dict[int, list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    # Each document's view of what it shares: (other document, token range in this document).
+    views: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for (i, j), passages in shared.items():
         for p in passages:
-            views[i].append((j, p.a_start, p.a_end, p.b_start, p.b_end))
-            views[j].append((i, p.b_start, p.b_end, p.a_start, p.a_end))
+            views[i].append((j, p.a_start, p.a_end))
+            views[j].append((i, p.b_start, p.b_end))
 
     labels: dict[int, np.ndarray] = {}
     spans: dict[int, list[Span]] = {}
-    shares: dict[int, Shares] = {}
+    shares: dict[int, LabelCounts] = {}
     for i, doc in enumerate(documents):
         if doc.source.is_template:
             continue
         partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
         template_ranges = []
-        for j, start, end, _, _ in views[i]:
+        for j, start, end in views[i]:
             if documents[j].source.is_template:
                 template_ranges.append((start, end))
             else:
@@ -154,7 +154,7 @@ def compare(
             min_reuse=settings.alignment.min_chars,
         )
         spans[i] = label_spans(doc.normalised, labels[i])
-        shares[i] = Shares(doc.text, spans[i])
+        shares[i] = LabelCounts(doc.text, spans[i])
 
     matches = _matches(shared, documents, labels, settings)
     index_of = {d.source.id: i for i, d in enumerate(documents)}
@@ -187,8 +187,8 @@ def compare(
     )
 
 
-def _share_result(values: dict[Label, float]) -> ShareResult:
-    return ShareResult(
+def _share_result(values: dict[Label, float]) -> Shares:
+    return Shares(
         originality=values[Label.ORIGINAL],
         reuse=values[Label.REUSE],
         template=values[Label.TEMPLATE],
@@ -199,7 +199,7 @@ def _share_result(values: dict[Label, float]) -> ShareResult:
 def _document_result(
     doc: Document,
     spans: list[Span],
-    shares: Shares,
+    shares: LabelCounts,
     partner_chars: dict[str, int],
 ) -> DocumentResult:
     total = shares.chars()
@@ -264,7 +264,7 @@ def _pairs(
     matches: Sequence[MatchResult],
     documents: Sequence[Document],
     index_of: dict[str, int],
-    shares: dict[int, Shares],
+    shares: dict[int, LabelCounts],
     reused_chars: dict[tuple[int, str], int],
 ) -> list[PairResult]:
     """Reuse between members, summed over their documents."""
@@ -295,7 +295,7 @@ def _pairs(
 
 
 def _groups(
-    views: dict[int, list[tuple[int, int, int, int, int]]],
+    views: dict[int, list[tuple[int, int, int]]],
     documents: Sequence[Document],
     labels: dict[int, np.ndarray],
     settings: ScanSettings,
@@ -311,7 +311,7 @@ def _groups(
             continue
         partners: dict[str, np.ndarray] = {}
         n = len(labels[i])
-        for j, start, end, _, _ in view:
+        for j, start, end in view:
             if not documents[j].source.is_template:
                 mask = partners.setdefault(documents[j].source.member, np.zeros(n, dtype=bool))
                 mask[start:end] = True
