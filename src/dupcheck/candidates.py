@@ -15,7 +15,7 @@ corpus size. Pairs with a template are always expanded, since template text is w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,11 +67,12 @@ def _common_hashes(entries: Sequence[Entry], threshold: int) -> np.ndarray:
     return values[counts >= threshold]
 
 
-def _coverage(starts: np.ndarray, length: int, n_tokens: int) -> np.ndarray:
-    """Boolean mask of the tokens covered by runs ``[s, s + length)``."""
-    delta = np.zeros(n_tokens + 1, dtype=np.int32)
-    np.add.at(delta, starts, 1)
-    np.add.at(delta, np.minimum(starts + length, n_tokens), -1)
+def range_mask(size: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
+    """Boolean mask of length ``size``, True inside any of the half-open ``ranges``."""
+    bounds = np.asarray(list(ranges), dtype=np.int64).reshape(-1, 2)
+    delta = np.zeros(size + 1, dtype=np.int32)
+    np.add.at(delta, np.clip(bounds[:, 0], 0, size), 1)
+    np.add.at(delta, np.clip(bounds[:, 1], 0, size), -1)
     return np.cumsum(delta[:-1]) > 0
 
 
@@ -106,8 +107,8 @@ def find_candidates(
     common = []
     for entry in entries:
         kgrams = entry.fingerprints.kgrams
-        hits = np.flatnonzero(np.isin(kgrams, common_hashes)) if len(common_hashes) else []
-        common.append(_coverage(np.asarray(hits, dtype=np.int64), k, entry.fingerprints.n_tokens))
+        hits = np.flatnonzero(np.isin(kgrams, common_hashes)) if len(common_hashes) else np.zeros(0, np.int64)
+        common.append(range_mask(entry.fingerprints.n_tokens, ((h, h + k) for h in hits.tolist())))
 
     members = np.array([e.member for e in entries], dtype=np.int64)
     templates = np.array([e.is_template for e in entries], dtype=bool)

@@ -16,6 +16,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from dupcheck.candidates import range_mask
 from dupcheck.normalise import Normalised
 
 
@@ -42,14 +43,6 @@ class Span:
     label: Label
 
 
-def _mask(n_tokens: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
-    delta = np.zeros(n_tokens + 1, dtype=np.int32)
-    for start, end in ranges:
-        delta[start] += 1
-        delta[end] -= 1
-    return np.cumsum(delta[:-1]) > 0
-
-
 def label_tokens(
     n_tokens: int,
     *,
@@ -66,11 +59,11 @@ def label_tokens(
     """
     partners = np.zeros(n_tokens, dtype=np.int32)
     for ranges in partner_ranges.values():
-        partners += _mask(n_tokens, ranges)
+        partners += range_mask(n_tokens, ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[partners > 0] = Label.REUSE
     labels[(partners + 1 >= common_members) | common] = Label.BOILERPLATE
-    labels[_mask(n_tokens, template_ranges)] = Label.TEMPLATE
+    labels[range_mask(n_tokens, template_ranges)] = Label.TEMPLATE
     _absorb_fragments(labels, min_reuse)
     return labels
 
@@ -141,9 +134,7 @@ class LabelCounts:
 
     def count_within(self, label: Label, ranges: Iterable[tuple[int, int]]) -> int:
         """Non-whitespace characters with ``label`` inside the union of the character ``ranges``."""
-        inside = np.zeros(len(self._per_char), dtype=bool)
-        for start, end in ranges:
-            inside[start:end] = True
+        inside = range_mask(len(self._per_char), ranges)
         return int(np.count_nonzero(inside & self._visible_mask & (self._per_char == label)))
 
     def of(self, start: int = 0, end: int | None = None) -> dict[Label, float]:

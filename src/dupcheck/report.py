@@ -107,10 +107,9 @@ class Report:
     settings: dict[str, Any]
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # document id -> text, for evidence
 
-    def excerpt(self, side: Side, limit: int = 0) -> str:
-        """The text of one side of a match (cut to ``limit`` characters with '…' when ``limit`` > 0)."""
-        text = self.texts.get(side.doc, "")[side.start : side.end]
-        return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
+    def excerpt(self, side: Side) -> str:
+        """The text of one side of a match."""
+        return self.texts.get(side.doc, "")[side.start : side.end]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report: a stable contract, documented in the README."""

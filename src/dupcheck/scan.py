@@ -165,15 +165,13 @@ def compare(
             i, j = index_of[m.a.doc], index_of[m.b.doc]
             reused[i][documents[j].source.member].append((m.a.start, m.a.end))
             reused[j][documents[i].source.member].append((m.b.start, m.b.end))
+    # Per member document: characters of reuse it shares with each other member.
     reused_chars = {
-        (i, partner): shares[i].count_within(Label.REUSE, ranges)
+        i: {partner: shares[i].count_within(Label.REUSE, ranges) for partner, ranges in by_partner.items()}
         for i, by_partner in reused.items()
-        for partner, ranges in by_partner.items()
     }
     results = [
-        _document_result(
-            documents[i], spans[i], shares[i], {p: n for (d, p), n in reused_chars.items() if d == i and n}
-        )
+        _document_result(documents[i], spans[i], shares[i], {p: n for p, n in reused_chars.get(i, {}).items() if n})
         for i in sorted(shares)
     ]
     return Report(
@@ -265,15 +263,16 @@ def _pairs(
     documents: Sequence[Document],
     index_of: dict[str, int],
     shares: dict[int, LabelCounts],
-    reused_chars: dict[tuple[int, str], int],
+    reused_chars: dict[int, dict[str, int]],
 ) -> list[PairResult]:
     """Reuse between members, summed over their documents."""
     member_chars: dict[str, int] = defaultdict(int)
     for i, s in shares.items():
         member_chars[documents[i].source.member] += s.chars()
     chars: dict[tuple[str, str], int] = defaultdict(int)  # (member, partner) -> member's chars
-    for (i, partner), n in reused_chars.items():
-        chars[(documents[i].source.member, partner)] += n
+    for i, by_partner in reused_chars.items():
+        for partner, n in by_partner.items():
+            chars[(documents[i].source.member, partner)] += n
     passages: dict[tuple[str, str], int] = defaultdict(int)
     for m in matches:
         if m.kind == "reuse":
