@@ -247,15 +247,20 @@ def _matches(
                 b_range = (p.b_start, p.b_end) if member_first else (p.a_start, p.a_end)
                 out.append(MatchResult("template", p.similarity, _side(a, *a_range), _side(b, *b_range)))
                 continue
-            reused = max(
-                int(np.count_nonzero(labels[i][p.a_start : p.a_end] == Label.REUSE)),
-                int(np.count_nonzero(labels[j][p.b_start : p.b_end] == Label.REUSE)),
-            )
-            if reused >= settings.alignment.min_chars:
-                out.append(
-                    MatchResult("reuse", p.similarity, _side(di, p.a_start, p.a_end), _side(dj, p.b_start, p.b_end))
-                )
+            a_range = _reuse_within(labels[i], p.a_start, p.a_end)
+            b_range = _reuse_within(labels[j], p.b_start, p.b_end)
+            if a_range and b_range and max(a_range[2], b_range[2]) >= settings.alignment.min_chars:
+                out.append(MatchResult("reuse", p.similarity, _side(di, *a_range[:2]), _side(dj, *b_range[:2])))
     return sorted(out, key=lambda m: (m.kind, m.a.doc, m.a.start, m.b.doc, m.b.start))
+
+
+def _reuse_within(labels: np.ndarray, start: int, end: int) -> tuple[int, int, int] | None:
+    """The part of a passage from its first to its last token labelled reuse, and how many are; the evidence
+    for reuse should not run on into a heading or set phrase both members share with everyone."""
+    reuse = np.flatnonzero(labels[start:end] == Label.REUSE)
+    if not reuse.size:
+        return None
+    return start + int(reuse[0]), start + int(reuse[-1]) + 1, int(reuse.size)
 
 
 def _pairs(

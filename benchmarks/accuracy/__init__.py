@@ -1,0 +1,1 @@
+"""Detection-quality benchmark: labelled corpora, PAN measures, a 13-character baseline."""
