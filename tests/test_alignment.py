@@ -81,6 +81,16 @@ def test_reordered_copies_are_both_found():
     assert found == [(100, 350, 300, 550), (450, 630, 60, 240)]
 
 
+def test_copy_with_clauses_moved_within_it_is_one_passage_covering_all_of_it():
+    """A copier swaps the clauses of a sentence: one LCS keeps only one order, the moved clause is found too."""
+    clauses = [random_text(60 + i, n) for i, n in enumerate((40, 25, 35))]
+    a = random_text(70, 50) + "".join(clauses) + random_text(71, 50)
+    b = random_text(72, 30) + clauses[1] + clauses[0] + clauses[2] + random_text(73, 30)
+    (p,) = shared_passages(a, b)
+    assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 150, 30, 130)
+    assert p.matched == 100
+
+
 def test_edited_copy_is_one_passage_covering_the_copy():
     """A copy with 8 % of its characters edited is one passage covering nearly all of it on both sides."""
     original = random_text(30, 400)

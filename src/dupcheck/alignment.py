@@ -26,12 +26,13 @@ class AlignSettings:
     min_edge: int = 6  # a passage starts and ends with a run at least this long, so it does not bleed
     margin: int = 30  # context aligned around a group of seeds
     max_drift: int = 40  # seeds whose diagonals differ more than this are different regions
+    reorder_passes: int = 2  # extra alignments of what is left in a region, for clauses moved within a copy
 
     def __post_init__(self) -> None:
         if self.min_block < 1 or self.min_chars < 1:
             raise ValueError("min_block and min_chars must be at least 1")
-        if self.max_gap < 0 or self.margin < 0 or self.max_drift < 0:
-            raise ValueError("max_gap, margin and max_drift must not be negative")
+        if self.max_gap < 0 or self.margin < 0 or self.max_drift < 0 or self.reorder_passes < 0:
+            raise ValueError("max_gap, margin, max_drift and reorder_passes must not be negative")
         if not 0.0 <= self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [0, 1], got {self.min_similarity}")
 
@@ -53,6 +54,7 @@ class Passage:
 
 
 Region = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end
+_BLANK_A, _BLANK_B = "\x00", "\x01"  # never equal to each other, nor to a token (tokens are never controls)
 
 
 def seed_regions(seeds: Iterable[tuple[int, int]], k: int, settings: AlignSettings) -> list[Region]:
@@ -69,20 +71,39 @@ def seed_regions(seeds: Iterable[tuple[int, int]], k: int, settings: AlignSettin
     return [(c[0], c[1] + k, c[2], c[3] + k) for c in clusters]
 
 
-def _passages_in(a: str, b: str, region: Region, settings: AlignSettings) -> list[Passage]:
+Block = tuple[int, int, int]  # a, b, size: tokens a .. a+size-1 equal b .. b+size-1
+
+
+def _runs_in(a: str, b: str, region: Region, settings: AlignSettings) -> list[list[Block]]:
+    """Runs of matching blocks in a region, each run in order in both texts."""
     a0, a1 = max(0, region[0] - settings.margin), min(len(a), region[1] + settings.margin)
     b0, b1 = max(0, region[2] - settings.margin), min(len(b), region[3] + settings.margin)
-    blocks = [blk for blk in LCSseq.editops(a[a0:a1], b[b0:b1]).as_matching_blocks() if blk.size >= settings.min_block]
-    runs: list[list[tuple[int, int, int]]] = []  # blocks (a, b, size) chained across small gaps
-    for blk in blocks:
-        sa, sb = a0 + blk.a, b0 + blk.b
-        if runs:
-            la, lb, size = runs[-1][-1]
-            if sa - (la + size) <= settings.max_gap and sb - (lb + size) <= settings.max_gap:
-                runs[-1].append((sa, sb, blk.size))
-                continue
-        runs.append([(sa, sb, blk.size)])
-    out = []
+    left_a, left_b = list(a[a0:a1]), list(b[b0:b1])
+    runs: list[list[Block]] = []  # blocks chained across small gaps
+    # An LCS keeps one order of the common text; a clause or sentence moved elsewhere is found by aligning
+    # again what the previous pass left over, with the matched tokens blanked out on both sides.
+    for attempt in range(1 + settings.reorder_passes):
+        # What is left after the first pass is mostly unrelated text, where short chance agreements
+        # abound; a moved clause is taken only on the evidence of a run as long as a passage's edge.
+        shortest = settings.min_block if attempt == 0 else settings.min_edge
+        blocks = [
+            blk
+            for blk in LCSseq.editops("".join(left_a), "".join(left_b)).as_matching_blocks()
+            if blk.size >= shortest
+        ]
+        if not blocks:
+            break
+        first_run = len(runs)
+        for blk in blocks:
+            sa, sb = a0 + blk.a, b0 + blk.b
+            left_a[blk.a : blk.a + blk.size] = _BLANK_A * blk.size
+            left_b[blk.b : blk.b + blk.size] = _BLANK_B * blk.size
+            if len(runs) > first_run:
+                la, lb, size = runs[-1][-1]
+                if sa - (la + size) <= settings.max_gap and sb - (lb + size) <= settings.max_gap:
+                    runs[-1].append((sa, sb, blk.size))
+                    continue
+            runs.append([(sa, sb, blk.size)])
     for run in runs:
         # Short blocks at the ends are chance agreements in the context around a copy (a shared word
         # in a heading before it), not part of it.
@@ -90,29 +111,45 @@ def _passages_in(a: str, b: str, region: Region, settings: AlignSettings) -> lis
             run.pop(0)
         while len(run) > 1 and run[-1][2] < settings.min_edge:
             run.pop()
-        first, last = run[0], run[-1]
-        out.append(Passage(first[0], last[0] + last[2], first[1], last[1] + last[2], sum(b[2] for b in run)))
-    return out
+    return runs
 
 
-def _merge(a: str, b: str, passages: Sequence[Passage], settings: AlignSettings) -> list[Passage]:
-    """Merge passages that overlap or nearly touch in both texts; recount what they share."""
-    merged: list[list[int]] = []
-    for p in sorted(passages, key=lambda p: (p.a_start, p.b_start)):
-        for m in reversed(merged):
-            near_a = p.a_start <= m[1] + settings.max_gap and p.a_end >= m[0] - settings.max_gap
-            near_b = p.b_start <= m[3] + settings.max_gap and p.b_end >= m[2] - settings.max_gap
-            if near_a and near_b:
-                m[0], m[1] = min(m[0], p.a_start), max(m[1], p.a_end)
-                m[2], m[3] = min(m[2], p.b_start), max(m[3], p.b_end)
-                break
-        else:
-            merged.append([p.a_start, p.a_end, p.b_start, p.b_end])
+def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings) -> list[Passage]:
+    """Merge runs that overlap or nearly touch in both texts, in whatever order (a copy's clauses may be
+    moved). A passage's matched tokens are the LCS of its two ranges or, when its clauses were moved and
+    one order cannot hold them all, the tokens its blocks cover on both sides."""
+    groups = [([r[0][0], r[-1][0] + r[-1][2], r[0][1], r[-1][1] + r[-1][2]], list(r)) for r in runs]
+    changed = True
+    while changed:  # a merged passage can reach one it did not reach before: repeat until nothing moves
+        changed = False
+        kept: list[tuple[list[int], list[Block]]] = []
+        for box, blocks in sorted(groups):
+            for m, m_blocks in reversed(kept):
+                near_a = box[0] <= m[1] + settings.max_gap and box[1] >= m[0] - settings.max_gap
+                near_b = box[2] <= m[3] + settings.max_gap and box[3] >= m[2] - settings.max_gap
+                if near_a and near_b:
+                    m[:] = min(m[0], box[0]), max(m[1], box[1]), min(m[2], box[2]), max(m[3], box[3])
+                    m_blocks.extend(blocks)
+                    changed = True
+                    break
+            else:
+                kept.append((box, blocks))
+        groups = kept
     out = []
-    for a_start, a_end, b_start, b_end in merged:
-        matched = LCSseq.similarity(a[a_start:a_end], b[b_start:b_end])
+    for (a_start, a_end, b_start, b_end), blocks in groups:
+        covered = min(_covered((x, x + n) for x, _, n in blocks), _covered((y, y + n) for _, y, n in blocks))
+        matched = max(covered, LCSseq.similarity(a[a_start:a_end], b[b_start:b_end]))
         out.append(Passage(a_start, a_end, b_start, b_end, matched))
     return out
+
+
+def _covered(ranges: Iterable[tuple[int, int]]) -> int:
+    total, reach = 0, -1
+    for start, end in sorted(ranges):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
 
 
 def align(
@@ -122,12 +159,12 @@ def align(
     settings: AlignSettings,
 ) -> list[Passage]:
     """Passages shared by token strings ``a`` and ``b`` within the candidate ``regions``, sorted by ``a``."""
-    found: list[Passage] = []
+    runs: list[list[Block]] = []
     for region in regions:
-        found.extend(_passages_in(a, b, region, settings))
+        runs.extend(_runs_in(a, b, region, settings))
     keep = [
         p
-        for p in _merge(a, b, found, settings)
+        for p in _merge(a, b, runs, settings)
         if p.matched >= settings.min_chars and p.similarity >= settings.min_similarity
     ]
     return sorted(keep, key=lambda p: (p.a_start, p.b_start))
