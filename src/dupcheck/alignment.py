@@ -87,9 +87,7 @@ def _runs_in(a: str, b: str, region: Region, settings: AlignSettings) -> list[li
         # abound; a moved clause is taken only on the evidence of a run as long as a passage's edge.
         shortest = settings.min_block if attempt == 0 else settings.min_edge
         blocks = [
-            blk
-            for blk in LCSseq.editops("".join(left_a), "".join(left_b)).as_matching_blocks()
-            if blk.size >= shortest
+            blk for blk in LCSseq.editops("".join(left_a), "".join(left_b)).as_matching_blocks() if blk.size >= shortest
         ]
         if not blocks:
             break
