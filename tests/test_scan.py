@@ -109,6 +109,29 @@ def test_phrase_most_members_use_is_boilerplate(tmp_path):
     assert report.matches == [] and report.pairs == []
 
 
+def test_own_short_sentence_between_two_set_phrases_is_not_reuse(tmp_path):
+    """Two members who share a copied paragraph are aligned window by window; their own sentences between a
+    set phrase and a heading everyone uses stay theirs, though two chance characters in them could let the
+    alignment of the set phrase and the heading bridge them."""
+    heading, opener = "一、在学习贯彻党的创新理论方面\n", "对照检查要求，结合自身实际，主要存在以下几个方面的不足："
+    own = {0: "工作要求落实打折扣，存在宽松软问题。", 1: "日常教育管理宽松软，监督执纪不到位。"}
+    files = {
+        f"成员{i}.txt": opener
+        + own.get(i, prose(i + 50, 18))
+        + "\n"
+        + heading
+        + (COPIED if i < 2 else "")
+        + prose(i + 90, 200)
+        for i in range(8)
+    }
+    report = scan(write(tmp_path / "c", files))
+    assert [(p.member_a, p.member_b) for p in report.pairs] == [("成员0", "成员1")]
+    for i in (0, 1):
+        d = by_member(report)[f"成员{i}"]
+        text = report.texts[d.id]
+        assert [text[s.start : s.end] for s in d.spans if s.label == "reuse"] == [COPIED_SPAN]
+
+
 def test_three_members_sharing_an_outside_passage_form_a_group(tmp_path):
     """Three members with one passage from the same outside source are one group."""
     files = {f"成员{i}.txt": report_text(i, COPIED if i in (1, 3, 5) else "") for i in range(12)}

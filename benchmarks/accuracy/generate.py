@@ -95,6 +95,7 @@ SYNONYMS = (
     ("缺乏", "欠缺"),
 )
 FILLERS = ("切实", "进一步", "不断", "认真", "始终", "持续", "全面", "积极")
+MIN_CASE_CHARS = 30  # shorter copies are no finding a reviewer acts on, and none is planted
 SHINGLE = 8  # an 8-character run shared between original sentences would be a finding; none is kept
 _NOT_BODY = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|[（(]|\d|第)")
 _SENTENCE = re.compile(r"(?<=[。！？；])")
@@ -110,7 +111,7 @@ def _grams(text: str) -> set[str]:
     return {c[i : i + SHINGLE] for i in range(len(c) - SHINGLE + 1)}
 
 
-def sentence_pool(source: Path, rng: random.Random, min_chars: int = 15, max_chars: int = 120) -> list[str]:
+def sentence_pool(source: Path, rng: random.Random, min_chars: int = 10, max_chars: int = 120) -> list[str]:
     """Real sentences, shuffled, none sharing an 8-character run with another or with the set phrases."""
     files = sorted((source / "docs").glob("*.txt"))
     if not files:
@@ -270,27 +271,23 @@ class Pool:
         return out
 
 
-def _members(count: int, pool: Pool, chars_each: int, rng: random.Random) -> list[Member]:
+def _members(count: int, pool: Pool, sentences_each: int, rng: random.Random) -> list[Member]:
     opener_users = _users(count, len(OPENERS), rng)
     section_opener_users = dict(zip(SECTION_OPENERS, _users(count, len(SECTION_OPENERS), rng), strict=True))
-    share = chars_each / len(HEADINGS)
+    per_section, extra = divmod(sentences_each - 1, len(HEADINGS))
     members = []
     for m in range(count):
         paragraphs = [Paragraph([Piece(TITLE, "boilerplate")], -1)]
         preamble = [Piece(OPENERS[i], "boilerplate") for i in range(len(OPENERS)) if m in opener_users[i]]
-        sentences = pool.take(rng.randint(1, 2))
+        sentences = pool.take(1)
         paragraphs.append(Paragraph([*preamble, Piece("".join(sentences), "original")], -1, sentences=sentences))
         for s, heading in enumerate(HEADINGS):
             paragraphs.append(Paragraph([Piece(heading, "boilerplate")], s))
             openers = [o for o, at in SECTION_OPENERS.items() if at == s and m in section_opener_users[o]]
-            written = 0
-            while written < share:
-                sentences = []
-                for _ in range(rng.randint(2, 4)):  # a paragraph, or what is left of the section's share
-                    sentences += pool.take(1)
-                    written += len(content(sentences[-1]))
-                    if written >= share:
-                        break
+            left = per_section + (s < extra)
+            while left:
+                sentences = pool.take(min(left, rng.randint(2, 4)))  # a paragraph
+                left -= len(sentences)
                 pieces = [Piece(o, "boilerplate") for o in openers] + [Piece("".join(sentences), "original")]
                 openers = []
                 paragraphs.append(Paragraph(pieces, s, sentences=sentences))
@@ -333,22 +330,21 @@ def _plant_reuse(members: list[Member], pool: Pool, count: int, groups: int, rng
         level = next(levels)
         a, b = rng.sample(members, 2)
         sources = [
-            p
+            (p, part)
             for p in a.paragraphs
-            if p.sentences and p.source_of is None and p.section >= 0 and (level != "partial" or len(p.sentences) >= 3)
+            if p.sentences and p.source_of is None and p.section >= 0
+            for part in _copyable(p.sentences, level)
         ]
         targets = [p for p in b.paragraphs if p.sentences and p.source_of is None and p.section >= 0]
         if not sources or not targets:
             continue
         number = len(cases)
-        source = rng.choice(sources)
+        source, (first, stop) = rng.choice(sources)
         source.source_of = number
         sentences = source.sentences
-        copied = sentences
         if level == "partial":
-            start = rng.randrange(len(sentences) - 1)
-            copied = sentences[start : start + rng.randint(1, 2)]
-            before, after = "".join(sentences[:start]), "".join(sentences[start + len(copied) :])
+            copied = sentences[first:stop]
+            before, after = "".join(sentences[:first]), "".join(sentences[stop:])
             source.pieces[-1:] = [
                 Piece(before, "original"),
                 Piece("".join(copied), "reuse", (number, "a")),
@@ -375,7 +371,9 @@ def _plant_reuse(members: list[Member], pool: Pool, count: int, groups: int, rng
 
     for _ in range(groups):
         number = len(cases)
-        sentences = pool.take(rng.randint(2, 3))
+        sentences = pool.take(2)
+        while sum(len(content(x)) for x in sentences) < MIN_CASE_CHARS:
+            sentences += pool.take(1)
         group = rng.sample(members, rng.randint(3, 5))
         for k, member in enumerate(group):
             text = "".join(sentences) if rng.random() < 0.5 else light(sentences, rng)
@@ -384,6 +382,17 @@ def _plant_reuse(members: list[Member], pool: Pool, count: int, groups: int, rng
         for (i, x), (j, y) in itertools.combinations(enumerate(group), 2):
             cases.append(Case(number, "group", x.name, y.name, (number, i), (number, j)))
     return cases
+
+
+def _copyable(sentences: list[str], level: str) -> list[tuple[int, int]]:
+    """The sentence ranges of an original paragraph a case at this level may copy: all of a paragraph of two
+    sentences or more, or for a partial copy one or two of its sentences but not all."""
+    n = len(sentences)
+    if level == "partial":
+        parts = [(i, j) for i in range(n) for j in range(i + 1, min(n, i + 2) + 1) if j - i < n]
+    else:
+        parts = [(0, n)] if n >= 2 else []
+    return [(i, j) for i, j in parts if sum(len(content(x)) for x in sentences[i:j]) >= MIN_CASE_CHARS]
 
 
 def _source_pieces(sentences: list[str], dropped: tuple[int, str] | None, number: int) -> list[Piece]:
@@ -467,17 +476,21 @@ def _trim(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, 
 
 def generate(out: Path, members: int, seed: int, chars_each: int = 1200, source: Path = DEFAULT_SOURCE) -> dict:
     """Write ``out/corpus/`` (with ``templates/``) and ``out/truth.json``; returns the truth."""
+    if out.resolve().is_relative_to(ROOT):
+        raise ValueError(f"{out}: write generated corpora outside the repository; they hold text of corpus-real")
     if members < 6:
         raise ValueError(f"a labelled corpus needs at least 6 members, got {members}")
     rng = random.Random(seed)
     sentences = sentence_pool(source, rng)
-    template_chars, group_chars = 12 * 90, 250 * max(1, members // 40)
-    chars_each = min(
-        chars_each, (sum(len(content(s)) for s in sentences) - template_chars - group_chars) * 7 // 10 // members
-    )
+    mean = sum(len(content(s)) for s in sentences) / len(sentences)
+    available = len(sentences) - 3 * 12 - 3 * max(1, members // 40)  # less the template and the groups
+    # A sentence for the preamble and at least one a section; the pool is shared out evenly, up to chars_each.
+    sentences_each = min(round(chars_each / mean), available // members)
+    if sentences_each < 1 + len(HEADINGS):
+        raise ValueError(f"{members} members are more than the pool of {len(sentences)} sentences can fill")
     pool = Pool(sentences)
     template = _template(pool, rng)
-    people = _members(members, pool, chars_each, rng)
+    people = _members(members, pool, sentences_each, rng)
     _plant_templates(people, template, rng)
     cases = _plant_reuse(people, pool, count=max(10, members * 2 // 5), groups=max(1, members // 40), rng=rng)
 
@@ -499,7 +512,7 @@ def generate(out: Path, members: int, seed: int, chars_each: int = 1200, source:
         "schema": TRUTH_SCHEMA,
         "seed": seed,
         "members": members,
-        "chars_each": chars_each,
+        "sentences_each": sentences_each,
         "template": "templates/参考模板.txt",
         "documents": documents,
         "cases": [_case_spans(case, keyed) for case in cases],
@@ -531,7 +544,7 @@ def main() -> None:
     truth = generate(args.out, args.members, args.seed, args.chars, args.source)
     print(
         f"{args.out}: {truth['members']} members, {len(truth['cases'])} cases, "
-        f"{truth['chars_each']} original characters each at most"
+        f"{truth['sentences_each']} original sentences each"
     )
 
 

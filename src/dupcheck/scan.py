@@ -116,12 +116,14 @@ def compare(
     common_members = common_member_count(len(members), settings.boilerplate_share, settings.boilerplate_min_members)
     candidates = find_candidates(entries, fs, common_members=common_members)
 
+    tokens = _MemberTokens(documents, candidates.common)
     shared: dict[tuple[int, int], list[Passage]] = {}
     for (i, j), found in candidates.pairs.items():
         regions = seed_regions(found.seeds, fs.winnow_k, settings.alignment)
         wa, wb = entries[i].fingerprints.windows, entries[j].fingerprints.windows
         regions += [(*wa[x], *wb[y]) for x, y in found.windows]
-        passages = align(documents[i].normalised.tokens, documents[j].normalised.tokens, regions, settings.alignment)
+        a, b = tokens.pair(i, j)
+        passages = align(a, b, regions, settings.alignment)
         if passages:
             shared[(i, j)] = passages
 
@@ -183,6 +185,37 @@ def compare(
         settings=_settings_dict(settings, len(members), common_members),
         texts={d.source.id: d.text for d in documents},
     )
+
+
+class _MemberTokens:
+    """Token strings to align, with boilerplate blanked out between two members.
+
+    Boilerplate is labelled from the k-grams most members share, not from alignment; left in, a heading and
+    a set phrase both members use would let a passage bridge the member's own short sentence between them.
+    Against a template nothing is blanked: a template paragraph most members took is template, not
+    boilerplate. The two sides are blanked with different characters, so blanks never match each other.
+    """
+
+    def __init__(self, documents: Sequence[Document], common: Sequence[np.ndarray]) -> None:
+        self._documents, self._common = documents, common
+        self._blanked: dict[tuple[int, str], str] = {}
+
+    def pair(self, i: int, j: int) -> tuple[str, str]:
+        if self._documents[i].source.is_template or self._documents[j].source.is_template:
+            return self._documents[i].normalised.tokens, self._documents[j].normalised.tokens
+        return self._blank(i, "\x02"), self._blank(j, "\x03")
+
+    def _blank(self, i: int, blank: str) -> str:
+        key = (i, blank)
+        if key not in self._blanked:
+            normalised, mask = self._documents[i].normalised, self._common[i]
+            tokens = normalised.tokens
+            if mask.any():
+                codes = normalised.codes()
+                codes[mask] = ord(blank)
+                tokens = codes.astype("<u4").tobytes().decode("utf-32-le")
+            self._blanked[key] = tokens
+        return self._blanked[key]
 
 
 def _share_result(values: dict[Label, float]) -> Shares:
