@@ -57,6 +57,8 @@ def variants() -> Iterator[tuple[str, str, ScanSettings]]:
         yield "min similarity", str(similarity), with_al(min_similarity=similarity)
     for gap in (4, 8, 16, 20):
         yield "max gap", str(gap), with_al(max_gap=gap)
+    for gap in (24, 36):
+        yield "merge gap (in one text; max gap in the other)", str(gap), with_al(merge_gap=gap)
     for passes in (0, 1, 3):
         yield "reorder passes", str(passes), with_al(reorder_passes=passes)
     for share in (0.15, 0.2, 0.4, 0.5):
@@ -69,7 +71,7 @@ def describe_defaults() -> str:
         f"defaults: seed k-gram {fp.winnow_k} (w {fp.winnow_w}), MinHash shingle {fp.shingle_k}, "
         f"{fp.num_perm} permutations in {fp.bands} × {fp.rows} bands, windows {fp.window}/{fp.stride}; "
         f"min passage {al.min_chars}, min similarity {al.min_similarity}, max gap {al.max_gap}, "
-        f"reorder passes {al.reorder_passes}; boilerplate share {DEFAULT.boilerplate_share}"
+        f"merge gap {al.merge_gap}, reorder passes {al.reorder_passes}; boilerplate share {DEFAULT.boilerplate_share}"
     )
 
 

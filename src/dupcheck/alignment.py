@@ -26,13 +26,14 @@ class AlignSettings:
     min_edge: int = 6  # a passage starts and ends with a run at least this long, so it does not bleed
     margin: int = 30  # context aligned around a group of seeds
     max_drift: int = 40  # seeds whose diagonals differ more than this are different regions
+    merge_gap: int = 12  # passages this close in one text, and max_gap close in the other, are one copy
     reorder_passes: int = 2  # extra alignments of what is left in a region, for clauses moved within a copy
 
     def __post_init__(self) -> None:
         if self.min_block < 1 or self.min_chars < 1:
             raise ValueError("min_block and min_chars must be at least 1")
-        if self.max_gap < 0 or self.margin < 0 or self.max_drift < 0 or self.reorder_passes < 0:
-            raise ValueError("max_gap, margin, max_drift and reorder_passes must not be negative")
+        if min(self.max_gap, self.merge_gap, self.margin, self.max_drift, self.reorder_passes) < 0:
+            raise ValueError("max_gap, merge_gap, margin, max_drift and reorder_passes must not be negative")
         if not 0.0 <= self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [0, 1], got {self.min_similarity}")
 
@@ -123,9 +124,9 @@ def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings)
         kept: list[tuple[list[int], list[Block]]] = []
         for box, blocks in sorted(groups):
             for m, m_blocks in reversed(kept):
-                near_a = box[0] <= m[1] + settings.max_gap and box[1] >= m[0] - settings.max_gap
-                near_b = box[2] <= m[3] + settings.max_gap and box[3] >= m[2] - settings.max_gap
-                if near_a and near_b:
+                gap_a = max(box[0] - m[1], m[0] - box[1])
+                gap_b = max(box[2] - m[3], m[2] - box[3])
+                if min(gap_a, gap_b) <= settings.max_gap and max(gap_a, gap_b) <= settings.merge_gap:
                     m[:] = min(m[0], box[0]), max(m[1], box[1]), min(m[2], box[2]), max(m[3], box[3])
                     m_blocks.extend(blocks)
                     changed = True
