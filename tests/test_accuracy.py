@@ -119,3 +119,10 @@ def test_dupcheck_beats_the_13_character_baseline(labelled: Truth) -> None:
     baseline = score(labelled, predict_baseline(labelled))
     assert ours.pan["all but heavy"].plagdet > baseline.pan["all but heavy"].plagdet
     assert ours.common.f1 > baseline.common.f1
+
+
+def test_generated_corpora_are_refused_inside_the_repository() -> None:
+    inside = Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy" / "labelled"
+    with pytest.raises(ValueError, match="outside the repository"):
+        generate(inside, members=20, seed=1, source=SOURCE)
+    assert not inside.exists()

@@ -301,8 +301,17 @@ def _users(count: int, phrases: int, rng: random.Random) -> list[set[int]]:
 
 
 def _template(pool: Pool, rng: random.Random) -> list[list[str]]:
-    """The template's paragraphs, as sentence lists, three per template heading."""
-    return [pool.take(rng.randint(2, 3)) for _ in range(3 * len(TEMPLATE_HEADINGS))]
+    """The template's paragraphs, as sentence lists, three per template heading, each of two sentences or more
+    and 60 characters or more: a lightly edited copy of a shorter one may keep no run of 13 characters."""
+    return [_passage(pool, 60) for _ in range(3 * len(TEMPLATE_HEADINGS))]
+
+
+def _passage(pool: Pool, chars: int) -> list[str]:
+    """Two sentences or more from the pool, together at least ``chars`` characters."""
+    sentences = pool.take(2)
+    while sum(len(content(x)) for x in sentences) < chars:
+        sentences += pool.take(1)
+    return sentences
 
 
 def _insert(member: Member, section: int, paragraph: Paragraph, rng: random.Random) -> None:
@@ -371,9 +380,7 @@ def _plant_reuse(members: list[Member], pool: Pool, count: int, groups: int, rng
 
     for _ in range(groups):
         number = len(cases)
-        sentences = pool.take(2)
-        while sum(len(content(x)) for x in sentences) < MIN_CASE_CHARS:
-            sentences += pool.take(1)
+        sentences = _passage(pool, MIN_CASE_CHARS)
         group = rng.sample(members, rng.randint(3, 5))
         for k, member in enumerate(group):
             text = "".join(sentences) if rng.random() < 0.5 else light(sentences, rng)
@@ -483,7 +490,7 @@ def generate(out: Path, members: int, seed: int, chars_each: int = 1200, source:
     rng = random.Random(seed)
     sentences = sentence_pool(source, rng)
     mean = sum(len(content(s)) for s in sentences) / len(sentences)
-    available = len(sentences) - 3 * 12 - 3 * max(1, members // 40)  # less the template and the groups
+    available = len(sentences) - 4 * 12 - 3 * max(1, members // 40)  # less the template and the groups
     # A sentence for the preamble and at least one a section; the pool is shared out evenly, up to chars_each.
     sentences_each = min(round(chars_each / mean), available // members)
     if sentences_each < 1 + len(HEADINGS):
