@@ -121,7 +121,7 @@ def test_write_csv_headers_and_rows(scanned: Report, tmp_path: Path) -> None:
     """Each CSV reads back with the csv module (utf-8-sig) with the documented header and one row per item."""
     write_csv(scanned, tmp_path / "out", threshold=0.7)
     tables = {name: read_csv(tmp_path / "out" / name) for name in CSV_FILES}
-    shares_header = ["originality", "reuse", "template", "boilerplate"]
+    shares_header = ["originality", "reuse", "template", "boilerplate", "self"]
     assert tables["documents.csv"][0] == [
         "document",
         "member",

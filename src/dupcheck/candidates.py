@@ -15,7 +15,7 @@ corpus size. Pairs with a template are always expanded, since template text is w
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,12 @@ class Entry:
     member: int  # texts of one member share this id; every template has an id of its own
     is_template: bool
     fingerprints: Fingerprints
+    is_reference: bool = False  # an earlier round's text: compared with the others, even the same member's
+
+    @property
+    def counts(self) -> bool:
+        """Whether the text is one of the members' current reports, the ones boilerplate is counted over."""
+        return not (self.is_template or self.is_reference)
 
 
 @dataclass
@@ -58,7 +64,7 @@ def _common_hashes(entries: Sequence[Entry], threshold: int) -> np.ndarray:
     """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates not counted)."""
     per_member: dict[int, list[np.ndarray]] = defaultdict(list)
     for entry in entries:
-        if not entry.is_template:
+        if entry.counts:
             per_member[entry.member].append(entry.fingerprints.kgrams)
     if len(per_member) < threshold:
         return np.zeros(0, dtype=np.uint64)
@@ -94,11 +100,14 @@ def find_candidates(
     *,
     common_members: int,
     min_window_similarity: float = 0.2,
+    focus: Collection[int] | None = None,
 ) -> Candidates:
     """Candidate pairs among ``entries`` (see the module docstring).
 
     ``common_members``: a k-gram used by this many members is boilerplate. ``min_window_similarity``: window
-    pairs whose estimated Jaccard similarity is below this are dropped before alignment.
+    pairs whose estimated Jaccard similarity is below this are dropped before alignment. ``focus``: only
+    pairs with one of these entries (a draft checked against a corpus); every entry still counts towards
+    boilerplate.
     """
     if not entries:
         return Candidates(pairs={}, common=[], common_members=common_members)
@@ -112,14 +121,21 @@ def find_candidates(
 
     members = np.array([e.member for e in entries], dtype=np.int64)
     templates = np.array([e.is_template for e in entries], dtype=bool)
+    references = np.array([e.is_reference for e in entries], dtype=bool)
+    counted = ~(templates | references)
+    focused = np.zeros(len(entries), dtype=bool)
+    focused[list(focus) if focus is not None else slice(None)] = True
     pairs: dict[tuple[int, int], PairCandidates] = defaultdict(PairCandidates)
 
     def related(i: int, j: int) -> bool:
-        # Two templates, or two texts of one member, are never compared.
-        return members[i] != members[j] and not (templates[i] and templates[j])
+        # Only a current report is compared, with anything but itself: two texts of one member only when one
+        # is from an earlier round (the same text year after year); two templates or earlier texts never.
+        if not (counted[i] or counted[j]) or not (focused[i] or focused[j]):
+            return False
+        return members[i] != members[j] or references[i] != references[j]
 
     def template_and_member(i: int, j: int) -> bool:
-        return bool(templates[i] != templates[j])
+        return bool(templates[i] != templates[j]) and bool(counted[i] or counted[j]) and bool(focused[i] or focused[j])
 
     # Winnowing layer.
     doc_of = np.concatenate([np.full(len(e.fingerprints.winnow_hashes), i) for i, e in enumerate(entries)])
@@ -155,7 +171,7 @@ def find_candidates(
         block = np.ascontiguousarray(sigs[:, band * r : (band + 1) * r])
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * r))).ravel()
         for group in _groups(keys):
-            group_members = set(members[window_doc[group]][~templates[window_doc[group]]].tolist())
+            group_members = set(members[window_doc[group]][counted[window_doc[group]]].tolist())
             if len(group_members) >= common_members:
                 continue  # a passage most members share: boilerplate, labelled from the k-grams
             for x in range(len(group)):

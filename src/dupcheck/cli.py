@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 import click
 
+from dupcheck.check import check_draft, load_draft
+from dupcheck.corpus import discover
 from dupcheck.errors import DupcheckError, ReadError, UsageError
-from dupcheck.export import render_table, write_csv, write_json
+from dupcheck.export import render_check, render_table, write_csv, write_json
+from dupcheck.index import Index, default_index_path, open_index, scan_with_index
 from dupcheck.reading import read_document
-from dupcheck.scan import ScanSettings, scan
+from dupcheck.report import ErrorResult
+from dupcheck.scan import Document, ScanSettings, load, scan
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 
@@ -47,15 +53,91 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
+def _common_options(command: Callable) -> Callable:
+    """The options every command that compares reports takes."""
+    options = [
+        click.option(
+            "--template",
+            "templates",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Official template text, a file or a folder (repeatable). CORPUS/templates/ is always read as "
+            "templates.",
+        ),
+        click.option(
+            "--min-chars",
+            type=click.IntRange(min=4),
+            default=13,
+            show_default=True,
+            help="Shortest shared passage reported, in characters (a Latin word counts as one).",
+        ),
+        click.option(
+            "--boilerplate-share",
+            type=PERCENT,
+            default="30",
+            show_default=True,
+            help="Text shared by at least this percentage of members (and at least 4 members) is boilerplate, "
+            "not reuse.",
+        ),
+        click.option(
+            "--members-by",
+            type=click.Choice(["file", "folder"]),
+            default="file",
+            show_default=True,
+            help="Who wrote a file: the file name up to the first '-' or '_', or the top-level folder.",
+        ),
+        click.option(
+            "--index",
+            "index_location",
+            help="Index file or redis://HOST:PORT/DB to use and update (default: the corpus's index if "
+            "'dupcheck index' made one).",
+        ),
+        click.option("--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."),
+        click.option("--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) -> ScanSettings:
+    if boilerplate_share == 0:
+        raise click.BadParameter("must be above 0", param_hint="--boilerplate-share")
+    defaults = ScanSettings()
+    return replace(
+        defaults,
+        alignment=replace(defaults.alignment, min_chars=min_chars),
+        boilerplate_share=boilerplate_share,
+        section_threshold=threshold,
+    )
+
+
+def _index_for(
+    corpus: Path, location: str | None, settings: ScanSettings, *, rebuild: bool, create: bool
+) -> Index | None:
+    """The index named with --index, else the corpus's default index if it exists (or ``create``)."""
+    if location is None:
+        path = default_index_path(corpus)
+        if not (create or rebuild or path.exists()):
+            return None
+        location = str(path)
+    if (
+        not location.startswith(("redis://", "rediss://", "unix://"))
+        and corpus.is_dir()
+        and _inside(Path(location), corpus)
+    ):
+        raise click.UsageError(f"--index '{location}' is inside the corpus; dupcheck never writes into the corpus")
+    return open_index(location, settings.fingerprints, rebuild=rebuild)
+
+
+def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
+    for error in errors:
+        click.echo(f"error: {error.path}: {getattr(error, 'reason', None) or getattr(error, 'error', '')}", err=True)
+
+
 @cli.command("scan")
 @click.argument("corpus", type=click.Path(path_type=Path))
-@click.option(
-    "--template",
-    "templates",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Official template text, a file or a folder (repeatable). CORPUS/templates/ is always read as templates.",
-)
+@_common_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option(
     "--output",
@@ -71,50 +153,36 @@ def _inside(path: Path, folder: Path) -> bool:
     help="Sections less original than this percentage are listed as flagged.",
 )
 @click.option(
-    "--min-chars",
-    type=click.IntRange(min=4),
-    default=13,
-    show_default=True,
-    help="Shortest shared passage reported, in characters (a Latin word counts as one).",
-)
-@click.option(
-    "--boilerplate-share",
-    type=PERCENT,
-    default="30",
-    show_default=True,
-    help="Text shared by at least this percentage of members (and at least 4 members) is boilerplate, not reuse.",
-)
-@click.option(
     "--fail-under",
     type=PERCENT,
     help="Exit with status 3 when any document is less original than this percentage.",
-)
-@click.option(
-    "--members-by",
-    type=click.Choice(["file", "folder"]),
-    default="file",
-    show_default=True,
-    help="Who wrote a file: the file name up to the first '-' or '_', or the top-level folder.",
 )
 @click.option("--evidence", is_flag=True, help="With the table: print every shared passage and where it comes from.")
 def scan_command(
     corpus: Path,
     templates: tuple[Path, ...],
+    min_chars: int,
+    boilerplate_share: float,
+    members_by: str,
+    index_location: str | None,
+    round_: str | None,
+    rebuild: bool,
     fmt: str,
     output: Path | None,
     threshold: float,
-    min_chars: int,
-    boilerplate_share: float,
     fail_under: float | None,
-    members_by: str,
     evidence: bool,
 ) -> None:
     """Scan every report (.docx, .txt, .md) in CORPUS and report originality per member and per section.
+
+    With an index (--index, or the one 'dupcheck index CORPUS' made), only changed files are read again,
+    and reports of earlier rounds in the index are compared too.
 
     \b
     Example:
         dupcheck scan corpus/
         dupcheck scan corpus/ --template 模板.docx --format csv --output 结果/
+        dupcheck scan reports-2024/ --index dupcheck.sqlite --round 2024
     """
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes several files: name a folder with --output")
@@ -122,41 +190,42 @@ def scan_command(
         raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
     if output is not None and fmt != "csv" and output.is_dir():
         raise click.UsageError(f"--output '{output}' is a folder; name a file for --format {fmt}")
-    if boilerplate_share == 0:
-        raise click.BadParameter("must be above 0", param_hint="--boilerplate-share")
-    defaults = ScanSettings()
-    settings = replace(
-        defaults,
-        alignment=replace(defaults.alignment, min_chars=min_chars),
-        boilerplate_share=boilerplate_share,
-        section_threshold=threshold,
-    )
+    settings = _settings(min_chars, boilerplate_share, threshold)
     try:
-        report = scan(corpus, templates, settings, members_by=members_by)  # type: ignore[arg-type]
+        index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=round_ is not None)
+        if index is None:
+            report = scan(corpus, templates, settings, members_by=members_by)  # type: ignore[arg-type]
+        else:
+            try:
+                report, _ = scan_with_index(
+                    index,
+                    corpus,
+                    templates,
+                    settings,
+                    round=round_ or "",
+                    members_by=members_by,  # type: ignore[arg-type]
+                )
+            finally:
+                index.close()
     except UsageError as error:
         raise click.UsageError(str(error)) from error
     except DupcheckError as error:
         raise click.ClickException(str(error)) from error
 
-    for error in report.errors:
-        click.echo(f"error: {error.path}: {error.error}", err=True)
-
+    _report_errors(report.errors)
     if fmt == "csv":
         assert output is not None
         written = write_csv(report, output, threshold=threshold)
         click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
     else:
-        if output:
-            output.parent.mkdir(parents=True, exist_ok=True)
-        out = output.open("w", encoding="utf-8") if output else sys.stdout
-        try:
-            if fmt == "json":
+        _write_text(
+            output,
+            lambda out: (
                 write_json(report, out)
-            else:
-                out.write(render_table(report, threshold=threshold, evidence=evidence))
-        finally:
-            if output:
-                out.close()
+                if fmt == "json"
+                else out.write(render_table(report, threshold=threshold, evidence=evidence))
+            ),
+        )
 
     if report.errors:
         sys.exit(EXIT_UNREADABLE)
@@ -164,6 +233,161 @@ def scan_command(
         below = [d.id for d in report.documents if d.shares.originality < fail_under]
         click.echo(f"{len(below)} document(s) below {100 * fail_under:g}% originality: {', '.join(below)}", err=True)
         sys.exit(EXIT_BELOW)
+
+
+def _write_text(output: Path | None, write: Callable[[IO[str]], object]) -> None:
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as out:
+            write(out)
+    else:
+        write(sys.stdout)
+
+
+@cli.command("index")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@_common_options
+def index_command(
+    corpus: Path,
+    templates: tuple[Path, ...],
+    min_chars: int,
+    boilerplate_share: float,
+    members_by: str,
+    index_location: str | None,
+    round_: str | None,
+    rebuild: bool,
+) -> None:
+    """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
+
+    The index is kept outside the corpus (--index PATH, or a per-corpus file under ~/.cache/dupcheck).
+
+    \b
+    Example:
+        dupcheck index corpus/
+        dupcheck index reports-2023/ --index dupcheck.sqlite --round 2023
+    """
+    settings = _settings(min_chars, boilerplate_share)
+    try:
+        index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=True)
+        assert index is not None
+        try:
+            result = index.update(corpus, templates, round=round_ or "", members_by=members_by)  # type: ignore[arg-type]
+        finally:
+            index.close()
+    except UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except DupcheckError as error:
+        raise click.ClickException(str(error)) from error
+    _report_errors(result.errors)
+    round_note = f" (round {round_})" if round_ else ""
+    click.echo(
+        f"{index.location}{round_note}: {len(result.added)} added, {len(result.updated)} updated, "
+        f"{len(result.removed)} removed, {result.unchanged} unchanged"
+    )
+    if result.errors:
+        sys.exit(EXIT_UNREADABLE)
+
+
+@cli.command("check")
+@click.argument("draft", type=click.Path(path_type=Path))
+@click.option(
+    "--against",
+    required=True,
+    help="The corpus folder, or an index (a file made by 'dupcheck index', or redis://HOST:PORT/DB).",
+)
+@_common_options
+@click.option("--member", help="Who wrote the draft (default: its file name up to the first '-' or '_').")
+@click.option("--add", is_flag=True, help="Add the draft to the index (it is not added otherwise).")
+@click.option("--fail-under", type=PERCENT, help="Exit with status 3 when the draft is less original than this.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+def check_command(
+    draft: Path,
+    against: str,
+    templates: tuple[Path, ...],
+    min_chars: int,
+    boilerplate_share: float,
+    members_by: str,
+    index_location: str | None,
+    round_: str | None,
+    rebuild: bool,
+    member: str | None,
+    add: bool,
+    fail_under: float | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Self-check DRAFT before handing it in: what in it is your own, and where the rest comes from.
+
+    \b
+    Example:
+        dupcheck check 王建国-对照检查材料.docx --against corpus/
+        dupcheck check 王建国.docx --against dupcheck.sqlite --round 2024 --fail-under 80
+    """
+    settings = _settings(min_chars, boilerplate_share)
+    folder = Path(against)
+    try:
+        if index_location is not None:
+            raise UsageError("--against names the corpus or the index; --index is not used with check")
+        is_corpus = folder.is_dir()
+        index = (
+            _index_for(folder, None, settings, rebuild=rebuild, create=add)
+            if is_corpus
+            else _open_named_index(against, settings, rebuild=rebuild)
+        )
+        try:
+            if index is not None and is_corpus:
+                result = index.update(folder, templates, round=round_ or _newest(index), members_by=members_by)  # type: ignore[arg-type]
+                _report_errors(result.errors)
+            round_name = round_ if round_ is not None else (_newest(index) if index is not None else "")
+            document = load_draft(draft, member=member, round=round_name)
+            if index is not None:
+                others = index.documents(round_name)
+            else:
+                others = _corpus_documents(folder, templates, members_by)
+            report = check_draft(document, others, settings)
+            if add and index is not None:
+                index.add(document, round=round_name)
+        finally:
+            if index is not None:
+                index.close()
+    except UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except DupcheckError as error:
+        raise click.ClickException(str(error)) from error
+
+    _write_text(
+        output,
+        lambda out: (
+            write_json(report, out) if fmt == "json" else out.write(render_check(report, fail_under=fail_under))
+        ),
+    )
+    (result_doc,) = report.documents
+    if fail_under is not None and result_doc.shares.originality < fail_under:
+        sys.exit(EXIT_BELOW)
+
+
+def _open_named_index(location: str, settings: ScanSettings, *, rebuild: bool) -> Index:
+    if not location.startswith(("redis://", "rediss://", "unix://")) and not Path(location).is_file():
+        raise UsageError(f"{location}: neither a corpus folder nor an index file")
+    return open_index(location, settings.fingerprints, rebuild=rebuild)
+
+
+def _newest(index: Index) -> str:
+    rounds = index.rounds()
+    return rounds[-1] if rounds else ""
+
+
+def _corpus_documents(corpus: Path, templates: Iterable[Path], members_by: str) -> list[Document]:
+    sources, unreadable = discover(corpus, templates, members_by=members_by)  # type: ignore[arg-type]
+    documents, errors = [], list(unreadable)
+    for source in sources:
+        try:
+            documents.append(load(source))
+        except ReadError as error:
+            errors.append(error)
+    _report_errors(errors)
+    return documents
 
 
 @cli.command("text")

@@ -38,6 +38,8 @@ class SourceFile:
     member: str  # '' for a template
     unit: str  # folder of the file relative to the corpus, '' at the top level
     is_template: bool = False
+    round: str = ""  # the year or meeting the report belongs to, when it comes from an index
+    earlier: bool = False  # from an earlier round: compared against, never reported on
 
 
 def member_from_name(file_name: str) -> str:

@@ -18,3 +18,12 @@ class ReadError(DupcheckError):
 
 class UsageError(DupcheckError):
     """The caller asked for something impossible (a missing corpus, an empty folder, a bad option)."""
+
+
+class IndexFileError(DupcheckError):
+    """An index cannot be used as it is (corrupt, another schema, other settings); carries its location."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        super().__init__(f"{location}: {reason}")
+        self.location = location
+        self.reason = reason

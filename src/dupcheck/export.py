@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from tabulate import tabulate
 
-from dupcheck.report import DocumentResult, Report, SectionResult
+from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
 
 CSV_FILES = ("documents.csv", "sections.csv", "pairs.csv", "passages.csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,6 +42,7 @@ def _short(text: str, limit: int) -> str:
 
 def render_table(report: Report, *, threshold: float, evidence: bool = False, max_pairs: int = 20) -> str:
     """The terminal summary: documents (least original first), member pairs, groups, and optionally evidence."""
+    rounds = any(d.shares.own_earlier for d in report.documents)  # the column only where earlier rounds count
     rows = []
     for d in report.documents:
         partner = f"{d.top_partner} ({percent(d.top_partner_share)})" if d.top_partner else ""
@@ -54,6 +55,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
                 percent(d.shares.reuse),
                 percent(d.shares.template),
                 percent(d.shares.boilerplate),
+                *([percent(d.shares.own_earlier)] if rounds else []),
                 partner,
                 flagged,
             ]
@@ -65,6 +67,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         "reuse",
         "template",
         "boilerplate",
+        *(["own earlier"] if rounds else []),
         "shares most with",
         "sections below " + percent(threshold),
     ]
@@ -109,6 +112,94 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
     return "\n".join(parts) + "\n"
 
 
+_KIND_NAMES = {"reuse": "another member", "template": "the template", "self": "your earlier report"}
+
+
+def render_check(report: Report, *, fail_under: float | None = None, max_passages: int = 50) -> str:
+    """The self-check of one draft: originality overall and per section, every passage that is not the
+    member's own with where it comes from (worst first), and one verdict line."""
+    (draft,) = report.documents
+    s = draft.shares
+    rounds = s.own_earlier > 0
+    parts = [
+        f"Draft {draft.id} (member {draft.member}), {draft.chars} characters",
+        "  ".join(
+            [
+                f"original {percent(s.originality)}",
+                f"reuse {percent(s.reuse)}",
+                f"template {percent(s.template)}",
+                f"boilerplate {percent(s.boilerplate)}",
+                *([f"own earlier {percent(s.own_earlier)}"] if rounds else []),
+            ]
+        ),
+        "",
+        "Sections",
+        tabulate(
+            [
+                [
+                    _short(sec.title, 30),
+                    sec.chars,
+                    percent(sec.shares.originality),
+                    percent(sec.shares.reuse),
+                    percent(sec.shares.template),
+                    percent(sec.shares.boilerplate),
+                    *([percent(sec.shares.own_earlier)] if rounds else []),
+                ]
+                for sec in draft.sections
+            ],
+            headers=["section", "chars", "original", "reuse", "template", "boilerplate"]
+            + (["own earlier"] if rounds else []),
+        ),
+    ]
+    found = sorted(
+        (m for m in report.matches if m.a.doc == draft.id),
+        key=lambda m: (-(m.a.end - m.a.start), m.a.start),
+    )
+    if found:
+        rows = [
+            [
+                n,
+                _KIND_NAMES.get(m.kind, m.kind),
+                _source(report, m),
+                percent(m.similarity),
+                _short(report.excerpt(m.a), 40),
+            ]
+            for n, m in enumerate(found[:max_passages], 1)
+        ]
+        parts += [
+            "",
+            "Passages not your own, longest first",
+            tabulate(rows, headers=["#", "taken from", "where", "similarity", "your text"]),
+        ]
+        if len(found) > max_passages:
+            parts.append(f"… and {len(found) - max_passages} more (--format json lists all)")
+    parts += ["", _verdict(draft, found, fail_under)]
+    return "\n".join(parts) + "\n"
+
+
+def _source(report: Report, m: MatchResult) -> str:
+    """Who or what a passage comes from: member or template, document, and its section there."""
+    member = report.members.get(m.b.doc, "")
+    section = next(
+        (title for start, end, title in reversed(report.outlines.get(m.b.doc, [])) if start <= m.b.start < end), ""
+    )
+    return " · ".join(x for x in (member, m.b.doc, _short(section, 24)) if x)
+
+
+def _verdict(draft: DocumentResult, found: Sequence[MatchResult], fail_under: float | None) -> str:
+    counts = {kind: sum(m.kind == kind for m in found) for kind in _KIND_NAMES}
+    detail = (
+        f"{counts['reuse']} passage(s) shared with other members, {counts['template']} from the template, "
+        f"{counts['self']} repeated from your earlier reports"
+    )
+    own = percent(draft.shares.originality)
+    if fail_under is not None and draft.shares.originality < fail_under:
+        return f"Verdict: NOT READY: {own} your own writing, below the required {percent(fail_under)} ({detail})."
+    if fail_under is not None:
+        return f"Verdict: ready: {own} your own writing, at or above {percent(fail_under)} ({detail})."
+    return f"Verdict: {own} your own writing ({detail})."
+
+
 def write_json(report: Report, out: IO[str]) -> None:
     json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
     out.write("\n")
@@ -132,10 +223,10 @@ def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
 def write_csv(report: Report, folder: Path, *, threshold: float) -> list[Path]:
     """documents.csv, sections.csv, pairs.csv and passages.csv in ``folder`` (created if missing)."""
     folder.mkdir(parents=True, exist_ok=True)
-    share_header = ["originality", "reuse", "template", "boilerplate"]
+    share_header = list(SHARE_KEYS)
 
     def shares(s: Any) -> list[float]:
-        return [round(getattr(s, k), 4) for k in share_header]
+        return list(s.as_dict().values())
 
     documents, sections, pairs, passages = (folder / name for name in CSV_FILES)
     _write_rows(

@@ -2,7 +2,8 @@
 
 A token covered by a passage shared with a template is **template**; one inside text that many members
 share (a k-gram at least ``common_members`` members use, or a passage aligned with that many members) is
-**boilerplate**; one shared with fewer members is **reuse**; the rest is the member's own. Shares are
+**boilerplate**; one shared with fewer members is **reuse**; one found only in the member's own report of an
+earlier round is **self**; the rest is the member's own. Shares are
 counted over the non-whitespace characters of the original text, so punctuation inside a copied passage
 counts as copied, and a section's shares always sum to 1.
 """
@@ -25,13 +26,14 @@ class Label(IntEnum):
     REUSE = 1
     TEMPLATE = 2
     BOILERPLATE = 3
+    SELF = 4  # the member's own text of an earlier round, repeated
 
     @property
     def key(self) -> str:
         return self.name.lower()
 
 
-NON_ORIGINAL = (Label.REUSE, Label.TEMPLATE, Label.BOILERPLATE)
+NON_ORIGINAL = (Label.REUSE, Label.TEMPLATE, Label.BOILERPLATE, Label.SELF)
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,19 @@ def label_tokens(
     partner_ranges: Mapping[object, Iterable[tuple[int, int]]],
     common_members: int,
     min_reuse: int,
+    self_ranges: Iterable[tuple[int, int]] = (),
 ) -> np.ndarray:
     """Label of each token (``Label`` values, int8).
 
     ``partner_ranges`` maps each *other* member to the token ranges this text shares with them; a reuse
     fragment shorter than ``min_reuse`` tokens at the edge of boilerplate or template joins it.
+    ``self_ranges`` are the token ranges found in the member's own reports of earlier rounds.
     """
     partners = np.zeros(n_tokens, dtype=np.int32)
     for ranges in partner_ranges.values():
         partners += range_mask(n_tokens, ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
+    labels[range_mask(n_tokens, self_ranges)] = Label.SELF
     labels[partners > 0] = Label.REUSE
     labels[(partners + 1 >= common_members) | common] = Label.BOILERPLATE
     labels[range_mask(n_tokens, template_ranges)] = Label.TEMPLATE

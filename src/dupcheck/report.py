@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA = "dupcheck.report/1"
-SHARE_KEYS = ("originality", "reuse", "template", "boilerplate")
+SHARE_KEYS = ("originality", "reuse", "template", "boilerplate", "self")
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,11 @@ class Shares:
     reuse: float
     template: float
     boilerplate: float
+    own_earlier: float = 0.0  # the member's own text of an earlier round ("self" in JSON)
 
     def as_dict(self) -> dict[str, float]:
-        return {key: round(getattr(self, key), 4) for key in SHARE_KEYS}
+        values = (self.originality, self.reuse, self.template, self.boilerplate, self.own_earlier)
+        return {key: round(value, 4) for key, value in zip(SHARE_KEYS, values, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class SectionResult:
 class SpanResult:
     start: int
     end: int
-    label: str  # reuse | template | boilerplate
+    label: str  # reuse | template | boilerplate | self
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class DocumentResult:
     spans: list[SpanResult]
     top_partner: str | None = None  # the member this document shares most reuse with
     top_partner_share: float = 0.0  # share of this document's characters it shares with them
+    round: str = ""  # the round the report belongs to, when it comes from an index
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,10 @@ class Side:
 
 @dataclass(frozen=True)
 class MatchResult:
-    kind: str  # reuse | template
+    kind: str  # reuse | template | self
     similarity: float
     a: Side  # the member's document
-    b: Side  # the other member's document, or the template
+    b: Side  # the other member's document, the template, or the member's own earlier report
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class Report:
     errors: list[ErrorResult]
     settings: dict[str, Any]
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # document id -> text, for evidence
+    members: dict[str, str] = field(default_factory=dict, repr=False)  # document id -> member ('' for a template)
+    outlines: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)  # id -> sections
 
     def excerpt(self, side: Side) -> str:
         """The text of one side of a match."""
@@ -120,6 +125,7 @@ class Report:
                     "id": d.id,
                     "member": d.member,
                     "unit": d.unit,
+                    "round": d.round,
                     "chars": d.chars,
                     **d.shares.as_dict(),
                     "top_partner": d.top_partner,

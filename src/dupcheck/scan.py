@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
 from dupcheck.candidates import Entry, common_member_count, find_candidates
 from dupcheck.corpus import MembersBy, SourceFile, discover
 from dupcheck.errors import ReadError
-from dupcheck.fingerprints import FingerprintSettings, fingerprint
+from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.labels import Label, LabelCounts, Span, label_spans, label_tokens
 from dupcheck.normalise import Normalised, normalise
 from dupcheck.reading import read_document
@@ -60,6 +60,12 @@ class Document:
     text: str
     normalised: Normalised
     sections: list[Section]
+    fingerprints: Fingerprints | None = None  # when already computed (kept in an index) with the scan's settings
+
+    @property
+    def is_current(self) -> bool:
+        """A member's report of this round: labelled and reported (not a template, not an earlier round)."""
+        return not (self.source.is_template or self.source.earlier)
 
 
 def load(source: SourceFile) -> Document:
@@ -100,21 +106,33 @@ def compare(
     documents: Sequence[Document],
     settings: ScanSettings,
     errors: Iterable[ReadError] = (),
+    *,
+    focus: Collection[int] | None = None,
 ) -> Report:
-    """Find what the documents share with each other and with the templates among them, and label it."""
+    """Find what the documents share with each other, with the templates and with earlier rounds among them,
+    and label it.
+
+    Boilerplate is counted over the current members' reports. ``focus``: report only these documents
+    (indices into ``documents``), compared with all the others: a draft checked against a corpus.
+    """
     fs = settings.fingerprints
-    members = sorted({d.source.member for d in documents if not d.source.is_template})
+    members = sorted({d.source.member for d in documents if d.is_current})
     member_ids = {m: i for i, m in enumerate(members)}
+    for d in documents:  # authors of earlier rounds only
+        if not d.source.is_template:
+            member_ids.setdefault(d.source.member, len(member_ids))
     entries = [
         Entry(
             member=-1 - i if d.source.is_template else member_ids[d.source.member],
             is_template=d.source.is_template,
-            fingerprints=fingerprint(d.normalised.codes(), fs),
+            fingerprints=d.fingerprints if d.fingerprints is not None else fingerprint(d.normalised.codes(), fs),
+            is_reference=d.source.earlier,
         )
         for i, d in enumerate(documents)
     ]
     common_members = common_member_count(len(members), settings.boilerplate_share, settings.boilerplate_min_members)
-    candidates = find_candidates(entries, fs, common_members=common_members)
+    candidates = find_candidates(entries, fs, common_members=common_members, focus=focus)
+    reported = {i for i, d in enumerate(documents) if d.is_current and (focus is None or i in focus)}
 
     tokens = _MemberTokens(documents, candidates.common)
     shared: dict[tuple[int, int], list[Passage]] = {}
@@ -137,16 +155,18 @@ def compare(
     labels: dict[int, np.ndarray] = {}
     spans: dict[int, list[Span]] = {}
     shares: dict[int, LabelCounts] = {}
-    for i, doc in enumerate(documents):
-        if doc.source.is_template:
-            continue
+    for i in sorted(reported):
+        doc = documents[i]
         partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        template_ranges = []
+        template_ranges, self_ranges = [], []
         for j, start, end in views[i]:
-            if documents[j].source.is_template:
+            other = documents[j].source
+            if other.is_template:
                 template_ranges.append((start, end))
+            elif other.member == doc.source.member:
+                self_ranges.append((start, end))
             else:
-                partner_ranges[documents[j].source.member].append((start, end))
+                partner_ranges[other.member].append((start, end))
         labels[i] = label_tokens(
             len(doc.normalised),
             common=candidates.common[i],
@@ -154,6 +174,7 @@ def compare(
             partner_ranges=partner_ranges,
             common_members=common_members,
             min_reuse=settings.alignment.min_chars,
+            self_ranges=self_ranges,
         )
         spans[i] = label_spans(doc.normalised, labels[i])
         shares[i] = LabelCounts(doc.text, spans[i])
@@ -166,7 +187,8 @@ def compare(
         if m.kind == "reuse":
             i, j = index_of[m.a.doc], index_of[m.b.doc]
             reused[i][documents[j].source.member].append((m.a.start, m.a.end))
-            reused[j][documents[i].source.member].append((m.b.start, m.b.end))
+            if j in shares:
+                reused[j][documents[i].source.member].append((m.b.start, m.b.end))
     # Per member document: characters of reuse it shares with each other member.
     reused_chars = {
         i: {partner: shares[i].count_within(Label.REUSE, ranges) for partner, ranges in by_partner.items()}
@@ -176,6 +198,7 @@ def compare(
         _document_result(documents[i], spans[i], shares[i], {p: n for p, n in reused_chars.get(i, {}).items() if n})
         for i in sorted(shares)
     ]
+    partners = {index_of[m.b.doc] for m in matches}
     return Report(
         documents=sorted(results, key=lambda d: (d.shares.originality, d.id)),
         matches=matches,
@@ -183,7 +206,13 @@ def compare(
         groups=_groups(views, documents, labels, settings),
         errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
         settings=_settings_dict(settings, len(members), common_members),
-        texts={d.source.id: d.text for d in documents},
+        texts={d.source.id: d.text for i, d in enumerate(documents) if i in labels or i in partners},
+        members={d.source.id: d.source.member for i, d in enumerate(documents) if i in labels or i in partners},
+        outlines={
+            d.source.id: [(s.start, s.end, s.title) for s in d.sections]
+            for i, d in enumerate(documents)
+            if i in labels or i in partners
+        },
     )
 
 
@@ -224,6 +253,7 @@ def _share_result(values: dict[Label, float]) -> Shares:
         reuse=values[Label.REUSE],
         template=values[Label.TEMPLATE],
         boilerplate=values[Label.BOILERPLATE],
+        own_earlier=values[Label.SELF],
     )
 
 
@@ -239,6 +269,7 @@ def _document_result(
         id=doc.source.id,
         member=doc.source.member,
         unit=doc.source.unit,
+        round=doc.source.round,
         chars=total,
         shares=_share_result(shares.of()),
         sections=[
@@ -268,32 +299,46 @@ def _matches(
     labels: dict[int, np.ndarray],
     settings: ScanSettings,
 ) -> list[MatchResult]:
-    """Template and reuse matches; a passage the members share only as boilerplate is no finding."""
+    """Template, reuse and self matches of the labelled documents; a passage two members share only as
+    boilerplate is no finding."""
     out = []
     for (i, j), passages in shared.items():
+        if i not in labels:  # the labelled document comes first
+            i, j = j, i
+            passages = [Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.matched) for p in passages]
+        if i not in labels:
+            continue
+        di, dj = documents[i], documents[j]
+        if dj.source.is_template:
+            kind, label = "template", Label.TEMPLATE
+        elif dj.source.member == di.source.member:
+            kind, label = "self", Label.SELF
+        else:
+            kind, label = "reuse", Label.REUSE
         for p in passages:
-            di, dj = documents[i], documents[j]
-            if di.source.is_template or dj.source.is_template:
-                member_first = dj.source.is_template
-                a, b = (di, dj) if member_first else (dj, di)
-                a_range = (p.a_start, p.a_end) if member_first else (p.b_start, p.b_end)
-                b_range = (p.b_start, p.b_end) if member_first else (p.a_start, p.a_end)
-                out.append(MatchResult("template", p.similarity, _side(a, *a_range), _side(b, *b_range)))
+            if kind == "template":
+                out.append(
+                    MatchResult(kind, p.similarity, _side(di, p.a_start, p.a_end), _side(dj, p.b_start, p.b_end))
+                )
                 continue
-            a_range = _reuse_within(labels[i], p.a_start, p.a_end)
-            b_range = _reuse_within(labels[j], p.b_start, p.b_end)
+            a_range = _label_within(labels[i], label, p.a_start, p.a_end)
+            b_range = (
+                _label_within(labels[j], label, p.b_start, p.b_end)
+                if j in labels
+                else (p.b_start, p.b_end, p.b_end - p.b_start)
+            )
             if a_range and b_range and max(a_range[2], b_range[2]) >= settings.alignment.min_chars:
-                out.append(MatchResult("reuse", p.similarity, _side(di, *a_range[:2]), _side(dj, *b_range[:2])))
+                out.append(MatchResult(kind, p.similarity, _side(di, *a_range[:2]), _side(dj, *b_range[:2])))
     return sorted(out, key=lambda m: (m.kind, m.a.doc, m.a.start, m.b.doc, m.b.start))
 
 
-def _reuse_within(labels: np.ndarray, start: int, end: int) -> tuple[int, int, int] | None:
-    """The part of a passage from its first to its last token labelled reuse, and how many are; the evidence
-    for reuse should not run on into a heading or set phrase both members share with everyone."""
-    reuse = np.flatnonzero(labels[start:end] == Label.REUSE)
-    if not reuse.size:
+def _label_within(labels: np.ndarray, label: Label, start: int, end: int) -> tuple[int, int, int] | None:
+    """The part of a passage from its first to its last token with ``label``, and how many tokens have it;
+    the evidence for reuse should not run on into a heading or set phrase both members share with everyone."""
+    hits = np.flatnonzero(labels[start:end] == label)
+    if not hits.size:
         return None
-    return start + int(reuse[0]), start + int(reuse[-1]) + 1, int(reuse.size)
+    return start + int(hits[0]), start + int(hits[-1]) + 1, int(hits.size)
 
 
 def _pairs(
@@ -349,7 +394,7 @@ def _groups(
         partners: dict[str, np.ndarray] = {}
         n = len(labels[i])
         for j, start, end in view:
-            if not documents[j].source.is_template:
+            if documents[j].is_current:  # a group is of this round's members
                 mask = partners.setdefault(documents[j].source.member, np.zeros(n, dtype=bool))
                 mask[start:end] = True
         if len(partners) < 2:
