@@ -101,18 +101,21 @@ def find_candidates(
     common_members: int,
     min_window_similarity: float = 0.2,
     focus: Collection[int] | None = None,
+    common_hashes: np.ndarray | None = None,
 ) -> Candidates:
     """Candidate pairs among ``entries`` (see the module docstring).
 
     ``common_members``: a k-gram used by this many members is boilerplate. ``min_window_similarity``: window
     pairs whose estimated Jaccard similarity is below this are dropped before alignment. ``focus``: only
     pairs with one of these entries (a draft checked against a corpus); every entry still counts towards
-    boilerplate.
+    boilerplate. ``common_hashes``: the k-grams most members use, when they were counted over more texts than
+    ``entries`` (an index that hands out only the texts a draft may share something with).
     """
     if not entries:
         return Candidates(pairs={}, common=[], common_members=common_members)
     k = settings.winnow_k
-    common_hashes = _common_hashes(entries, common_members)
+    if common_hashes is None:
+        common_hashes = _common_hashes(entries, common_members)
     common = []
     for entry in entries:
         kgrams = entry.fingerprints.kgrams

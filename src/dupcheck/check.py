@@ -9,7 +9,7 @@ from dupcheck.corpus import SourceFile, member_from_name
 from dupcheck.errors import UsageError
 from dupcheck.reading import SUPPORTED_SUFFIXES
 from dupcheck.report import Report
-from dupcheck.scan import Document, ScanSettings, compare, load
+from dupcheck.scan import Document, Population, ScanSettings, compare, load
 
 
 def load_draft(path: Path, *, member: str | None = None, round: str = "") -> Document:
@@ -22,11 +22,14 @@ def load_draft(path: Path, *, member: str | None = None, round: str = "") -> Doc
     return load(source)
 
 
-def check_draft(draft: Document, others: Sequence[Document], settings: ScanSettings) -> Report:
+def check_draft(
+    draft: Document, others: Sequence[Document], settings: ScanSettings, population: Population | None = None
+) -> Report:
     """The draft's report: what it shares with the other members' reports, the templates and earlier rounds.
 
-    The others count towards boilerplate as in a scan of the whole corpus, but only the draft is labelled and
+    The others count towards boilerplate as in a scan of the whole corpus (or ``population`` does, when
+    ``others`` are only the reports the draft may share something with), but only the draft is labelled and
     reported. A report of the corpus with the draft's id (an earlier version of it) is left out.
     """
     corpus = [d for d in others if d.source.id != draft.source.id]
-    return compare([*corpus, draft], settings, focus={len(corpus)})
+    return compare([*corpus, draft], settings, focus={len(corpus)}, population=population)

@@ -341,11 +341,12 @@ def check_command(
                 _report_errors(result.errors)
             round_name = round_ if round_ is not None else (_newest(index) if index is not None else "")
             document = load_draft(draft, member=member, round=round_name)
+            population = None
             if index is not None:
-                others = index.documents(round_name)
+                others, population = index.reference_for(document, round_name)
             else:
                 others = _corpus_documents(folder, templates, members_by)
-            report = check_draft(document, others, settings)
+            report = check_draft(document, others, settings, population)
             if add and index is not None:
                 index.add(document, round=round_name)
         finally:

@@ -32,7 +32,7 @@ from dupcheck.errors import IndexFileError, ReadError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
 from dupcheck.normalise import Normalised
 from dupcheck.report import Report
-from dupcheck.scan import Document, ScanSettings, compare, load
+from dupcheck.scan import Document, Population, ScanSettings, compare, load
 from dupcheck.sections import Section
 
 SCHEMA_VERSION = 1
@@ -85,6 +85,11 @@ class Index(Protocol):
     def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]: ...
 
     def rounds(self) -> list[str]: ...
+
+    def reference_for(self, draft: Document, round: str = "") -> tuple[list[Document], Population | None]:
+        """The reports a draft of ``round`` is checked against, and, when those are not the whole round, the
+        population boilerplate is counted over."""
+        ...
 
     def close(self) -> None: ...
 
@@ -445,6 +450,10 @@ class SQLiteIndex:
             )
             out.append(unpack_document(source, text, sections, arrays, self.settings))
         return out
+
+    def reference_for(self, draft: Document, round: str = "") -> tuple[list[Document], Population | None]:
+        # A local file is read whole: every report, so boilerplate is counted exactly.
+        return self.documents(round), None
 
     def close(self) -> None:
         self._db.close()

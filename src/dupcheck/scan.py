@@ -53,6 +53,20 @@ class ScanSettings:
 
 
 @dataclass(frozen=True)
+class Population:
+    """The members of a round and how many of them use each k-gram, counted over a whole index, for a check
+    that loads only the reports a draft may share something with."""
+
+    members: frozenset[str]
+    kgrams: np.ndarray  # sorted uint64 k-gram hashes that two or more members use …
+    users: np.ndarray  # … and how many members use each
+
+    def common_hashes(self, threshold: int) -> np.ndarray:
+        # The draft's own author adds one user to every k-gram the draft holds.
+        return self.kgrams[self.users + 1 >= threshold]
+
+
+@dataclass(frozen=True)
 class Document:
     """A text read and prepared for matching."""
 
@@ -108,12 +122,14 @@ def compare(
     errors: Iterable[ReadError] = (),
     *,
     focus: Collection[int] | None = None,
+    population: Population | None = None,
 ) -> Report:
     """Find what the documents share with each other, with the templates and with earlier rounds among them,
     and label it.
 
     Boilerplate is counted over the current members' reports. ``focus``: report only these documents
     (indices into ``documents``), compared with all the others: a draft checked against a corpus.
+    ``population``: who and what boilerplate is counted over, when ``documents`` are only part of the corpus.
     """
     fs = settings.fingerprints
     members = sorted({d.source.member for d in documents if d.is_current})
@@ -130,8 +146,10 @@ def compare(
         )
         for i, d in enumerate(documents)
     ]
-    common_members = common_member_count(len(members), settings.boilerplate_share, settings.boilerplate_min_members)
-    candidates = find_candidates(entries, fs, common_members=common_members, focus=focus)
+    n_members = len(members) if population is None else len(population.members | set(members))
+    common_members = common_member_count(n_members, settings.boilerplate_share, settings.boilerplate_min_members)
+    common_hashes = None if population is None else population.common_hashes(common_members)
+    candidates = find_candidates(entries, fs, common_members=common_members, focus=focus, common_hashes=common_hashes)
     reported = {i for i, d in enumerate(documents) if d.is_current and (focus is None or i in focus)}
 
     tokens = _MemberTokens(documents, candidates.common)
@@ -205,7 +223,7 @@ def compare(
         pairs=_pairs(matches, documents, index_of, shares, reused_chars),
         groups=_groups(views, documents, labels, settings),
         errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
-        settings=_settings_dict(settings, len(members), common_members),
+        settings=_settings_dict(settings, n_members, common_members),
         texts={d.source.id: d.text for i, d in enumerate(documents) if i in labels or i in partners},
         members={d.source.id: d.source.member for i, d in enumerate(documents) if i in labels or i in partners},
         outlines={
