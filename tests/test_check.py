@@ -1,0 +1,168 @@
+"""`dupcheck index` and `dupcheck check` through the CLI, with exact exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
+
+from dupcheck.cli import cli
+from dupcheck.fingerprints import FingerprintSettings
+from dupcheck.index import SQLiteIndex, default_index_path
+
+TEMPLATE_PARAGRAPH = prose(4242, 180)
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(autouse=True)
+def index_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Default indexes go to a folder of the test, never to the user's cache."""
+    folder = tmp_path / "indexes"
+    monkeypatch.setenv("DUPCHECK_INDEX_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    files = {f"成员{i}.txt": report_text(i, COPIED if i == 1 else "") for i in range(8)}
+    files["templates/模板.txt"] = TEMPLATE_PARAGRAPH
+    return write(tmp_path / "corpus", files)
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    """成员0's new draft: a passage 成员1 wrote, a template paragraph, and the rest their own."""
+    return (
+        write(tmp_path / "drafts", {"成员0-草稿.txt": report_text(90, COPIED, TEMPLATE_PARAGRAPH)}) / "成员0-草稿.txt"
+    )
+
+
+def test_index_reports_what_it_did_and_a_second_run_changes_nothing(corpus: Path, index_dir: Path) -> None:
+    first = run("index", corpus)
+    assert first.exit_code == 0, first.output
+    assert "9 added, 0 updated, 0 removed, 0 unchanged" in first.output
+    second = run("index", corpus)
+    assert "0 added, 0 updated, 0 removed, 9 unchanged" in second.output
+    assert default_index_path(corpus).parent == index_dir and default_index_path(corpus).is_file()
+
+
+def test_index_inside_the_corpus_is_refused(corpus: Path) -> None:
+    result = run("index", corpus, "--index", corpus / "i.sqlite")
+    assert result.exit_code == 2 and "inside the corpus" in result.output
+    assert not (corpus / "i.sqlite").exists()
+
+
+def test_check_shows_shares_sections_sources_and_a_verdict(corpus: Path, draft: Path) -> None:
+    assert run("index", corpus).exit_code == 0
+    result = run("check", draft, "--against", corpus)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("Draft 成员0-草稿.txt (member 成员0)")
+    assert "Sections" in out and "一、存在的问题" in out
+    lines = out.splitlines()
+    passages = lines[lines.index("Passages not your own, longest first") + 3 :]
+    assert "another member" in passages[0] and "成员1 · 成员1.txt" in passages[0]
+    assert any("the template" in line and "templates/模板.txt" in line for line in passages)
+    assert (
+        lines[-1].startswith("Verdict: ") and "1 passage(s) shared with other members, 1 from the template" in lines[-1]
+    )
+
+
+def test_check_json_has_the_scan_schema_and_only_the_draft(corpus: Path, draft: Path) -> None:
+    result = run("check", draft, "--against", corpus, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["schema"] == "dupcheck.report/1"
+    (doc,) = report["documents"]
+    assert doc["id"] == "成员0-草稿.txt" and doc["member"] == "成员0"
+    reuse = [s for s in doc["spans"] if s["label"] == "reuse"]
+    text = draft.read_text(encoding="utf-8")
+    assert [text[s["start"] : s["end"]] for s in reuse] == [COPIED_SPAN]
+    assert {m["kind"] for m in report["matches"]} == {"reuse", "template"}
+
+
+@pytest.mark.parametrize(("fail_under", "exit_code", "word"), [("95", 3, "NOT READY"), ("20", 0, "ready")])
+def test_check_fail_under(corpus: Path, draft: Path, fail_under: str, exit_code: int, word: str) -> None:
+    result = run("check", draft, "--against", corpus, "--fail-under", fail_under)
+    assert result.exit_code == exit_code
+    assert result.output.splitlines()[-1].startswith(f"Verdict: {word}")
+
+
+def test_check_adds_the_draft_only_when_asked(corpus: Path, draft: Path) -> None:
+    assert run("index", corpus).exit_code == 0
+    path = default_index_path(corpus)
+
+    def indexed() -> set[str]:
+        index = SQLiteIndex(path, FingerprintSettings())
+        try:
+            return {d.source.id for d in index.documents()}
+        finally:
+            index.close()
+
+    assert run("check", draft, "--against", corpus).exit_code == 0
+    assert "成员0-草稿.txt" not in indexed()
+    assert run("check", draft, "--against", path, "--add").exit_code == 0
+    assert "成员0-草稿.txt" in indexed()
+
+
+def test_check_against_a_corpus_without_an_index_creates_none(corpus: Path, draft: Path, index_dir: Path) -> None:
+    result = run("check", draft, "--against", corpus)
+    assert result.exit_code == 0 and "another member" in result.output
+    assert not index_dir.exists()
+
+
+def test_check_against_an_index_file(corpus: Path, draft: Path, tmp_path: Path) -> None:
+    index = tmp_path / "shared.sqlite"
+    assert run("index", corpus, "--index", index).exit_code == 0
+    result = run("check", draft, "--against", index)
+    assert result.exit_code == 0 and "成员1 · 成员1.txt" in result.output
+
+
+def test_check_finds_the_members_own_earlier_report(tmp_path: Path) -> None:
+    mine = prose(808, 220)
+    last_year = write(tmp_path / "2023", {f"成员{i}.txt": report_text(i, mine if i == 0 else "") for i in range(6)})
+    index = tmp_path / "shared.sqlite"
+    assert run("index", last_year, "--index", index, "--round", "2023").exit_code == 0
+    draft = write(tmp_path / "d", {"成员0.txt": report_text(70, mine)}) / "成员0.txt"
+    result = run("check", draft, "--against", index, "--round", "2024")
+    assert result.exit_code == 0, result.output
+    assert "your earlier report" in result.output and "2023:成员0.txt" in result.output
+    assert "1 repeated from your earlier reports" in result.output.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "missing.txt", "--against", "{corpus}"),
+        ("check", "{draft}", "--against", "no-such-place"),
+        ("check", "{draft}"),
+    ],
+)
+def test_check_usage_errors_exit_2(corpus: Path, draft: Path, args: tuple[str, ...]) -> None:
+    result = run(*(a.format(corpus=corpus, draft=draft) for a in args))
+    assert result.exit_code == 2
+
+
+def test_a_corrupt_index_is_one_line_naming_it_and_exit_1(corpus: Path, draft: Path, tmp_path: Path) -> None:
+    index = tmp_path / "broken.sqlite"
+    index.write_bytes(b"garbage" * 1000)
+    result = run("check", draft, "--against", index)
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert str(index) in line and "--rebuild" in line
+    assert run("index", corpus, "--index", index, "--rebuild").exit_code == 0
+    assert run("check", draft, "--against", index).exit_code == 0
+
+
+def test_scan_uses_the_index_once_made(corpus: Path) -> None:
+    plain = run("scan", corpus, "--format", "json")
+    assert run("index", corpus).exit_code == 0
+    indexed = run("scan", corpus, "--format", "json")
+    assert plain.exit_code == indexed.exit_code == 0
+    assert json.loads(plain.output) == json.loads(indexed.output)
