@@ -266,3 +266,17 @@ def test_scan_keeps_the_copy_found_in_the_index(tmp_path: Path, corpus: Path) ->
     for member in ("成员0", "成员1"):
         d = docs[member]
         assert [report.texts[d.id][s.start : s.end] for s in d.spans if s.label == "reuse"] == [COPIED_SPAN]
+
+
+def test_a_document_comes_back_from_the_index_exactly_as_prepared(tmp_path: Path) -> None:
+    text = report_text(5) + "\nLTE 与 5G-Advanced 网络，ｆｕｌｌ－ｗｉｄｔｈ 字样，zero\u200bwidth。"
+    corpus = write(tmp_path / "c", {"成员.txt": text})
+    (source,) = index_module.discover(corpus, ())[0]
+    prepared = index_module.prepare(source, FS)
+    back = index_module.unpack_document(source, *index_module.pack_document(prepared), FS)
+    assert back.text == prepared.text and back.sections == prepared.sections
+    assert back.normalised.tokens == prepared.normalised.tokens
+    assert (back.normalised.starts == prepared.normalised.starts).all()
+    assert (back.normalised.ends == prepared.normalised.ends).all()
+    for field in ("kgrams", "winnow_hashes", "winnow_positions", "windows", "signatures"):
+        assert (getattr(back.fingerprints, field) == getattr(prepared.fingerprints, field)).all(), field
