@@ -142,17 +142,19 @@ def test_earlier_rounds_label_own_text_self_and_others_text_reuse(tmp_path: Path
     assert {d.id for d in report.documents} == {"甲.txt", "丁.txt", "丙.txt"}  # earlier rounds are not reported
 
 
-def test_earlier_rounds_do_not_count_towards_boilerplate(tmp_path: Path) -> None:
-    """A phrase in every report of 2023 but in one report of 2024 is that member's copy, not boilerplate."""
-    phrase = prose(600, 40)
-    last_year = write(tmp_path / "2023", {f"旧{i}.txt": report_text(20 + i, phrase) for i in range(8)})
-    this_year = write(
-        tmp_path / "2024", {f"新{i}.txt": report_text(40 + i, phrase if i == 0 else "") for i in range(8)}
-    )
+def test_a_set_phrase_of_an_earlier_round_is_boilerplate_in_the_first_report_of_a_new_one(tmp_path: Path) -> None:
+    """Checked against last year's reports only, a phrase most of last year's members wrote is boilerplate,
+    and one passage of one of them is reuse."""
+    phrase, copied = prose(600, 40), prose(601, 200)
+    files = {f"旧{i}.txt": report_text(20 + i, phrase, copied if i == 0 else "") for i in range(8)}
+    last_year = write(tmp_path / "2023", files)
+    this_year = write(tmp_path / "2024", {"新.txt": report_text(40, phrase, copied)})
     index = SQLiteIndex(tmp_path / "i.sqlite", FS)
     index.update(last_year, round="2023")
     report, _ = scan_with_index(index, this_year, round="2024")
-    assert {s.label for s in by_member(report)["新0"].spans} == {"reuse"}
+    (doc,) = report.documents
+    labelled = {report.texts[doc.id][s.start : s.end]: s.label for s in doc.spans}
+    assert labelled == {phrase.rstrip("。"): "boilerplate", copied.rstrip("。"): "reuse"}
 
 
 def test_corrupt_file_is_named_and_rebuild_recovers(tmp_path: Path, corpus: Path) -> None:

@@ -54,22 +54,19 @@ def label_tokens(
     common_members: int,
     min_reuse: int,
     self_ranges: Iterable[tuple[int, int]] = (),
-    earlier_ranges: Iterable[tuple[int, int]] = (),
 ) -> np.ndarray:
     """Label of each token (``Label`` values, int8).
 
     ``partner_ranges`` maps each *other* member to the token ranges this text shares with them; a reuse
     fragment shorter than ``min_reuse`` tokens at the edge of boilerplate or template joins it.
-    ``self_ranges`` are the token ranges found in the member's own reports of earlier rounds, and
-    ``earlier_ranges`` those found in other members' reports of earlier rounds: reuse, but not counted
-    towards boilerplate, which is what this round's members share.
+    ``self_ranges`` are the token ranges found in the member's own reports of earlier rounds.
     """
     partners = np.zeros(n_tokens, dtype=np.int32)
     for ranges in partner_ranges.values():
         partners += range_mask(n_tokens, ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[range_mask(n_tokens, self_ranges)] = Label.SELF
-    labels[(partners > 0) | range_mask(n_tokens, earlier_ranges)] = Label.REUSE
+    labels[partners > 0] = Label.REUSE
     labels[(partners + 1 >= common_members) | common] = Label.BOILERPLATE
     labels[range_mask(n_tokens, template_ranges)] = Label.TEMPLATE
     _absorb_fragments(labels, min_reuse)

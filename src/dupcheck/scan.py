@@ -176,16 +176,14 @@ def compare(
     for i in sorted(reported):
         doc = documents[i]
         partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        template_ranges, self_ranges, earlier_ranges = [], [], []
+        template_ranges, self_ranges = [], []
         for j, start, end in views[i]:
             other = documents[j].source
             if other.is_template:
                 template_ranges.append((start, end))
             elif other.member == doc.source.member:
                 self_ranges.append((start, end))
-            elif other.earlier:
-                earlier_ranges.append((start, end))
-            else:
+            else:  # another member, of this round or an earlier one: a passage most members wrote is boilerplate
                 partner_ranges[other.member].append((start, end))
         labels[i] = label_tokens(
             len(doc.normalised),
@@ -195,7 +193,6 @@ def compare(
             common_members=common_members,
             min_reuse=settings.alignment.min_chars,
             self_ranges=self_ranges,
-            earlier_ranges=earlier_ranges,
         )
         spans[i] = label_spans(doc.normalised, labels[i])
         shares[i] = LabelCounts(doc.text, spans[i])
