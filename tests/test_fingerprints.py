@@ -13,6 +13,7 @@ from dupcheck.fingerprints import (
     FingerprintSettings,
     fingerprint,
     kgram_hashes,
+    permutations,
     shingle_hash32,
     shingle_hashes32,
     window_bounds,
@@ -130,3 +131,11 @@ def test_lsh_candidates_equal_datasketch_minhashlsh():
                 reference.add((i, x, j, y))
     assert reference  # the texts overlap, so the test exercises real candidates
     assert ours == reference
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 12345)])
+def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    ours = permutations(num_perm, seed)
+    assert (ours[0] == a).all() and (ours[1] == b).all()
+    assert ours[0].dtype == ours[1].dtype == np.uint32

@@ -60,17 +60,27 @@ def common_member_count(n_members: int, share: float, floor: int) -> int:
     return max(floor, int(np.ceil(share * n_members - 1e-9)))
 
 
-def _common_hashes(entries: Sequence[Entry], threshold: int) -> np.ndarray:
-    """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates not counted)."""
+def _common_hashes(entries: Sequence[Entry], threshold: int, among: np.ndarray | None = None) -> np.ndarray:
+    """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates not counted); only
+    those in the sorted array ``among``, when given."""
     per_member: dict[int, list[np.ndarray]] = defaultdict(list)
     for entry in entries:
         if entry.counts:
-            per_member[entry.member].append(entry.fingerprints.kgrams)
+            kgrams = entry.fingerprints.kgrams
+            per_member[entry.member].append(kgrams if among is None else kgrams[_within(kgrams, among)])
     if len(per_member) < threshold:
         return np.zeros(0, dtype=np.uint64)
     distinct = [np.unique(np.concatenate(arrays)) for arrays in per_member.values()]
     values, counts = np.unique(np.concatenate(distinct), return_counts=True)
     return values[counts >= threshold]
+
+
+def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Mask of ``values`` found in ``sorted_set``: a binary search each, cheaper than ``np.isin`` here."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def range_mask(size: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
@@ -114,8 +124,15 @@ def find_candidates(
     if not entries:
         return Candidates(pairs={}, common=[], common_members=common_members)
     k = settings.winnow_k
+    # With a focus, only what the focused texts hold can make a pair, so everything else is left out early.
+    focus_list = sorted(set(focus)) if focus is not None else None
+    focus_kgrams = (
+        np.unique(np.concatenate([entries[i].fingerprints.kgrams for i in focus_list] or [np.zeros(0, np.uint64)]))
+        if focus_list is not None
+        else None
+    )
     if common_hashes is None:
-        common_hashes = _common_hashes(entries, common_members)
+        common_hashes = _common_hashes(entries, common_members, among=focus_kgrams)
     common = []
     for entry in entries:
         kgrams = entry.fingerprints.kgrams
@@ -144,6 +161,10 @@ def find_candidates(
     doc_of = np.concatenate([np.full(len(e.fingerprints.winnow_hashes), i) for i, e in enumerate(entries)])
     pos_of = np.concatenate([e.fingerprints.winnow_positions for e in entries])
     hashes = np.concatenate([e.fingerprints.winnow_hashes for e in entries])
+    if focus_list is not None:
+        focus_hashes = [entries[i].fingerprints.winnow_hashes for i in focus_list] or [np.zeros(0, np.uint64)]
+        keep = _within(hashes, np.unique(np.concatenate(focus_hashes)))
+        doc_of, pos_of, hashes = doc_of[keep], pos_of[keep], hashes[keep]
     is_common = np.isin(hashes, common_hashes) if len(common_hashes) else np.zeros(len(hashes), dtype=bool)
     for group in _groups(hashes):
         docs, positions = doc_of[group], pos_of[group]
@@ -173,7 +194,11 @@ def find_candidates(
     for band in range(settings.bands):
         block = np.ascontiguousarray(sigs[:, band * r : (band + 1) * r])
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * r))).ravel()
-        for group in _groups(keys):
+        candidates_at = np.arange(len(keys))
+        if focus_list is not None:
+            candidates_at = np.flatnonzero(np.isin(keys, keys[focused[window_doc]]))
+        for local in _groups(keys[candidates_at]):
+            group = candidates_at[local]
             group_members = set(members[window_doc[group]][counted[window_doc[group]]].tolist())
             if len(group_members) >= common_members:
                 continue  # a passage most members share: boilerplate, labelled from the k-grams

@@ -111,11 +111,15 @@ def winnow(hashes: np.ndarray, w: int) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own affine32 permutation parameters ``(a, b)`` for ``num_perm`` and ``seed``."""
-    from datasketch import MinHash  # imported here: datasketch pulls in scipy, which costs 0.3 s
+    """datasketch's affine32 permutation parameters ``(a, b)`` for ``num_perm`` and ``seed``.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    Drawn exactly as datasketch 2's ``MinHash._init_permutations`` draws them (a test compares the two), so
+    that a self-check need not import datasketch, which pulls in scipy and costs half a second.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd: a bijection
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
