@@ -100,7 +100,7 @@ def measure(corpus: Path, location: str, draft: Path, repeat: int) -> dict[str, 
 
     def in_process() -> float:
         started = time.perf_counter()
-        others, population = index.reference_for(document, "")
+        others, population = index.reference_for(document, "", settings)
         check_draft(document, others, settings, population)
         return time.perf_counter() - started
 

@@ -343,7 +343,7 @@ def check_command(
             document = load_draft(draft, member=member, round=round_name)
             population = None
             if index is not None:
-                others, population = index.reference_for(document, round_name)
+                others, population = index.reference_for(document, round_name, settings)
             else:
                 others = _corpus_documents(folder, templates, members_by)
             report = check_draft(document, others, settings, population)

@@ -86,9 +86,11 @@ class Index(Protocol):
 
     def rounds(self) -> list[str]: ...
 
-    def reference_for(self, draft: Document, round: str = "") -> tuple[list[Document], Population | None]:
+    def reference_for(
+        self, draft: Document, round: str = "", settings: ScanSettings | None = None
+    ) -> tuple[list[Document], Population | None]:
         """The reports a draft of ``round`` is checked against, and, when those are not the whole round, the
-        population boilerplate is counted over."""
+        population boilerplate is counted over (``settings`` say what counts as boilerplate)."""
         ...
 
     def close(self) -> None: ...
@@ -456,7 +458,9 @@ class SQLiteIndex:
             out.append(unpack_document(source, text, sections, arrays, self.settings))
         return out
 
-    def reference_for(self, draft: Document, round: str = "") -> tuple[list[Document], Population | None]:
+    def reference_for(
+        self, draft: Document, round: str = "", settings: ScanSettings | None = None
+    ) -> tuple[list[Document], Population | None]:
         # A local file is read whole: every report, so boilerplate is counted exactly.
         return self.documents(round), None
 

@@ -1,0 +1,677 @@
+"""An index shared through Redis, so several reviewers and machines update and check against one index.
+
+Open it with ``open_index("redis://HOST:PORT/DB", settings)`` (also ``rediss://`` and ``unix://``). Every key
+lives under ``dupcheck:``, so one Redis database holds one index. A round name, path or corpus inside a key
+has ``%`` and ``:`` escaped (``%25``, ``%3A``), so no two of them can make the same key::
+
+    dupcheck:meta                          hash: application, schema, settings (checked on open)
+    dupcheck:rounds                        set: the rounds that hold a report
+    dupcheck:doc:<round>:<path>            hash: one report, the fields of the SQLite row
+    dupcheck:paths:<round>                 set: the round's paths
+    dupcheck:corpus:<round>:<corpus>       set: the round's paths indexed from one corpus folder
+    dupcheck:version:<round>               counter: INCR in every transaction that writes the round's reports
+    dupcheck:derived:<round>:population    npz: the round's members, k-grams two or more use, how many use each
+    dupcheck:derived:<round>:postings      npz: sorted winnowing hashes and the report each belongs to
+    dupcheck:derived:<round>:version       the round's version the two blobs were computed at
+    dupcheck:lock:<round>                  the round's write lock (writers of one round take turns)
+    dupcheck:lsh-pending:<round>           paths whose LSH windows may not match their report yet
+    dupcheck:lsh_keys…, dupcheck:lsh_bucket_…   datasketch's own MinHashLSH tables (basename dupcheck:lsh)
+
+An update reads and prepares the changed files without holding anything, then, holding the round's write
+lock: writes the reports, removals and the round's version in one MULTI/EXEC transaction, brings the LSH
+tables in line with them (datasketch writes those through its own connections, so they cannot be part of
+that transaction; the paths are marked pending in it, and a writer that finds pending paths of a writer
+that died redoes them), and releases the lock. Last it recomputes the round's derived blobs from all its
+reports, under WATCH of the round's version, recomputing while another writer moves it; a reader that still
+finds the blobs behind the version recomputes them itself, so derived data are never used stale.
+
+A check against the index (``reference_for``) loads only the reports a draft may share something with:
+those whose passage windows the LSH returns for the draft's windows, those holding any of the draft's
+winnowing hashes (found in the postings of the round and of every earlier round), and the round's
+templates; the round's population stands in for the rest when boilerplate is counted.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+import numpy as np
+import redis
+from redis.connection import SSLConnection, parse_url
+
+from dupcheck.candidates import common_member_count
+from dupcheck.corpus import MembersBy, SourceFile
+from dupcheck.errors import IndexFileError
+from dupcheck.fingerprints import FingerprintSettings, fingerprint, kgram_hashes
+from dupcheck.index import (
+    APPLICATION,
+    SCHEMA_VERSION,
+    Known,
+    Record,
+    UpdateResult,
+    earlier_id,
+    pack_document,
+    plan_update,
+    settings_json,
+    unpack_document,
+)
+from dupcheck.scan import Document, Population, ScanSettings
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
+    from redis.lock import Lock
+
+PREFIX = "dupcheck:"
+LSH_BASENAME = b"dupcheck:lsh"
+_LOCK_SECONDS = 120  # a writer that dies holding the round's lock holds it this long at most …
+_LOCK_WAIT_SECONDS = 600  # … and a writer waits this long for it before giving up
+_TRIES = 20  # attempts at a WATCHed read or write before settling for what is there
+_DOC_FIELDS = ("round", "path", "member", "unit", "is_template", "text", "sections", "arrays")
+_INSERT_BUFFER = 10_000  # LSH commands buffered per datasketch storage in an insertion session
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _part(name: str) -> str:
+    """A round, path or corpus as one part of a key: ``%`` and ``:`` escaped."""
+    return name.replace("%", "%25").replace(":", "%3A")
+
+
+def _key(*parts: str) -> str:
+    return PREFIX + ":".join(_part(p) for p in parts)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, to name the index in messages."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not (sep and at) or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def _decoded(values: Iterable[bytes]) -> list[str]:
+    return [v.decode("utf-8") for v in values]
+
+
+def _npz(**arrays: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _load(blob: bytes) -> dict[str, np.ndarray]:
+    with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+        return {name: data[name] for name in data.files}
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A round's winnowing hashes, sorted, with the report each belongs to."""
+
+    hashes: np.ndarray  # uint64, sorted
+    reports: np.ndarray  # int64: index into ``paths``
+    paths: list[str]  # every report of the round (templates too), sorted
+    templates: np.ndarray  # bool per path
+
+    def reports_holding(self, hashes: np.ndarray) -> np.ndarray:
+        """Indices into ``paths`` of the reports holding any of ``hashes``."""
+        query = np.unique(hashes.astype(np.uint64))
+        lo = np.searchsorted(self.hashes, query, side="left")
+        hi = np.searchsorted(self.hashes, query, side="right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.cumsum(counts) - counts
+        positions = np.arange(total) - np.repeat(offsets, counts) + np.repeat(lo, counts)
+        return np.unique(self.reports[positions])
+
+
+def _translating(method: Callable[Concatenate[RedisIndex, P], T]) -> Callable[Concatenate[RedisIndex, P], T]:
+    """Redis failures in the middle of a call become ``IndexFileError``s naming the index."""
+
+    @functools.wraps(method)
+    def wrapper(self: RedisIndex, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except redis.exceptions.RedisError as error:
+            raise _index_error(self.location, error) from error
+
+    return wrapper
+
+
+def _index_error(location: str, error: redis.exceptions.RedisError) -> IndexFileError:
+    if isinstance(error, redis.exceptions.AuthenticationError):
+        return IndexFileError(location, f"the Redis server refused the connection ({_one_line(error)})")
+    if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return IndexFileError(location, f"no Redis server answers ({_one_line(error)})")
+    return IndexFileError(location, f"Redis failed ({_one_line(error)})")
+
+
+def _lsh_redis_config(url: str) -> dict[str, Any]:
+    """The ``redis.Redis`` keyword arguments datasketch's Redis storage connects with, from the index URL."""
+    params = parse_url(url)
+    connection_class = params.pop("connection_class", None)
+    path = params.pop("path", None)
+    if path is not None:
+        params["unix_socket_path"] = path
+    if connection_class is not None and issubclass(connection_class, SSLConnection):
+        params["ssl"] = True
+    return params
+
+
+class RedisIndex:
+    """An index in one Redis database, shared by every process that opens the same URL."""
+
+    def __init__(self, url: str, settings: FingerprintSettings, *, rebuild: bool = False) -> None:
+        self.url = url
+        self.location = _redacted(url)
+        self.settings = settings
+        self._lsh_index: MinHashLSH | None = None
+        try:
+            self._client = redis.Redis.from_url(url, socket_connect_timeout=10)
+        except ValueError as error:
+            raise IndexFileError(self.location, f"not a Redis URL ({_one_line(error)})") from error
+        try:
+            self._client.ping()
+            if rebuild:
+                self._delete_everything()
+            self._check_or_create()
+        except redis.exceptions.RedisError as error:
+            self._client.close()
+            raise _index_error(self.location, error) from error
+        except IndexFileError:
+            self._client.close()
+            raise
+
+    # -- opening ------------------------------------------------------------------------------------------
+
+    def _delete_everything(self) -> None:
+        batch: list[bytes] = []
+        for key in self._client.scan_iter(match=PREFIX.encode() + b"*", count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                self._client.delete(*batch)
+                batch = []
+        if batch:
+            self._client.delete(*batch)
+
+    def _check_or_create(self) -> None:
+        meta_key = PREFIX + "meta"
+        if not self._client.exists(meta_key):
+            # HSETNX: two processes creating one index at once agree on what it is, or the second is refused.
+            with self._client.pipeline(transaction=True) as pipe:
+                pipe.hsetnx(meta_key, "application", APPLICATION)
+                pipe.hsetnx(meta_key, "schema", str(SCHEMA_VERSION))
+                pipe.hsetnx(meta_key, "settings", settings_json(self.settings))
+                pipe.execute()
+        meta = {k.decode(): v.decode("utf-8", "replace") for k, v in self._client.hgetall(meta_key).items()}
+        if meta.get("application") != APPLICATION:
+            raise IndexFileError(
+                self.location, f"the database holds something else under {meta_key}; --rebuild replaces it"
+            )
+        try:
+            version = int(meta.get("schema", ""))
+        except ValueError:
+            version = -1
+        if version != SCHEMA_VERSION:
+            age = "newer" if version > SCHEMA_VERSION else "older"
+            raise IndexFileError(
+                self.location,
+                f"written by a {age} dupcheck (index schema {meta.get('schema')}, this one reads {SCHEMA_VERSION}); "
+                "--rebuild makes a new one",
+            )
+        if meta.get("settings") != settings_json(self.settings):
+            raise IndexFileError(self.location, "built with other fingerprint settings; --rebuild makes a new one")
+
+    @property
+    def _lsh(self) -> MinHashLSH:
+        """datasketch's MinHashLSH over every passage window of every report, its tables in this database."""
+        if self._lsh_index is None:
+            from datasketch import MinHashLSH  # datasketch pulls in scipy: only when the LSH is used
+
+            self._lsh_index = MinHashLSH(
+                num_perm=self.settings.num_perm,
+                params=(self.settings.bands, self.settings.rows),
+                storage_config={"type": "redis", "basename": LSH_BASENAME, "redis": _lsh_redis_config(self.url)},
+                prepickle=False,  # keys are our own bytes: pickles differ between Python versions
+            )
+        return self._lsh_index
+
+    def _minhash(self, row: np.ndarray) -> Any:
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=self.settings.seed, hashvalues=row, scheme=self.settings.scheme)
+
+    @staticmethod
+    def _window_key(round: str, path: str, window: int) -> bytes:
+        return json.dumps([round, path, window], ensure_ascii=False).encode("utf-8")
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    @_translating
+    def rounds(self) -> list[str]:
+        return sorted(_decoded(self._client.smembers(_key("rounds"))))
+
+    def _consistent(self, rounds: Sequence[str], read: Callable[[], T]) -> T:
+        """``read()`` at one version of each of ``rounds``: read again when a writer changed one meanwhile."""
+        for _ in range(_TRIES):
+            with self._client.pipeline(transaction=True) as watch:
+                watch.watch(*(_key("version", r) for r in rounds))
+                result = read()
+                watch.multi()
+                watch.exists(_key("version", rounds[0]))
+                try:
+                    watch.execute()
+                except redis.exceptions.WatchError:
+                    continue
+                return result
+        return read()
+
+    def _fetch(self, wanted: Iterable[tuple[str, str]], round: str) -> list[Document]:
+        """The reports ``(round, path)`` as a check of ``round`` sees them; earlier rounds' templates left out."""
+        keys = sorted(set(wanted))
+        with self._client.pipeline(transaction=True) as pipe:
+            for row_round, path in keys:
+                pipe.hmget(_key("doc", row_round, path), _DOC_FIELDS)
+            rows = pipe.execute()
+        out = []
+        for row in rows:
+            if row[0] is None:
+                continue  # removed since its path was read
+            row_round, path, member, unit, is_template, text, sections, arrays = row
+            row_round, path = row_round.decode("utf-8"), path.decode("utf-8")
+            is_earlier = row_round != round
+            if is_earlier and int(is_template):
+                continue
+            source = SourceFile(
+                path=Path(path),
+                id=earlier_id(row_round, path) if is_earlier else path,
+                member=member.decode("utf-8"),
+                unit=unit.decode("utf-8"),
+                is_template=bool(int(is_template)),
+                round=row_round,
+                earlier=is_earlier,
+            )
+            out.append(unpack_document(source, text, sections.decode("utf-8"), arrays, self.settings))
+        return out
+
+    @_translating
+    def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]:
+        """The reports and templates of ``round``, and (``earlier``) the reports of every round before it."""
+        rounds = [round, *(r for r in self.rounds() if r < round)] if earlier else [round]
+
+        def read() -> list[Document]:
+            with self._client.pipeline(transaction=True) as pipe:
+                for r in rounds:
+                    pipe.smembers(_key("paths", r))
+                path_sets = pipe.execute()
+            return self._fetch(
+                ((r, p) for r, paths in zip(rounds, path_sets, strict=True) for p in _decoded(paths)), round
+            )
+
+        return self._consistent(rounds, read)
+
+    @_translating
+    def reference_for(
+        self, draft: Document, round: str = "", settings: ScanSettings | None = None
+    ) -> tuple[list[Document], Population | None]:
+        """The reports a draft of ``round`` may share something with, and the round's population.
+
+        With ``settings``, a winnowing hash most of the round's members use (boilerplate) finds no report:
+        every report holds the set phrases, and the population labels them without their holders.
+        """
+        fp = draft.fingerprints
+        if fp is None:
+            fp = fingerprint(draft.normalised.codes(), self.settings)
+        population = Population(
+            members=frozenset(), kgrams=np.zeros(0, dtype=np.uint64), users=np.zeros(0, dtype=np.int64)
+        )
+        rounds = [r for r in self.rounds() if r <= round]
+        derived_by_round = {r: self._derived(r) for r in rounds}
+        if derived_by_round.get(round) is not None:
+            population = derived_by_round[round][0]
+        hashes = fp.winnow_hashes
+        if settings is not None:
+            members = len(population.members | {draft.source.member})
+            threshold = common_member_count(members, settings.boilerplate_share, settings.boilerplate_min_members)
+            hashes = hashes[~np.isin(hashes, population.common_hashes(threshold))]
+        wanted: set[tuple[str, str]] = set()
+        for r in rounds:
+            derived = derived_by_round[r]
+            if derived is None:
+                continue
+            postings = derived[1]
+            if r == round:
+                wanted |= {(r, p) for p, t in zip(postings.paths, postings.templates, strict=True) if t}
+            for i in postings.reports_holding(hashes).tolist():
+                if r == round or not postings.templates[i]:
+                    wanted.add((r, postings.paths[i]))
+        wanted |= self._lsh_candidates(fp.signatures, round)
+        return self._fetch(wanted, round), population
+
+    def _lsh_candidates(self, signatures: np.ndarray, round: str) -> set[tuple[str, str]]:
+        """Reports of ``round`` and earlier rounds with a passage window the LSH pairs with one of ``signatures``."""
+        found: set[tuple[str, str]] = set()
+        for row in signatures:
+            for key in self._lsh.query(self._minhash(row)):
+                key_round, path, _ = json.loads(key)
+                if key_round <= round:
+                    found.add((key_round, path))
+        return found
+
+    # -- derived data ---------------------------------------------------------------------------------------
+
+    def _derived(self, round: str) -> tuple[Population, Postings] | None:
+        """The round's population and postings, up to date with its reports; None for a round with none."""
+        keys = [
+            _key("version", round),
+            *(_key("derived", round, part) for part in ("version", "population", "postings")),
+        ]
+        for attempt in range(3):
+            with self._client.pipeline(transaction=True) as pipe:
+                for key in keys:
+                    pipe.get(key)
+                version, done, population, postings = pipe.execute()
+            if version is None:
+                return None
+            if version == done and population is not None and postings is not None:
+                return _population(population), _postings(postings)
+            if attempt < 2:
+                self._refresh_derived(round)
+        computed = self._compute_derived(round)  # writers keep moving the version: use what is there now
+        return _population(computed[0]), _postings(computed[1])
+
+    def _refresh_derived(self, round: str) -> None:
+        """Recompute the round's derived blobs from all its reports, unless they are up to date; the blobs are
+        written only if no report of the round was written while they were computed."""
+        version_key = _key("version", round)
+        derived = [_key("derived", round, part) for part in ("version", "population", "postings")]
+        for _ in range(_TRIES):
+            with self._client.pipeline(transaction=True) as watch:
+                watch.watch(version_key)
+                version, done = watch.get(version_key), watch.get(derived[0])
+                if version == done:
+                    return
+                population, postings = self._compute_derived(round)
+                watch.multi()
+                watch.set(derived[1], population)
+                watch.set(derived[2], postings)
+                watch.set(derived[0], version)
+                try:
+                    watch.execute()
+                except redis.exceptions.WatchError:
+                    continue
+                return
+
+    def _compute_derived(self, round: str) -> tuple[bytes, bytes]:
+        """The population and postings blobs of the round, from all its reports as they are now."""
+        paths = sorted(_decoded(self._client.smembers(_key("paths", round))))
+        with self._client.pipeline(transaction=False) as pipe:
+            for path in paths:
+                pipe.hmget(_key("doc", round, path), ["member", "is_template", "arrays"])
+            rows = pipe.execute()
+        per_member: dict[str, list[np.ndarray]] = defaultdict(list)
+        kept, templates, hashes, reports = [], [], [], []
+        for path, (member, is_template, arrays) in zip(paths, rows, strict=True):
+            if arrays is None:
+                continue  # removed meanwhile: the version moved, so this result is not kept
+            with np.load(io.BytesIO(arrays), allow_pickle=False) as data:
+                codes = data["codes"].astype(np.uint32)
+                winnow_hashes = data["winnow_hashes"].astype(np.uint64)
+            if not int(is_template):
+                per_member[member.decode("utf-8")].append(np.unique(kgram_hashes(codes, self.settings.winnow_k)))
+            reports.append(np.full(len(winnow_hashes), len(kept), dtype=np.int64))
+            hashes.append(winnow_hashes)
+            kept.append(path)
+            templates.append(bool(int(is_template)))
+        distinct = [np.unique(np.concatenate(arrays)) for arrays in per_member.values()]
+        values, counts = np.unique(np.concatenate(distinct or [np.zeros(0, np.uint64)]), return_counts=True)
+        population = _npz(
+            members=np.array(sorted(per_member), dtype=str),
+            kgrams=values[counts >= 2].astype(np.uint64),
+            users=counts[counts >= 2].astype(np.int64),
+        )
+        all_hashes = np.concatenate(hashes or [np.zeros(0, np.uint64)])
+        all_reports = np.concatenate(reports or [np.zeros(0, np.int64)])
+        order = np.argsort(all_hashes, kind="stable")
+        postings = _npz(
+            hashes=all_hashes[order],
+            reports=all_reports[order],
+            paths=np.array(kept, dtype=str),
+            templates=np.array(templates, dtype=bool),
+        )
+        return population, postings
+
+    # -- writing ------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write_lock(self, round: str) -> Iterator[Lock]:
+        lock = self._client.lock(
+            _key("lock", round), timeout=_LOCK_SECONDS, blocking_timeout=_LOCK_WAIT_SECONDS, thread_local=False
+        )
+        if not lock.acquire():
+            raise IndexFileError(
+                self.location, f"another update of round {round!r} held the index for over {_LOCK_WAIT_SECONDS} s"
+            )
+        try:
+            yield lock
+        finally:
+            with suppress(redis.exceptions.LockError):  # it expired: nothing of ours to release
+                lock.release()
+
+    def _known(self, corpus_key: str, round: str) -> dict[str, Known]:
+        paths = sorted(_decoded(self._client.smembers(_key("corpus", round, corpus_key))))
+        with self._client.pipeline(transaction=False) as pipe:
+            for path in paths:
+                pipe.hmget(_key("doc", round, path), ["sha256", "size", "mtime_ns"])
+            rows = pipe.execute()
+        return {
+            path: Known(sha.decode(), int(size), int(mtime))
+            for path, (sha, size, mtime) in zip(paths, rows, strict=True)
+            if sha is not None
+        }
+
+    @_translating
+    def update(
+        self,
+        corpus: Path,
+        templates: Iterable[Path] = (),
+        *,
+        round: str = "",
+        members_by: MembersBy = "file",
+    ) -> UpdateResult:
+        corpus_key = str(corpus.resolve())
+        known = self._known(corpus_key, round)
+        plan = plan_update(known, corpus, templates, self.settings, round=round, members_by=members_by)
+        if plan.put or plan.touch or plan.remove or self._client.exists(_key("lsh-pending", round)):
+            with self._write_lock(round) as lock:
+                self._write(lock, round, plan.put, plan.touch, plan.remove, corpus_key, known)
+        self._refresh_derived(round)
+        return plan.result
+
+    @_translating
+    def add(self, document: Document, *, round: str = "") -> None:
+        """Add one prepared report (a checked draft) under ``round``; it replaces one of the same id."""
+        prepared = document
+        if prepared.fingerprints is None:
+            fp = fingerprint(document.normalised.codes(), self.settings)
+            prepared = Document(document.source, document.text, document.normalised, document.sections, fp)
+        data = document.text.encode("utf-8")
+        record = Record(
+            round=round,
+            corpus="",
+            path=document.source.id,
+            member=document.source.member,
+            unit=document.source.unit,
+            is_template=False,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            mtime_ns=0,
+            document=prepared,
+        )
+        with self._write_lock(round) as lock:
+            self._write(lock, round, [record])
+        self._refresh_derived(round)
+
+    def _write(
+        self,
+        lock: Lock,
+        round: str,
+        put: Sequence[Record],
+        touch: Sequence[tuple[str, int, int]] = (),
+        remove: Sequence[str] = (),
+        corpus_key: str = "",
+        known: dict[str, Known] | None = None,
+    ) -> None:
+        """Write a plan in one transaction, then bring the LSH in line with it; the caller holds the lock."""
+        self._repair(lock, round)
+        known = known or {}
+        names = [r.path for r in put] + [path for path, _, _ in touch] + list(remove)
+        with self._client.pipeline(transaction=True) as pipe:
+            pipe.smembers(_key("paths", round))
+            for name in names:
+                pipe.hmget(_key("doc", round, name), ["corpus", "sha256"])
+            present, *rows = pipe.execute()
+        current = {
+            name: (corpus.decode("utf-8"), sha.decode())
+            for name, (corpus, sha) in zip(names, rows, strict=True)
+            if sha is not None
+        }
+        after = set(_decoded(present))
+        changed: list[str] = []
+        lock.reacquire()
+        with self._client.pipeline(transaction=True) as pipe:
+            for record in put:
+                doc_key = _key("doc", round, record.path)
+                before = current.get(record.path)
+                if before is not None and before[0] != record.corpus:
+                    pipe.srem(_key("corpus", round, before[0]), record.path)
+                text, sections, arrays = pack_document(record.document)
+                pipe.delete(doc_key)
+                pipe.hset(
+                    doc_key,
+                    mapping={
+                        "round": record.round,
+                        "corpus": record.corpus,
+                        "path": record.path,
+                        "member": record.member,
+                        "unit": record.unit,
+                        "is_template": int(record.is_template),
+                        "sha256": record.sha256,
+                        "size": record.size,
+                        "mtime_ns": record.mtime_ns,
+                        "text": text,
+                        "sections": sections,
+                        "arrays": arrays,
+                    },
+                )
+                pipe.sadd(_key("paths", round), record.path)
+                pipe.sadd(_key("corpus", round, record.corpus), record.path)
+                changed.append(record.path)
+                after.add(record.path)
+            for path, size, mtime_ns in touch:
+                # Only if the report is still the one planned against (another writer may have replaced it).
+                before = current.get(path)
+                if before is not None and path in known and before == (corpus_key, known[path].sha256):
+                    pipe.hset(_key("doc", round, path), mapping={"size": size, "mtime_ns": mtime_ns})
+            for path in remove:
+                pipe.srem(_key("corpus", round, corpus_key), path)
+                before = current.get(path)
+                if before is not None and before[0] == corpus_key:
+                    pipe.delete(_key("doc", round, path))
+                    pipe.srem(_key("paths", round), path)
+                    changed.append(path)
+                    after.discard(path)
+            if changed:
+                # The version only ever grows, so derived blobs of a round emptied and filled again never pass
+                # for up to date.
+                pipe.incr(_key("version", round))
+                if after:
+                    pipe.sadd(_key("rounds"), round)
+                else:
+                    pipe.srem(_key("rounds"), round)
+                pipe.sadd(_key("lsh-pending", round), *changed)
+            pipe.execute()
+        if changed:
+            signatures = {r.path: r.document.fingerprints.signatures for r in put if r.document.fingerprints}
+            self._sync_lsh(lock, round, changed, signatures)
+
+    def _repair(self, lock: Lock, round: str) -> None:
+        """Redo the LSH windows of paths a writer of the round left pending (it died before it was done)."""
+        pending = sorted(_decoded(self._client.smembers(_key("lsh-pending", round))))
+        if not pending:
+            return
+        with self._client.pipeline(transaction=True) as pipe:
+            for path in pending:
+                pipe.hget(_key("doc", round, path), "arrays")
+            blobs = pipe.execute()
+        signatures = {path: _load(blob)["signatures"] for path, blob in zip(pending, blobs, strict=True) if blob}
+        self._sync_lsh(lock, round, pending, signatures)
+
+    def _sync_lsh(self, lock: Lock, round: str, paths: Sequence[str], signatures: dict[str, np.ndarray]) -> None:
+        """Remove the LSH windows of ``paths``, then insert ``signatures`` (path -> window rows) as theirs.
+
+        A path's windows are inserted in ascending order and removed in descending order, so whatever
+        happens to the process, the windows the LSH holds for a path are windows ``0 .. n-1`` for some n.
+        """
+        lsh = self._lsh
+        for path in paths:
+            n = 0
+            while self._window_key(round, path, n) in lsh:
+                n += 1
+            for window in reversed(range(n)):
+                lsh.remove(self._window_key(round, path, window))
+            lock.reacquire()
+        with lsh.insertion_session(buffer_size=_INSERT_BUFFER) as session:
+            for path in paths:
+                for window, row in enumerate(signatures.get(path, ())):
+                    session.insert(self._window_key(round, path, window), self._minhash(row), check_duplication=False)
+        lock.reacquire()
+        self._client.srem(_key("lsh-pending", round), *paths)
+
+    # -- closing ------------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._lsh_index is not None:
+            for storage in [*self._lsh_index.hashtables, self._lsh_index.keys]:
+                client = getattr(storage, "_redis", None)
+                if client is not None:
+                    client.close()
+            self._lsh_index = None
+        self._client.close()
+
+
+def _population(blob: bytes) -> Population:
+    data = _load(blob)
+    return Population(
+        members=frozenset(str(m) for m in data["members"].tolist()),
+        kgrams=data["kgrams"].astype(np.uint64),
+        users=data["users"].astype(np.int64),
+    )
+
+
+def _postings(blob: bytes) -> Postings:
+    data = _load(blob)
+    return Postings(
+        hashes=data["hashes"].astype(np.uint64),
+        reports=data["reports"].astype(np.int64),
+        paths=[str(p) for p in data["paths"].tolist()],
+        templates=data["templates"].astype(bool),
+    )
