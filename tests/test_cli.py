@@ -12,7 +12,10 @@ import docx
 import pytest
 from click.testing import CliRunner, Result
 
+from dupcheck import cli as cli_module
 from dupcheck.cli import cli
+
+EXAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 WriteCorpus = Callable[..., Path]  # the write_corpus fixture from conftest.py
 
@@ -553,3 +556,36 @@ def test_version_option() -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert "version" in result.stdout
+
+
+class FakeTerminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(("tty", "quiet", "shown"), [(True, False, True), (True, True, False), (False, False, False)])
+def test_progress_bar_only_on_a_terminal_and_not_with_quiet(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, quiet: bool, shown: bool
+) -> None:
+    terminal = FakeTerminal(tty)
+    monkeypatch.setattr(cli_module.click, "get_text_stream", lambda name: terminal)
+    result = run("scan", EXAMPLE_CORPUS, *(["--quiet"] if quiet else []))
+    assert result.exit_code == 0
+    drawn = terminal.getvalue()
+    assert ("[" in drawn and "/" in drawn) == shown
+    if shown:
+        for stage in ("reading", "fingerprinting", "aligning"):
+            assert stage in drawn
+        assert drawn.endswith("\r\x1b[K")  # cleared before the table is printed
+
+
+def test_progress_bar_redraws_at_most_ten_times_a_second_but_always_at_the_end() -> None:
+    terminal = FakeTerminal(True)
+    bar = cli_module.ProgressBar(terminal, enabled=True)
+    for n in range(1, 1001):
+        bar("reading", n, 1000)
+    assert terminal.getvalue().count("\r") <= 3 and "1000/1000" in terminal.getvalue()

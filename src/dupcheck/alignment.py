@@ -163,7 +163,19 @@ def align(
         runs.extend(_runs_in(a, b, region, settings))
     keep = [
         p
-        for p in _merge(a, b, runs, settings)
+        for p in map(lambda p: _extended(a, b, p), _merge(a, b, runs, settings))
         if p.matched >= settings.min_chars and p.similarity >= settings.min_similarity
     ]
     return sorted(keep, key=lambda p: (p.a_start, p.b_start))
+
+
+def _extended(a: str, b: str, p: Passage) -> Passage:
+    """The passage grown over identical tokens on either side: an LCS may match a passage's first token to an
+    earlier occurrence of it, leaving a block too short to keep and the passage a token short."""
+    a_start, b_start, a_end, b_end = p.a_start, p.b_start, p.a_end, p.b_end
+    while a_start > 0 and b_start > 0 and a[a_start - 1] == b[b_start - 1]:
+        a_start, b_start = a_start - 1, b_start - 1
+    while a_end < len(a) and b_end < len(b) and a[a_end] == b[b_end]:
+        a_end, b_end = a_end + 1, b_end + 1
+    grown = (p.a_start - a_start) + (a_end - p.a_end)
+    return Passage(a_start, a_end, b_start, b_end, p.matched + grown) if grown else p

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from dupcheck.errors import DupcheckError, ReadError, UsageError
 from dupcheck.export import render_check, render_table, write_csv, write_json
 from dupcheck.index import Index, default_index_path, open_index, scan_with_index
 from dupcheck.reading import read_document
-from dupcheck.report import ErrorResult
+from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import Document, ScanSettings, load, scan
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
@@ -41,6 +42,40 @@ class Percent(click.ParamType):
 
 
 PERCENT = Percent()
+
+
+class ProgressBar:
+    """A one-line progress bar for long work, on a terminal only (never in a pipe, a file or a test)."""
+
+    def __init__(self, stream: IO[str], *, enabled: bool, width: int = 30) -> None:
+        self._stream, self._enabled, self._width = stream, enabled, width
+        self._shown = 0.0
+        self._drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self._enabled or total <= 0:
+            return
+        now = time.monotonic()
+        if done < total and now - self._shown < 0.1:  # redrawing more often only costs time
+            return
+        self._shown = now
+        filled = self._width * done // total
+        bar = "#" * filled + "-" * (self._width - filled)
+        self._stream.write(f"\r{stage:<15} [{bar}] {done}/{total}\x1b[K")
+        self._stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        """Clear the bar, so that what is printed next starts on a clean line."""
+        if self._drawn:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+            self._drawn = False
+
+
+def _progress_bar(quiet: bool) -> ProgressBar:
+    stream = click.get_text_stream("stderr")
+    return ProgressBar(stream, enabled=not quiet and stream.isatty())
 
 
 @click.group()
@@ -94,6 +129,7 @@ def _common_options(command: Callable) -> Callable:
         ),
         click.option("--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."),
         click.option("--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -130,6 +166,40 @@ def _index_for(
     return open_index(location, settings.fingerprints, rebuild=rebuild)
 
 
+def _html_options(command: Callable) -> Callable:
+    """The options of the HTML evidence report."""
+    command = click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help="Language of the HTML report's labels and headings.",
+    )(command)
+    return click.option(
+        "--html",
+        "html_path",
+        type=click.Path(path_type=Path),
+        help="Also write the evidence as one self-contained HTML file (opens offline, by double-click).",
+    )(command)
+
+
+def _check_html_path(path: Path | None, corpus: Path) -> None:
+    if path is None:
+        return
+    if corpus.is_dir() and _inside(path, corpus):
+        raise click.UsageError(f"--html '{path}' is inside the corpus; dupcheck never writes into the corpus")
+    if path.is_dir():
+        raise click.UsageError(f"--html '{path}' is a folder; name the HTML file to write")
+
+
+def _write_html(report: Report, path: Path, *, lang: str, threshold: float) -> None:
+    from dupcheck.html_report import render_html  # only for --html
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(report, lang=lang, threshold=threshold), encoding="utf-8")
+    click.echo(f"wrote {path}", err=True)
+
+
 def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
     for error in errors:
         click.echo(f"error: {error.path}: {getattr(error, 'reason', None) or getattr(error, 'error', '')}", err=True)
@@ -158,6 +228,7 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
     help="Exit with status 3 when any document is less original than this percentage.",
 )
 @click.option("--evidence", is_flag=True, help="With the table: print every shared passage and where it comes from.")
+@_html_options
 def scan_command(
     corpus: Path,
     templates: tuple[Path, ...],
@@ -167,11 +238,14 @@ def scan_command(
     index_location: str | None,
     round_: str | None,
     rebuild: bool,
+    quiet: bool,
     fmt: str,
     output: Path | None,
     threshold: float,
     fail_under: float | None,
     evidence: bool,
+    html_path: Path | None,
+    lang: str,
 ) -> None:
     """Scan every report (.docx, .txt, .md) in CORPUS and report originality per member and per section.
 
@@ -190,11 +264,13 @@ def scan_command(
         raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
     if output is not None and fmt != "csv" and output.is_dir():
         raise click.UsageError(f"--output '{output}' is a folder; name a file for --format {fmt}")
+    _check_html_path(html_path, corpus)
     settings = _settings(min_chars, boilerplate_share, threshold)
+    progress = _progress_bar(quiet)
     try:
         index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=round_ is not None)
         if index is None:
-            report = scan(corpus, templates, settings, members_by=members_by)  # type: ignore[arg-type]
+            report = scan(corpus, templates, settings, members_by=members_by, progress=progress)  # type: ignore[arg-type]
         else:
             try:
                 report, _ = scan_with_index(
@@ -204,6 +280,7 @@ def scan_command(
                     settings,
                     round=round_ or "",
                     members_by=members_by,  # type: ignore[arg-type]
+                    progress=progress,
                 )
             finally:
                 index.close()
@@ -211,8 +288,12 @@ def scan_command(
         raise click.UsageError(str(error)) from error
     except DupcheckError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        progress.close()
 
     _report_errors(report.errors)
+    if html_path is not None:
+        _write_html(report, html_path, lang=lang, threshold=threshold)
     if fmt == "csv":
         assert output is not None
         written = write_csv(report, output, threshold=threshold)
@@ -256,6 +337,7 @@ def index_command(
     index_location: str | None,
     round_: str | None,
     rebuild: bool,
+    quiet: bool,
 ) -> None:
     """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
 
@@ -267,17 +349,26 @@ def index_command(
         dupcheck index reports-2023/ --index dupcheck.sqlite --round 2023
     """
     settings = _settings(min_chars, boilerplate_share)
+    progress = _progress_bar(quiet)
     try:
         index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=True)
         assert index is not None
         try:
-            result = index.update(corpus, templates, round=round_ or "", members_by=members_by)  # type: ignore[arg-type]
+            result = index.update(
+                corpus,
+                templates,
+                round=round_ or "",
+                members_by=members_by,  # type: ignore[arg-type]
+                progress=progress,
+            )
         finally:
             index.close()
     except UsageError as error:
         raise click.UsageError(str(error)) from error
     except DupcheckError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        progress.close()
     _report_errors(result.errors)
     round_note = f" (round {round_})" if round_ else ""
     click.echo(
@@ -301,6 +392,7 @@ def index_command(
 @click.option("--fail-under", type=PERCENT, help="Exit with status 3 when the draft is less original than this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@_html_options
 def check_command(
     draft: Path,
     against: str,
@@ -311,11 +403,14 @@ def check_command(
     index_location: str | None,
     round_: str | None,
     rebuild: bool,
+    quiet: bool,
     member: str | None,
     add: bool,
     fail_under: float | None,
     fmt: str,
     output: Path | None,
+    html_path: Path | None,
+    lang: str,
 ) -> None:
     """Self-check DRAFT before handing it in: what in it is your own, and where the rest comes from.
 
@@ -326,6 +421,8 @@ def check_command(
     """
     settings = _settings(min_chars, boilerplate_share)
     folder = Path(against)
+    _check_html_path(html_path, folder)
+    progress = _progress_bar(quiet)
     try:
         if index_location is not None:
             raise UsageError("--against names the corpus or the index; --index is not used with check")
@@ -337,7 +434,13 @@ def check_command(
         )
         try:
             if index is not None and is_corpus:
-                result = index.update(folder, templates, round=round_ or _newest(index), members_by=members_by)  # type: ignore[arg-type]
+                result = index.update(
+                    folder,
+                    templates,
+                    round=round_ or _newest(index),
+                    members_by=members_by,  # type: ignore[arg-type]
+                    progress=progress,
+                )
                 _report_errors(result.errors)
             round_name = round_ if round_ is not None else (_newest(index) if index is not None else "")
             document = load_draft(draft, member=member, round=round_name)
@@ -356,6 +459,8 @@ def check_command(
         raise click.UsageError(str(error)) from error
     except DupcheckError as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        progress.close()
 
     _write_text(
         output,
@@ -363,6 +468,8 @@ def check_command(
             write_json(report, out) if fmt == "json" else out.write(render_check(report, fail_under=fail_under))
         ),
     )
+    if html_path is not None:
+        _write_html(report, html_path, lang=lang, threshold=0.7)
     (result_doc,) = report.documents
     if fail_under is not None and result_doc.shares.originality < fail_under:
         sys.exit(EXIT_BELOW)

@@ -32,7 +32,7 @@ from dupcheck.errors import IndexFileError, ReadError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
 from dupcheck.normalise import Normalised
 from dupcheck.report import Report
-from dupcheck.scan import Document, Population, ScanSettings, compare, load
+from dupcheck.scan import Document, Population, Progress, ScanSettings, compare, load
 from dupcheck.sections import Section
 
 SCHEMA_VERSION = 1
@@ -78,6 +78,7 @@ class Index(Protocol):
         *,
         round: str = "",
         members_by: MembersBy = "file",
+        progress: Progress | None = None,
     ) -> UpdateResult: ...
 
     def add(self, document: Document, *, round: str = "") -> None: ...
@@ -229,6 +230,7 @@ def plan_update(
     *,
     round: str,
     members_by: MembersBy,
+    progress: Progress | None = None,
 ) -> Plan:
     """Compare the corpus with what the index knows of it; read and prepare only what changed."""
     sources, errors = discover(corpus, templates, members_by=members_by)
@@ -237,7 +239,9 @@ def plan_update(
     added, updated, unchanged = [], [], 0
     seen = set()
     corpus_key = str(corpus.resolve())
-    for source in sources:
+    for n, source in enumerate(sources, 1):
+        if progress:
+            progress("reading", n, len(sources))
         seen.add(source.id)
         try:
             size, mtime_ns = file_state(source.path)
@@ -380,10 +384,12 @@ class SQLiteIndex:
         *,
         round: str = "",
         members_by: MembersBy = "file",
+        progress: Progress | None = None,
     ) -> UpdateResult:
         corpus_key = str(corpus.resolve())
+        known = self._known(corpus_key, round)
         plan = plan_update(
-            self._known(corpus_key, round), corpus, templates, self.settings, round=round, members_by=members_by
+            known, corpus, templates, self.settings, round=round, members_by=members_by, progress=progress
         )
         with self._transaction():
             self._put(plan.put)
@@ -476,9 +482,10 @@ def scan_with_index(
     *,
     round: str = "",
     members_by: MembersBy = "file",
+    progress: Progress | None = None,
 ) -> tuple[Report, UpdateResult]:
     """Bring the index up to date with the corpus, then scan this round's reports from it, against each other,
     the round's templates and the reports of earlier rounds."""
     settings = settings or ScanSettings()
-    result = index.update(corpus, templates, round=round, members_by=members_by)
-    return compare(index.documents(round), settings, result.errors), result
+    result = index.update(corpus, templates, round=round, members_by=members_by, progress=progress)
+    return compare(index.documents(round), settings, result.errors, progress=progress), result

@@ -64,7 +64,7 @@ from dupcheck.index import (
     settings_json,
     unpack_document,
 )
-from dupcheck.scan import Document, Population, ScanSettings
+from dupcheck.scan import Document, Population, Progress, ScanSettings
 
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
@@ -496,10 +496,13 @@ class RedisIndex:
         *,
         round: str = "",
         members_by: MembersBy = "file",
+        progress: Progress | None = None,
     ) -> UpdateResult:
         corpus_key = str(corpus.resolve())
         known = self._known(corpus_key, round)
-        plan = plan_update(known, corpus, templates, self.settings, round=round, members_by=members_by)
+        plan = plan_update(
+            known, corpus, templates, self.settings, round=round, members_by=members_by, progress=progress
+        )
         if plan.put or plan.touch or plan.remove or self._client.exists(_key("lsh-pending", round)):
             with self._write_lock(round) as lock:
                 self._write(lock, round, plan.put, plan.touch, plan.remove, corpus_key, known)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,8 @@ from dupcheck.report import (
     SpanResult,
 )
 from dupcheck.sections import Section, find_sections
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total): how far a long stage has got
 
 
 @dataclass(frozen=True)
@@ -99,21 +101,24 @@ def scan(
     settings: ScanSettings | None = None,
     *,
     members_by: MembersBy = "file",
+    progress: Progress | None = None,
 ) -> Report:
     """Scan every report in ``corpus`` against each other and against the templates.
 
     Files that cannot be read are listed in ``Report.errors``; the rest are scanned. Raises ``UsageError``
-    when the corpus does not exist or holds no report.
+    when the corpus does not exist or holds no report. ``progress`` is told how far each stage has got.
     """
     sources, unreadable = discover(corpus, templates, members_by=members_by)
     errors: list[ReadError] = list(unreadable)
     documents = []
-    for source in sources:
+    for n, source in enumerate(sources, 1):
         try:
             documents.append(load(source))
         except ReadError as error:
             errors.append(error)
-    return compare(documents, settings or ScanSettings(), errors)
+        if progress:
+            progress("reading", n, len(sources))
+    return compare(documents, settings or ScanSettings(), errors, progress=progress)
 
 
 def compare(
@@ -123,6 +128,7 @@ def compare(
     *,
     focus: Collection[int] | None = None,
     population: Population | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Find what the documents share with each other, with the templates and with earlier rounds among them,
     and label it.
@@ -137,15 +143,18 @@ def compare(
     for d in documents:  # authors of earlier rounds only
         if not d.source.is_template:
             member_ids.setdefault(d.source.member, len(member_ids))
-    entries = [
-        Entry(
-            member=-1 - i if d.source.is_template else member_ids[d.source.member],
-            is_template=d.source.is_template,
-            fingerprints=d.fingerprints if d.fingerprints is not None else fingerprint(d.normalised.codes(), fs),
-            is_reference=d.source.earlier,
+    entries = []
+    for i, d in enumerate(documents):
+        entries.append(
+            Entry(
+                member=-1 - i if d.source.is_template else member_ids[d.source.member],
+                is_template=d.source.is_template,
+                fingerprints=d.fingerprints if d.fingerprints is not None else fingerprint(d.normalised.codes(), fs),
+                is_reference=d.source.earlier,
+            )
         )
-        for i, d in enumerate(documents)
-    ]
+        if progress and d.fingerprints is None:
+            progress("fingerprinting", i + 1, len(documents))
     n_members = len(members) if population is None else len(population.members | set(members))
     common_members = common_member_count(n_members, settings.boilerplate_share, settings.boilerplate_min_members)
     common_hashes = None if population is None else population.common_hashes(common_members)
@@ -154,7 +163,9 @@ def compare(
 
     tokens = _MemberTokens(documents, candidates.common)
     shared: dict[tuple[int, int], list[Passage]] = {}
-    for (i, j), found in candidates.pairs.items():
+    for n, ((i, j), found) in enumerate(candidates.pairs.items(), 1):
+        if progress:
+            progress("aligning", n, len(candidates.pairs))
         regions = seed_regions(found.seeds, fs.winnow_k, settings.alignment)
         wa, wb = entries[i].fingerprints.windows, entries[j].fingerprints.windows
         regions += [(*wa[x], *wb[y]) for x, y in found.windows]
