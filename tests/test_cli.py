@@ -589,3 +589,34 @@ def test_progress_bar_redraws_at_most_ten_times_a_second_but_always_at_the_end()
     for n in range(1, 1001):
         bar("reading", n, 1000)
     assert terminal.getvalue().count("\r") <= 3 and "1000/1000" in terminal.getvalue()
+
+
+def test_scan_html_writes_one_self_contained_page(tmp_path: Path) -> None:
+    page = tmp_path / "out" / "report.html"
+    result = run("scan", EXAMPLE_CORPUS, "--html", page)
+    assert result.exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="zh-CN"' in html and 'id="dupcheck-data"' in html
+    assert "src=" not in html.split('id="dupcheck-data"')[0]  # nothing fetched from elsewhere
+    assert f"wrote {page}" in result.output
+    english = tmp_path / "en.html"
+    assert run("scan", EXAMPLE_CORPUS, "--html", english, "--lang", "en").exit_code == 0
+    assert 'lang="en"' in english.read_text(encoding="utf-8")
+
+
+def test_html_inside_the_corpus_or_onto_a_folder_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "甲.txt").write_text(STUDY, encoding="utf-8")
+    inside = run("scan", corpus, "--html", corpus / "report.html")
+    assert inside.exit_code == 2 and "inside the corpus" in inside.output
+    assert not (corpus / "report.html").exists()
+    assert run("scan", corpus, "--html", tmp_path).exit_code == 2
+
+
+def test_check_html_shows_the_draft(tmp_path: Path) -> None:
+    page = tmp_path / "draft.html"
+    draft = EXAMPLE_CORPUS / "综合办公室" / "王建国.txt"
+    result = run("check", draft, "--against", EXAMPLE_CORPUS, "--html", page)
+    assert result.exit_code == 0 and page.is_file()
+    assert "王建国" in page.read_text(encoding="utf-8")
