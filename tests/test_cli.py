@@ -572,7 +572,7 @@ def test_progress_bar_only_on_a_terminal_and_not_with_quiet(
     monkeypatch: pytest.MonkeyPatch, tty: bool, quiet: bool, shown: bool
 ) -> None:
     terminal = FakeTerminal(tty)
-    monkeypatch.setattr(cli_module.click, "get_text_stream", lambda name: terminal)
+    monkeypatch.setattr(cli_module, "_stderr", lambda: terminal)
     result = run("scan", EXAMPLE_CORPUS, *(["--quiet"] if quiet else []))
     assert result.exit_code == 0
     drawn = terminal.getvalue()

@@ -73,8 +73,12 @@ class ProgressBar:
             self._drawn = False
 
 
+def _stderr() -> IO[str]:
+    return sys.stderr
+
+
 def _progress_bar(quiet: bool) -> ProgressBar:
-    stream = click.get_text_stream("stderr")
+    stream = _stderr()
     return ProgressBar(stream, enabled=not quiet and stream.isatty())
 
 

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 
 PREFIX = "dupcheck:"
 LSH_BASENAME = b"dupcheck:lsh"
+_LSH_BATCH = 100  # reports whose windows go into the LSH between two renewals of the lock
 _LOCK_SECONDS = 120  # a writer that dies holding the round's lock holds it this long at most …
 _LOCK_WAIT_SECONDS = 600  # … and a writer waits this long for it before giving up
 _TRIES = 20  # attempts at a WATCHed read or write before settling for what is there
@@ -642,11 +643,14 @@ class RedisIndex:
             for window in reversed(range(n)):
                 lsh.remove(self._window_key(round, path, window))
             lock.reacquire()
-        with lsh.insertion_session(buffer_size=_INSERT_BUFFER) as session:
-            for path in paths:
-                for window, row in enumerate(signatures.get(path, ())):
-                    session.insert(self._window_key(round, path, window), self._minhash(row), check_duplication=False)
-        lock.reacquire()
+        # In batches, renewing the lock between them: a large update takes longer than the lock's lifetime.
+        for first in range(0, len(paths), _LSH_BATCH):
+            with lsh.insertion_session(buffer_size=_INSERT_BUFFER) as session:
+                for path in paths[first : first + _LSH_BATCH]:
+                    for window, row in enumerate(signatures.get(path, ())):
+                        key = self._window_key(round, path, window)
+                        session.insert(key, self._minhash(row), check_duplication=False)
+            lock.reacquire()
         self._client.srem(_key("lsh-pending", round), *paths)
 
     # -- closing ------------------------------------------------------------------------------------------
