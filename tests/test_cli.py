@@ -195,7 +195,7 @@ def test_scan_corpus_with_no_readable_document_reports_errors(tmp_path: Path, wr
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     assert result.stderr.splitlines() == [
-        "error: 张三.pdf: unsupported file type '.pdf' (dupcheck reads .docx, .txt, .md)",
+        "error: 张三.pdf: not a valid .pdf (damaged or truncated)",
         "error: 李四.txt: not a text file (binary content)",
     ]
 

@@ -96,9 +96,9 @@ def test_hidden_files_and_word_lock_files_are_skipped(tmp_path: Path, write_corp
     assert unreadable == []
 
 
-@pytest.mark.parametrize("suffix", [".pdf", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".pptx", ".xlsx"])
 def test_unsupported_file_types_become_read_errors(tmp_path: Path, write_corpus: WriteCorpus, suffix: str) -> None:
-    """A .pdf or .xlsx is not skipped: it becomes a ReadError naming its path relative to the corpus."""
+    """A .pptx or .xlsx is not skipped: it becomes a ReadError naming its path relative to the corpus."""
     corpus = write_corpus(tmp_path / "corpus", {"张三.txt": REPORT, f"综合办公室/李四{suffix}": b"%binary%"})
     found, unreadable = discover(corpus)
     assert [f.id for f in found] == ["张三.txt"]
@@ -111,11 +111,11 @@ def test_unsupported_file_types_become_read_errors(tmp_path: Path, write_corpus:
 
 
 def test_only_unsupported_files_is_not_a_usage_error(tmp_path: Path, write_corpus: WriteCorpus) -> None:
-    """A corpus holding only a .pdf reports it as unreadable instead of calling the corpus empty."""
-    corpus = write_corpus(tmp_path / "corpus", {"张三.pdf": b"%PDF-1.7"})
+    """A corpus holding only a .xlsx reports it as unreadable instead of calling the corpus empty."""
+    corpus = write_corpus(tmp_path / "corpus", {"张三.xlsx": b"PK\x03\x04"})
     found, unreadable = discover(corpus)
     assert found == []
-    assert [e.path for e in unreadable] == ["张三.pdf"]
+    assert [e.path for e in unreadable] == ["张三.xlsx"]
 
 
 def test_missing_corpus_raises_usage_error(tmp_path: Path) -> None:

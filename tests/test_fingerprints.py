@@ -42,7 +42,7 @@ def test_window_signatures_are_bit_identical_to_datasketch(length):
     rng = np.random.default_rng(length)
     tokens = "".join(chr(c) for c in rng.integers(0x4E00, 0x4E00 + 300, size=length))
     fs = FingerprintSettings()
-    signatures = window_signatures(_codes(tokens), fs)
+    signatures = window_signatures(np.array([ord(c) for c in tokens], dtype=np.uint32), fs)
     bounds = window_bounds(len(tokens), fs)
     assert len(signatures) == len(bounds) >= 1
     for (start, end), signature in zip(bounds, signatures, strict=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 import zipfile
 from pathlib import Path
@@ -11,7 +12,12 @@ import docx
 import pytest
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +57,7 @@ def hint_texts(result: ReadText) -> list[tuple[str, int]]:
 
 
 def test_supported_suffixes() -> None:
-    assert frozenset({".txt", ".md", ".docx"}) == SUPPORTED_SUFFIXES
+    assert frozenset({".txt", ".md", ".docx", ".doc", ".wps", ".pdf"}) == SUPPORTED_SUFFIXES
 
 
 def test_utf8(tmp_path: Path) -> None:
@@ -163,13 +169,13 @@ def test_decode_text_names_the_given_path() -> None:
 # --- errors independent of the format -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["report.pdf", "报告.doc", "README"])
+@pytest.mark.parametrize("name", ["report.xlsx", "报告.pptx", "README"])
 def test_unsupported_suffix(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, name, b"%PDF-1.7")
     reason = read_error(path).reason
     suffix = Path(name).suffix
     kind = f"'{suffix}'" if suffix else "without an extension"
-    assert reason == f"unsupported file type {kind} (dupcheck reads .docx, .txt, .md)"
+    assert reason == f"unsupported file type {kind} (dupcheck reads .docx, .doc, .wps, .pdf, .txt, .md)"
 
 
 def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
@@ -399,6 +405,222 @@ def doc_path(doc: DocxDocument, tmp_path: Path) -> Path:
     path = tmp_path / "built.docx"
     doc.save(path)
     return path
+
+
+# --- .docx: text boxes, headers, footers and notes -------------------------------------------------------
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "wpg": "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+ALL_NS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items())
+
+
+def run_xml(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def box_content(*paragraphs: str) -> str:
+    """A w:txbxContent of paragraphs, each given as the XML inside its w:p."""
+    return "<w:txbxContent>" + "".join(f"<w:p>{inner}</w:p>" for inner in paragraphs) + "</w:txbxContent>"
+
+
+def wps_shape(content: str) -> str:
+    return f"<wps:wsp><wps:cNvSpPr txBox='1'/><wps:spPr/><wps:txbx>{content}</wps:txbx><wps:bodyPr/></wps:wsp>"
+
+
+def drawing(shape: str) -> str:
+    return (
+        "<w:drawing><wp:anchor><wp:extent cx='1' cy='1'/><wp:docPr id='1' name='文本框'/><a:graphic>"
+        f"<a:graphicData uri='{NS['wps']}'>{shape}</a:graphicData></a:graphic></wp:anchor></w:drawing>"
+    )
+
+
+def vml(content: str) -> str:
+    return f"<w:pict><v:shape type='#_x0000_t202'><v:textbox>{content}</v:textbox></v:shape></w:pict>"
+
+
+def drawingml_box(content: str) -> str:
+    """A run holding a text box as Word 2010 and later write it: DrawingML, with a VML fallback repeating it."""
+    return (
+        f"<w:r {ALL_NS}><mc:AlternateContent><mc:Choice Requires='wps'>{drawing(wps_shape(content))}</mc:Choice>"
+        f"<mc:Fallback>{vml(content)}</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def grouped_box(content: str) -> str:
+    """A text box in a group of shapes (wpg:wgp), with a VML fallback."""
+    group = f"<wpg:wgp><wpg:cNvGrpSpPr/><wpg:grpSpPr/>{wps_shape(content)}</wpg:wgp>"
+    return (
+        f"<w:r {ALL_NS}><mc:AlternateContent><mc:Choice Requires='wpg'>"
+        f"{drawing(group).replace(NS['wps'], NS['wpg'], 1)}</mc:Choice>"
+        f"<mc:Fallback>{vml(content)}</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def bare_drawing_box(content: str) -> str:
+    """A DrawingML text box without mc:AlternateContent."""
+    return f"<w:r {ALL_NS}>{drawing(wps_shape(content))}</w:r>"
+
+
+def vml_box(content: str) -> str:
+    """A text box as older Word and WPS write it: VML only."""
+    return f"<w:r {ALL_NS}>{vml(content)}</w:r>"
+
+
+def anchored(doc: DocxDocument, before: str, box_run: str, after: str) -> None:
+    """A paragraph reading ``before`` + ``after`` with the text box run between the two."""
+    paragraph = doc.add_paragraph(before)
+    paragraph._p.append(parse_xml(box_run))
+    paragraph.add_run(after)
+
+
+@pytest.mark.parametrize("make_box", [drawingml_box, grouped_box, bare_drawing_box, vml_box])
+def test_docx_text_box_read_once_after_its_paragraph(tmp_path: Path, make_box) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("第一段")
+    anchored(doc, "锚定段前", make_box(box_content(run_xml("框里") + run_xml("第一行"), run_xml("框里第二行"))), "后")
+    doc.add_paragraph("第三段")
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text == "第一段\n锚定段前后\n框里第一行\n框里第二行\n第三段"
+
+
+def test_docx_nested_text_boxes_tables_and_deleted_boxes(tmp_path: Path) -> None:
+    """A text box inside a text box follows its paragraph, a text box in a table cell follows the cell's
+    paragraph, and a deleted text box (tracked change) is not read."""
+    inner = vml_box(box_content(run_xml("内框")))
+    outer = drawingml_box(box_content(run_xml("外框甲") + inner, run_xml("外框乙")))
+    doc = docx.Document()
+    anchored(doc, "锚定", outer, "")
+    deleted = doc.add_paragraph("保留")
+    deleted._p.append(parse_xml(f"<w:del {ALL_NS} w:id='1' w:author='a'>{drawingml_box(box_content('删掉'))}</w:del>"))
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).paragraphs[0]._p.append(parse_xml(vml_box(box_content(run_xml("格中框")))))
+    table.cell(0, 1).text = "右格"
+    doc.add_paragraph("结尾")
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text == "锚定\n外框甲\n内框\n外框乙\n保留\n\n格中框\n右格\n结尾"
+
+
+def test_docx_text_box_heading_hints_stay_on_their_lines(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_heading("一、学习情况", level=1)
+    anchored(doc, "正文", drawingml_box(box_content(run_xml("框内说明"))), "")
+    doc.add_heading("二、存在问题", level=1)
+    result = read_document(doc_path(doc, tmp_path))
+    assert result.text == "一、学习情况\n正文\n框内说明\n二、存在问题"
+    assert hint_texts(result) == [("一、学习情况", 1), ("二、存在问题", 1)]
+
+
+def test_docx_headers_and_footers_after_the_body(tmp_path: Path) -> None:
+    """Every kind of header and footer is read after the body, headers first; a blank line in them is not."""
+    doc = docx.Document()
+    doc.add_paragraph("正文")
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = "页眉"
+    section.header.add_paragraph("   ")
+    section.header.add_table(rows=1, cols=1, width=section.page_width).cell(0, 0).text = "页眉表格"
+    section.first_page_header.paragraphs[0].text = "首页页眉"
+    section.footer.paragraphs[0].text = "页脚"
+    section.footer.paragraphs[0]._p.append(parse_xml(vml_box(box_content(run_xml("页脚文本框")))))
+    section.even_page_footer.paragraphs[0].text = "偶数页页脚"
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text == "正文\n页眉\n页眉表格\n首页页眉\n页脚\n页脚文本框\n偶数页页脚"
+
+
+def test_docx_blank_header_adds_nothing(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("正文")
+    doc.sections[0].header.is_linked_to_previous = False  # a header of one empty paragraph, as Word leaves it
+    assert read_document(doc_path(doc, tmp_path)).text == "正文"
+
+
+def test_docx_header_shared_by_two_sections_is_read_once(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("第一节")
+    doc.sections[0].header.paragraphs[0].text = "共用页眉"
+    doc.add_section()
+    doc.add_paragraph("第二节")
+    # The second section names the first one's header part itself (not linked to previous).
+    reference = doc.sections[0]._sectPr.find(qn("w:headerReference"))
+    doc.sections[1]._sectPr.insert(0, copy.deepcopy(reference))
+    assert not doc.sections[1].header.is_linked_to_previous
+    assert doc.sections[1].header.part is doc.sections[0].header.part
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text == "第一节\n\n第二节\n共用页眉"  # add_section ends a section with an empty paragraph
+
+
+def test_docx_header_linked_to_previous_is_not_repeated(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("第一节")
+    doc.sections[0].header.paragraphs[0].text = "第一节页眉"
+    doc.sections[0].footer.paragraphs[0].text = "页脚"
+    doc.add_section()
+    doc.add_paragraph("第二节")  # header and footer linked to the first section's
+    doc.add_section()
+    doc.add_paragraph("第三节")
+    doc.sections[2].header.is_linked_to_previous = False
+    doc.sections[2].header.paragraphs[0].text = "第三节页眉"
+    assert doc.sections[1].header.is_linked_to_previous and doc.sections[2].footer.is_linked_to_previous
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text == "第一节\n\n第二节\n\n第三节\n第一节页眉\n页脚\n第三节页眉"
+
+
+def test_docx_header_lines_leave_body_hints_unchanged(tmp_path: Path, report_docx: Path) -> None:
+    """Heading-styled and bold lines in a header or footer add no hint and move none."""
+    plain = read_document(report_docx)
+    doc = docx.Document(str(report_docx))
+    header = doc.sections[0].header
+    header.paragraphs[0].text = "一、页眉里的标题"
+    header.paragraphs[0].style = doc.styles["Heading 1"]
+    header.add_paragraph().add_run("加粗页眉").bold = True
+    doc.sections[0].footer.paragraphs[0].text = "第1页"
+    result = read_document(doc_path(doc, tmp_path))
+    assert result.text == plain.text + "\n一、页眉里的标题\n加粗页眉\n第1页"
+    assert result.hints == plain.hints
+    assert hint_texts(result) == hint_texts(plain)
+
+
+def notes_xml(kind: str, notes: list[tuple[str | None, str]]) -> bytes:
+    """A footnotes or endnotes part: (w:type or None, text) per note, ids from -1."""
+    body = "".join(
+        f"<w:{kind} w:id='{i - 1}'" + (f" w:type='{note_type}'" if note_type else "") + ">"
+        f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>"
+        for i, (note_type, text) in enumerate(notes)
+    )
+    return f"<w:{kind}s {W_NS}>{body}</w:{kind}s>".encode()
+
+
+def add_notes(doc: DocxDocument, kind: str, blob: bytes) -> None:
+    """Add word/footnotes.xml or word/endnotes.xml (python-docx has no API for them)."""
+    content_type = CT.WML_FOOTNOTES if kind == "footnote" else CT.WML_ENDNOTES
+    reltype = RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES
+    part = Part(PackURI(f"/word/{kind}s.xml"), content_type, blob, doc.part.package)
+    doc.part.relate_to(part, reltype)
+
+
+def test_docx_footnotes_and_endnotes_after_headers_and_footers(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("正文")
+    doc.sections[0].header.paragraphs[0].text = "页眉"
+    doc.sections[0].footer.paragraphs[0].text = "页脚"
+    separators = [("separator", "分隔"), ("continuationSeparator", "续分隔"), ("continuationNotice", "续注")]
+    add_notes(doc, "footnote", notes_xml("footnote", [*separators, (None, "脚注一"), ("normal", "脚注二")]))
+    add_notes(doc, "endnote", notes_xml("endnote", [*separators, (None, "尾注")]))
+    result = read_document(doc_path(doc, tmp_path))
+    assert result.text == "正文\n页眉\n页脚\n脚注一\n脚注二\n尾注"
+
+
+def test_docx_malformed_footnotes(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("正文")
+    add_notes(doc, "footnote", b"<w:footnotes")
+    assert read_error(doc_path(doc, tmp_path)).reason == "not a valid .docx (malformed XML)"
 
 
 # --- properties ---------------------------------------------------------------------------------------

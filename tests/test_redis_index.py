@@ -153,9 +153,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         calls["hashed"].append(path.name)
         return sha256_of(path)
 
-    def counted_prepare(source, settings):  # type: ignore[no-untyped-def]
+    def counted_prepare(source, settings, **options):  # type: ignore[no-untyped-def]
         calls["prepared"].append(source.id)
-        return prepare(source, settings)
+        return prepare(source, settings, **options)
 
     monkeypatch.setattr(index_module, "sha256_of", counted_sha)
     monkeypatch.setattr(index_module, "prepare", counted_prepare)

@@ -7,19 +7,21 @@ from pathlib import Path
 
 from dupcheck.corpus import SourceFile, member_from_name
 from dupcheck.errors import UsageError
-from dupcheck.reading import SUPPORTED_SUFFIXES
+from dupcheck.reading import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES
 from dupcheck.report import Report
 from dupcheck.scan import Document, Population, ScanSettings, compare, load
 
 
-def load_draft(path: Path, *, member: str | None = None, round: str = "") -> Document:
+def load_draft(
+    path: Path, *, member: str | None = None, round: str = "", max_chars: int = DEFAULT_MAX_CHARS
+) -> Document:
     """Read the draft; its author is ``member`` or, as in a corpus, its file name up to the first separator."""
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UsageError(f"{path}: not a report dupcheck reads ({', '.join(sorted(SUPPORTED_SUFFIXES))})")
     source = SourceFile(path=path, id=path.name, member=member or member_from_name(path.name), unit="", round=round)
-    return load(source)
+    return load(source, max_chars=max_chars)
 
 
 def check_draft(

@@ -16,7 +16,7 @@ from dupcheck.corpus import discover
 from dupcheck.errors import DupcheckError, ReadError, UsageError
 from dupcheck.export import render_check, render_table, write_csv, write_json
 from dupcheck.index import Index, default_index_path, open_index, scan_with_index
-from dupcheck.reading import read_document
+from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import Document, ScanSettings, load, scan
 
@@ -134,6 +134,14 @@ def _common_options(command: Callable) -> Callable:
         click.option("--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."),
         click.option("--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway)."),
+        click.option(
+            "--max-chars",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_CHARS,
+            show_default=True,
+            help="Longest report read, in characters; a longer file is reported as unreadable (a text file over "
+            "4 bytes a character is refused unread).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -243,6 +251,7 @@ def scan_command(
     round_: str | None,
     rebuild: bool,
     quiet: bool,
+    max_chars: int,
     fmt: str,
     output: Path | None,
     threshold: float,
@@ -274,7 +283,14 @@ def scan_command(
     try:
         index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=round_ is not None)
         if index is None:
-            report = scan(corpus, templates, settings, members_by=members_by, progress=progress)  # type: ignore[arg-type]
+            report = scan(
+                corpus,
+                templates,
+                settings,
+                members_by=members_by,  # type: ignore[arg-type]
+                progress=progress,
+                max_chars=max_chars,
+            )
         else:
             try:
                 report, _ = scan_with_index(
@@ -285,6 +301,7 @@ def scan_command(
                     round=round_ or "",
                     members_by=members_by,  # type: ignore[arg-type]
                     progress=progress,
+                    max_chars=max_chars,
                 )
             finally:
                 index.close()
@@ -342,6 +359,7 @@ def index_command(
     round_: str | None,
     rebuild: bool,
     quiet: bool,
+    max_chars: int,
 ) -> None:
     """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
 
@@ -364,6 +382,7 @@ def index_command(
                 round=round_ or "",
                 members_by=members_by,  # type: ignore[arg-type]
                 progress=progress,
+                max_chars=max_chars,
             )
         finally:
             index.close()
@@ -408,6 +427,7 @@ def check_command(
     round_: str | None,
     rebuild: bool,
     quiet: bool,
+    max_chars: int,
     member: str | None,
     add: bool,
     fail_under: float | None,
@@ -426,6 +446,8 @@ def check_command(
     settings = _settings(min_chars, boilerplate_share)
     folder = Path(against)
     _check_html_path(html_path, folder)
+    if output is not None and folder.is_dir() and _inside(output, folder):
+        raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
     progress = _progress_bar(quiet)
     try:
         if index_location is not None:
@@ -444,15 +466,16 @@ def check_command(
                     round=round_ or _newest(index),
                     members_by=members_by,  # type: ignore[arg-type]
                     progress=progress,
+                    max_chars=max_chars,
                 )
                 _report_errors(result.errors)
             round_name = round_ if round_ is not None else (_newest(index) if index is not None else "")
-            document = load_draft(draft, member=member, round=round_name)
+            document = load_draft(draft, member=member, round=round_name, max_chars=max_chars)
             population = None
             if index is not None:
                 others, population = index.reference_for(document, round_name, settings)
             else:
-                others = _corpus_documents(folder, templates, members_by)
+                others = _corpus_documents(folder, templates, members_by, max_chars)
             report = check_draft(document, others, settings, population)
             if add and index is not None:
                 index.add(document, round=round_name)
@@ -490,12 +513,12 @@ def _newest(index: Index) -> str:
     return rounds[-1] if rounds else ""
 
 
-def _corpus_documents(corpus: Path, templates: Iterable[Path], members_by: str) -> list[Document]:
+def _corpus_documents(corpus: Path, templates: Iterable[Path], members_by: str, max_chars: int) -> list[Document]:
     sources, unreadable = discover(corpus, templates, members_by=members_by)  # type: ignore[arg-type]
     documents, errors = [], list(unreadable)
     for source in sources:
         try:
-            documents.append(load(source))
+            documents.append(load(source, max_chars=max_chars))
         except ReadError as error:
             errors.append(error)
     _report_errors(errors)

@@ -2,12 +2,16 @@
 
 Rules (also in the README):
 
-* every ``.docx``, ``.txt`` and ``.md`` file below the corpus folder is a report; hidden files and folders
-  (``.git``, ``.DS_Store``) and Word's lock files (``~$名.docx``) are passed over; any other file is an
-  input that cannot be read, and is reported as such;
+* every ``.docx``, ``.doc``, ``.wps``, ``.pdf``, ``.txt`` and ``.md`` file below the corpus folder is a report;
+  hidden files and folders (``.git``, ``.DS_Store``) and Word's lock files (``~$名.docx``) are passed over; any
+  other file is an input that cannot be read, and is reported as such;
+* links: a link to a file is followed (wherever the file is); a link to a folder is never followed (so a link
+  loop cannot trap the walk); a broken link is reported as unreadable; a second path to a file already found
+  (a link to it) is reported and read once;
 * a ``templates/`` folder at the top of the corpus holds official templates, not members' reports;
 * ``members_by="file"`` (default): the member is the file name up to the first ``-``, ``_``, ``—`` or
-  space (``张三-对照检查材料.docx`` → 张三), and the folder the file is in names the unit;
+  space (``张三-对照检查材料.docx`` → 张三), in Unicode NFC form (a name a Mac wrote decomposed is the same
+  member), and the folder the file is in names the unit;
 * ``members_by="folder"``: the top-level folder is the member (``张三/发言提纲.docx`` → 张三); files at the top
   level fall back to the file-name rule.
 """
@@ -16,13 +20,14 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from dupcheck.errors import ReadError, UsageError
-from dupcheck.reading import SUPPORTED_SUFFIXES
+from dupcheck.reading import SUPPORTED_SUFFIXES, unsupported_reason
 
 TEMPLATES_FOLDER = "templates"
 MembersBy = Literal["file", "folder"]
@@ -44,9 +49,23 @@ class SourceFile:
 
 def member_from_name(file_name: str) -> str:
     """The member a file name belongs to: its stem up to the first separator."""
-    stem = Path(file_name).stem.strip()
+    stem = unicodedata.normalize("NFC", Path(file_name).stem.strip())
     head = _NAME_END.split(stem, maxsplit=1)[0]
     return head or stem
+
+
+def _real(path: Path) -> Path:
+    """The file a path names, links resolved; never raises (a link loop resolves to where the loop is)."""
+    return Path(os.path.realpath(path))
+
+
+def _shown(path: Path) -> str:
+    """A path as text that can be printed: bytes of a file name that are not UTF-8 become U+FFFD."""
+    text = path.as_posix()
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte (a damaged Windows name)
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _skipped(name: str) -> bool:
@@ -76,38 +95,47 @@ def discover(
         raise UsageError(f"corpus folder '{corpus}' does not exist or is not a folder")
     found: list[SourceFile] = []
     unreadable: list[ReadError] = []
-    seen: set[Path] = set()
+    seen: dict[Path, str] = {}  # real path -> id of the first path found to it
 
-    def add(path: Path, ident: str, member: str, unit: str, is_template: bool) -> None:
-        if path.resolve() in seen:
+    walked = list(_walk(corpus))
+    # A file of the corpus keeps its own name; a link to it is the second name, whatever the order.
+    direct = {_real(p): _shown(p.relative_to(corpus)) for p in walked if not p.is_symlink()}
+
+    def add(path: Path, ident: str, member: str, unit: str, is_template: bool, *, in_corpus: bool = True) -> None:
+        real = _real(path)
+        first = seen.get(real) or (direct.get(real) if in_corpus and path.is_symlink() else None)
+        if first is not None:
+            if in_corpus:  # a link to a report already found: read once, under its own name
+                unreadable.append(ReadError(ident, f"same file as '{first}' (a link to it): read once"))
             return  # a template named with --template that also lies in the corpus
-        seen.add(path.resolve())
+        seen[real] = ident
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
             found.append(SourceFile(path, ident, member, unit, is_template))
         else:
-            unreadable.append(
-                ReadError(ident, f"unsupported file type '{path.suffix}' (dupcheck reads .docx, .txt, .md)")
-            )
+            unreadable.append(ReadError(ident, unsupported_reason(path.suffix)))
 
     template_paths: list[Path] = []
     for template in templates:
         if not template.exists():
             raise UsageError(f"template '{template}' does not exist")
         template_paths += [template] if template.is_file() else list(_walk(template))
-    named_templates = {p.resolve() for p in template_paths}
+    named_templates = {_real(p) for p in template_paths}
 
-    for path in _walk(corpus):
+    for path in walked:
         rel = path.relative_to(corpus)
-        ident = rel.as_posix()
-        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or path.resolve() in named_templates:
+        ident = _shown(rel)
+        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or _real(path) in named_templates:
             add(path, ident, "", "", True)
             continue
-        unit = rel.parent.as_posix() if len(rel.parts) > 1 else ""
-        member = rel.parts[0] if members_by == "folder" and len(rel.parts) > 1 else member_from_name(rel.name)
-        add(path, ident, member, unit, False)
+        unit = _shown(rel.parent) if len(rel.parts) > 1 else ""
+        if members_by == "folder" and len(rel.parts) > 1:
+            member = unicodedata.normalize("NFC", rel.parts[0])
+        else:
+            member = member_from_name(rel.name)
+        add(path, ident, _shown(Path(member)), unit, False)
     for path in template_paths:
-        add(path, path.as_posix(), "", "", True)
+        add(path, _shown(path), "", "", True, in_corpus=False)
 
     if not any(not f.is_template for f in found) and not unreadable:
-        raise UsageError(f"corpus folder '{corpus}' holds no report (.docx, .txt or .md)")
+        raise UsageError(f"corpus folder '{corpus}' holds no report (.docx, .doc, .wps, .pdf, .txt or .md)")
     return found, unreadable

@@ -31,11 +31,14 @@ from dupcheck.corpus import MembersBy, SourceFile, discover
 from dupcheck.errors import IndexFileError, ReadError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
 from dupcheck.normalise import Normalised
+from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import Report
 from dupcheck.scan import Document, Population, Progress, ScanSettings, compare, load
 from dupcheck.sections import Section
 
-SCHEMA_VERSION = 1
+# 2: tokens fold Traditional characters to Simplified and drop every invisible character, so an index of
+# version 1 holds tokens this dupcheck would not make, and asks for --rebuild.
+SCHEMA_VERSION = 2
 APPLICATION = "dupcheck index"
 
 
@@ -79,6 +82,7 @@ class Index(Protocol):
         round: str = "",
         members_by: MembersBy = "file",
         progress: Progress | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ) -> UpdateResult: ...
 
     def add(self, document: Document, *, round: str = "") -> None: ...
@@ -173,9 +177,9 @@ def unpack_document(
     )
 
 
-def prepare(source: SourceFile, settings: FingerprintSettings) -> Document:
+def prepare(source: SourceFile, settings: FingerprintSettings, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
     """Read a file and compute everything the index keeps of it; raises ``ReadError``."""
-    document = load(source)
+    document = load(source, max_chars=max_chars)
     return Document(
         source=document.source,
         text=document.text,
@@ -231,6 +235,7 @@ def plan_update(
     round: str,
     members_by: MembersBy,
     progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Plan:
     """Compare the corpus with what the index knows of it; read and prepare only what changed."""
     sources, errors = discover(corpus, templates, members_by=members_by)
@@ -254,7 +259,7 @@ def plan_update(
                 plan.touch.append((source.id, size, mtime_ns))
                 unchanged += 1
                 continue
-            document = prepare(source, settings)
+            document = prepare(source, settings, max_chars=max_chars)
         except ReadError as error:
             errors.append(error)
             continue
@@ -385,11 +390,19 @@ class SQLiteIndex:
         round: str = "",
         members_by: MembersBy = "file",
         progress: Progress | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ) -> UpdateResult:
         corpus_key = str(corpus.resolve())
         known = self._known(corpus_key, round)
         plan = plan_update(
-            known, corpus, templates, self.settings, round=round, members_by=members_by, progress=progress
+            known,
+            corpus,
+            templates,
+            self.settings,
+            round=round,
+            members_by=members_by,
+            progress=progress,
+            max_chars=max_chars,
         )
         with self._transaction():
             self._put(plan.put)
@@ -483,9 +496,10 @@ def scan_with_index(
     round: str = "",
     members_by: MembersBy = "file",
     progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> tuple[Report, UpdateResult]:
     """Bring the index up to date with the corpus, then scan this round's reports from it, against each other,
     the round's templates and the reports of earlier rounds."""
     settings = settings or ScanSettings()
-    result = index.update(corpus, templates, round=round, members_by=members_by, progress=progress)
+    result = index.update(corpus, templates, round=round, members_by=members_by, progress=progress, max_chars=max_chars)
     return compare(index.documents(round), settings, result.errors, progress=progress), result

@@ -1,10 +1,19 @@
 """Normalise text for matching, keeping a map from every matching unit back to the original text.
 
 A report is matched as a sequence of *tokens*: one token per Chinese character, one per Latin word
-(letters and digits, lower-cased). Everything else — punctuation, whitespace, zero-width and control
-characters — separates tokens but is not part of them, so re-punctuating or re-spacing a copy does not
-hide it. Full-width Latin and digits, compatibility ideographs and enclosed numerals are folded with
+(letters and digits, lower-cased, with any combining accents). Everything else — punctuation, whitespace,
+control characters — separates tokens but is not part of them, so re-punctuating or re-spacing a copy does
+not hide it. Characters Unicode marks as default-ignorable (zero-width spaces and joiners, soft hyphens,
+bidi controls, variation selectors, Hangul fillers, tags …) are invisible: they neither make a token nor
+split a word. Full-width Latin and digits, compatibility ideographs and enclosed numerals are folded with
 NFKC first.
+
+A Chinese character is folded to Simplified, one character at a time, with OpenCC's tables (``s2t`` then
+``t2s``, so that rare Simplified forms meet their usual ones too) and a few variants they leave (著 → 着,
+覆 → 复, 衞 → 卫 …), so a copy converted to Traditional (Mainland, Taiwan or Hong Kong forms) matches its
+original. The fold looks at one character only, never at the phrase around it (OpenCC's phrase tables can
+change a text's length), so the same character always gives the same token, offsets stay those of the
+original text, and a token's slice of the text normalises to that token alone.
 
 Each token becomes exactly one character of ``Normalised.tokens`` (a Latin word is folded to a private-use
 code point by a stable hash), so that the fast string tools — numpy over code points, rapidfuzz's
@@ -16,20 +25,71 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# Format characters people slip into words to break matching; inside a Latin word they are skipped.
-_INVISIBLE = "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+# Ideographs: the unified blocks, the compatibility ideographs and the whole of planes 2 and 3 (extensions B
+# to I and whatever Unicode adds there), so a newer Python's Unicode tables do not change what is a token.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd"
+_COMPATIBILITY = (("\uf900", "\ufaff"), ("\U0002f800", "\U0002fa1f"))
+# Unicode's Default_Ignorable_Code_Point: characters that show as nothing, which people slip into words to
+# break matching. They make no token and, inside a Latin word, are skipped.
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+# Combining marks that accent a letter (é written as e + U+0301): part of the word they follow, so that
+# NFKC composes them as it does for the precomposed letter.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a"
+_LETTER = rf"[^\W_{_CJK}{_INVISIBLE}]"
 _TOKEN = re.compile(
     rf"(?P<cjk>[{_CJK}])"
-    rf"|(?P<word>[^\W_{_CJK}](?:[{_INVISIBLE}]*[^\W_{_CJK}])*)"
+    rf"|(?P<word>{_LETTER}(?:[{_INVISIBLE}{_MARKS}]*{_LETTER})*(?:[{_INVISIBLE}{_MARKS}]*[{_MARKS}])?)"
     rf"|(?P<other>[^\s{_INVISIBLE}])"
 )
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+# Folds after t2s. First, Traditional characters t2s leaves as they are, because they are also Simplified
+# characters or regional (Taiwan, Hong Kong) variants, to the Simplified character a converted copy has them
+# for: 反覆/反复, 瞭解/了解, 顯著/显着, 藉口/借口 … Measured on 146 real reports converted with OpenCC's s2t, s2tw
+# and s2hk: with these 2 of their 225,000 converted characters stay unmatched (座 for 坐), without them 218–403.
+_VARIANTS = {
+    "覆": "复",
+    "瞭": "了",
+    "著": "着",
+    "藉": "借",
+    "甦": "苏",
+    "枱": "台",
+    "敍": "叙",
+    "粧": "妆",
+    "糭": "粽",
+    "衞": "卫",
+    "衹": "只",
+    "痺": "痹",
+    "睪": "睾",
+    "簷": "檐",
+    "暱": "昵",
+    "苧": "苎",
+    "潀": "潨",
+    "么": "幺",  # Taiwan writes 幺 as 么, the Simplified form of 麼: all three are one token
+    "颚": "腭",
+    "鲶": "鲇",
+}
+# Then rare Simplified forms that OpenCC's s2t converts to a Traditional character whose t2s is another
+# Simplified form (谘 → 諮 → 咨): to that form, so that a copy converted with s2t still matches. These are all
+# such characters of OpenCC 1.4's tables (tests/test_evasion.py checks every ideograph against s2t); loading
+# s2t to find them at run time would cost 70 ms, its phrase table being large.
+_VARIANTS |= dict(
+    zip(
+        "㓰㳽䌽䙓䦆䩄侭渖稆縆缐讬谘迳钜锺镟馀麹麺𢧐𢭏𧹒𧹔𩨂𪠽𪨧𪪏𫍝𫍿𫔀𫔭𫔮𫖕𫖸𫗫𫗭𫗯𫛲𫜩𫫇𬞟",
+        "划弥彩摆镢腼尽沈穞緪线托咨径巨钟旋余曲面战捣买账骢当仑庐谏谫炼开闲鞲愿糊喂糇雕啮恶苹",
+        strict=True,
+    )
+)
 
 # Latin words are folded into the supplementary private-use planes (15 and 16), which real text
 # never uses, so a word token cannot collide with a character token.
@@ -66,6 +126,34 @@ def word_code(word: str) -> str:
     return chr(_PUA_A + code if code < _PUA_A_SIZE else _PUA_B + code - _PUA_A_SIZE)
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    """OpenCC's Traditional-to-Simplified conversion (loaded on first use, in about 6 ms: its tables ship in the
+    wheel)."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+_CJK_FOLDS: dict[str, str] = {}  # character -> its token; at most one entry per ideograph
+
+
+def _fold_cjk(char: str) -> str:
+    """The token of one ideograph: compatibility forms unified, Traditional and variant forms Simplified."""
+    token = _CJK_FOLDS.get(char)
+    if token is None:
+        token = char
+        if any(low <= char <= high for low, high in _COMPATIBILITY):
+            token = unicodedata.normalize("NFKC", char)
+        simplified = _t2s()(token)
+        # t2s maps a character to one character; anything else (it never happens) keeps the character.
+        if len(simplified) == 1 and _CJK_CHAR.match(simplified):
+            token = simplified
+        token = _VARIANTS.get(token, token)
+        _CJK_FOLDS[char] = token
+    return token
+
+
 @lru_cache(maxsize=4096)
 def _fold_other(char: str) -> str:
     """Tokens hidden in a compatibility character (①, ㈠, ⼀ …), as a token string; '' for punctuation."""
@@ -79,7 +167,7 @@ def _tokens_of_plain(text: str) -> list[str]:
     out = []
     for m in _TOKEN.finditer(text):
         if m.lastgroup == "cjk":
-            out.append(m.group())
+            out.append(_fold_cjk(m.group()))
         elif m.lastgroup == "word":
             out.append(word_code(m.group().lower()))
     return out
@@ -94,10 +182,7 @@ def normalise(text: str) -> Normalised:
         kind = m.lastgroup
         start, end = m.span()
         if kind == "cjk":
-            char = m.group()
-            if "\uf900" <= char <= "\ufaff":
-                char = unicodedata.normalize("NFKC", char)
-            folded = [char]
+            folded = [_fold_cjk(m.group())]
         elif kind == "word":
             # NFKC can turn a "word" into several tokens ('½' -> '1⁄2', '㈠' -> '(一)'): tokenise again.
             folded = _tokens_of_plain(unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", m.group())))

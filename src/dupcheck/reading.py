@@ -1,23 +1,43 @@
-"""Read member reports (.txt, .md, .docx) into one exact text string plus heading hints."""
+"""Read member reports (.txt, .md, .docx, .pdf, and .doc/.wps through LibreOffice) into one exact text string
+plus heading hints.
+
+Every problem with a file's content is a ``ReadError`` with a one-line reason; nothing else escapes. The limits
+below bound what one file can cost in memory and time; they are documented in the README.
+"""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import errno
 import io
 import itertools
+import logging
+import os
 import re
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import warnings
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import charset_normalizer
 import docx
+from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import nsmap, qn
+from docx.opc.part import Part, XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Parented
 from docx.styles.style import BaseStyle, CharacterStyle
 from docx.table import Table
@@ -27,7 +47,30 @@ from lxml import etree
 
 from dupcheck.errors import ReadError
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx"})
+if TYPE_CHECKING:
+    import pypdf
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".doc", ".wps", ".pdf"})
+
+# --- limits -----------------------------------------------------------------------------------------------
+MB = 1 << 20
+#: Longest text read from one file, in characters (``--max-chars``); reports in this genre have 1–20 thousand.
+#: A plain-text file over 4 bytes per allowed character is refused before it is read.
+DEFAULT_MAX_CHARS = 2_000_000
+#: A .pdf, .doc or .wps file over this size is refused unread (pypdf holds the whole file in memory). A .docx
+#: is not limited by its size: only its XML parts are read, within the limits below.
+MAX_FILE_BYTES = 200 * MB
+#: A .docx whose XML part (word/document.xml, styles, …) unpacks to more than this is refused.
+MAX_DOCX_PART_BYTES = 50 * MB
+#: A .docx whose XML parts together unpack to more than this is refused. Images, fonts and embedded files are
+#: never unpacked, so they count towards no limit.
+MAX_DOCX_TOTAL_BYTES = 500 * MB
+#: A part of a .docx compressed more than this ratio : 1 and unpacking to more than MAX_DOCX_RATIO_MIN_BYTES is a
+#: zip bomb, not a document (ordinary Word XML compresses about 10 : 1).
+MAX_DOCX_RATIO = 1000
+MAX_DOCX_RATIO_MIN_BYTES = 10 * MB
+#: Seconds LibreOffice gets to convert one .doc or .wps file to .docx.
+CONVERT_TIMEOUT_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -45,13 +88,16 @@ class HeadingHint:
 @dataclass(frozen=True)
 class ReadText:
     text: str  # the text exactly as read: offsets everywhere in dupcheck index into this
-    encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "utf-16", "docx"
+    encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "utf-16", "docx", "pdf", "doc" (converted)
     hints: tuple[HeadingHint, ...] = ()
+    replaced: int = 0  # undecodable bytes of a plain-text file replaced with U+FFFD (a few corrupt bytes)
 
 
 _BINARY = "not a text file (binary content)"
 _EMPTY = "empty file"
 _PROTECTED = "password-protected or legacy Word file: save it as .docx without a password"
+_SCANNED_PDF = "scanned PDF without a text layer: run OCR first"
+_MIXED = "mixed or unknown text encoding: save it as UTF-8"
 
 # UTF-32 LE comes before UTF-16 LE because its BOM starts with the UTF-16 LE BOM.
 _BOM_CODECS: tuple[tuple[bytes, str], ...] = (
@@ -66,86 +112,184 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030"})
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 _MIN_GB2312_SHARE = 0.9
+# A text in a known encoding with a few corrupt bytes is read with them replaced by U+FFFD: at most this many …
+_MIN_TOLERATED_BAD_BYTES = 3
+# … or this share of its characters, whichever is more.
+_MAX_BAD_BYTE_SHARE = 0.001
+# Characters a person's writing is made of, for telling BOM-less UTF-16 from binary.
+_WRITING = re.compile(
+    r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2190-\u22ff\u2460-\u24ff\u2500-\u257f\u25a0-\u26ff"
+    r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+_MIN_WRITING_SHARE = 0.95
+_MIN_UTF16_CHARS = 8  # fewer is no evidence: 'a\x00' is as much UTF-8 with a NUL as UTF-16 for 'a'
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file keeps its package in
+_OLE_WORD = "WordDocument".encode("utf-16-le")  # the main stream of a Word 97–2003 (and WPS) binary file
+_XML_CONTENT_TYPE = re.compile(r"[/+]xml$")
 _MAX_BOLD_HEADING_CHARS = 40
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
-_RUNS = etree.XPath(
-    # Deleted/moved-away text is not on the page; text boxes and VML fallbacks would duplicate or
-    # interleave text that belongs to other paragraphs.
-    ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent or ancestor::mc:Fallback)]",
-    namespaces={"w": nsmap["w"], "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"},
-)
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_PARAGRAPH, _RUN, _TEXT_BOX = qn("w:p"), qn("w:r"), qn("w:txbxContent")
+_CHOICE = f"{{{_MC}}}Choice"
+# Deleted and moved-away text is not on the page; an mc:Fallback repeats its mc:Choice (a text box's text, as
+# VML for older readers).
+_NOT_SHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), f"{{{_MC}}}Fallback"})
+_NOTE_PARTS = (RT.FOOTNOTES, RT.ENDNOTES)
+_NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+
+# pypdf logs what it repairs in a damaged PDF; unconfigured, Python would print that on stderr next to the one
+# line that names the file. An application that configures logging still sees it.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 
-def read_document(path: Path, *, display_path: str | None = None) -> ReadText:
-    """Read one report; every failure is a ReadError naming display_path (default str(path))."""
+def read_document(path: Path, *, display_path: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> ReadText:
+    """Read one report; every failure is a ReadError naming display_path (default str(path)).
+
+    A text longer than ``max_chars`` characters is refused ("too large").
+    """
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     shown = str(path) if display_path is None else display_path
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(shown, _unsupported_reason(path.suffix))
-    data = _read_bytes(path, shown)
-    if suffix == ".docx":
-        return _read_docx(data, shown)
-    text, encoding = decode_text(data, shown)
-    return ReadText(text, encoding)
+        raise ReadError(shown, unsupported_reason(path.suffix))
+    with _open(path, shown) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if suffix in {".txt", ".md"}:
+            return _read_plain(handle, size, shown, max_chars)
+        if size == 0:
+            raise ReadError(shown, _EMPTY)
+        if suffix == ".docx":
+            return _read_docx(handle, size, shown, max_chars)
+        if size > MAX_FILE_BYTES:
+            raise ReadError(shown, f"too large: {_size(size)} (over the {MAX_FILE_BYTES // MB} MB limit)")
+        if suffix == ".pdf":
+            return _read_pdf(handle, shown, max_chars)
+        return _read_legacy(handle, suffix, shown, max_chars)
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
     """Decode a plain-text file's bytes; return (text, encoding name); only a BOM is removed."""
-    text, encoding = _decode(data, path)
-    if not text.strip():
-        raise ReadError(path, _EMPTY)
+    text, encoding, _ = _decode_nonblank(data, path)
     return text, encoding
 
 
-def _unsupported_reason(suffix: str) -> str:
+def unsupported_reason(suffix: str) -> str:
     kind = f"'{suffix}'" if suffix else "without an extension"
-    return f"unsupported file type {kind} (dupcheck reads .docx, .txt, .md)"
+    return f"unsupported file type {kind} (dupcheck reads .docx, .doc, .wps, .pdf, .txt, .md)"
 
 
-def _read_bytes(path: Path, shown: str) -> bytes:
+def _open(path: Path, shown: str) -> BinaryIO:
+    """The file opened for reading; only a regular file (or a link to one) is opened, so a named pipe cannot
+    block the scan."""
     try:
-        return path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError(shown, "cannot read file (it is a folder)")
+        if not stat.S_ISREG(mode):
+            raise ReadError(shown, "cannot read file (not a regular file)")
+        return path.open("rb")
+    except OSError as exc:
+        raise ReadError(shown, f"cannot read file ({_os_reason(path, exc)})") from exc
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "link loop"
+    if isinstance(exc, FileNotFoundError) and path.is_symlink():
+        return "broken link"
+    return exc.strerror or str(exc)
+
+
+def _read_all(handle: BinaryIO, shown: str) -> bytes:
+    try:
+        return handle.read()
     except OSError as exc:
         raise ReadError(shown, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def _size(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size >= MB else f"{size} bytes"
+
+
+def _too_long(text: str, shown: str, max_chars: int) -> None:
+    if len(text) > max_chars:
+        raise ReadError(shown, f"too large: {len(text)} characters (over --max-chars {max_chars})")
 
 
 # --- plain text -------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, path: str) -> tuple[str, str]:
+def _read_plain(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadText:
+    # No encoding takes more than 4 bytes a character (plus a BOM): a larger file is too long, unread.
+    if size > 4 * max_chars + 4:
+        raise ReadError(shown, f"too large: {_size(size)} (over --max-chars {max_chars} characters)")
+    text, encoding, replaced = _decode_nonblank(_read_all(handle, shown), shown)
+    _too_long(text, shown, max_chars)
+    return ReadText(text, encoding, replaced=replaced)
+
+
+def _decode_nonblank(data: bytes, path: str) -> tuple[str, str, int]:
+    text, encoding, replaced = _decode(data, path)
+    if not text.strip():
+        raise ReadError(path, _EMPTY)
+    return text, encoding, replaced
+
+
+def _decode(data: bytes, path: str) -> tuple[str, str, int]:
+    """(text, encoding, bytes replaced): strict decodes first, then a known encoding with a few bad bytes."""
     for bom, codec in _BOM_CODECS:
         if data.startswith(bom):
-            return _decode_strictly(data, codec, path), codec
+            text = _try_decode(data, codec)
+            if text is not None:
+                return _checked_text(text, path), codec, 0
+            lenient = _decode_leniently(data, codec)
+            if lenient is None or not _looks_like_text(lenient[0]):
+                raise ReadError(path, _BINARY)
+            return lenient[0], codec, lenient[1]
     if b"\x00" in data:
-        raise ReadError(path, _BINARY)
+        guessed = _utf16_without_bom(data)
+        if guessed is None:
+            raise ReadError(path, _BINARY)
+        return guessed[0], guessed[1], 0
     text = _try_decode(data, "utf-8")
     if text is not None:
-        return _checked_text(text, path), "utf-8"
+        return _checked_text(text, path), "utf-8", 0
     # Detectors misjudge short GB texts (a few dozen hanzi often come out as Big5), so a strict
     # GB18030 decode that yields ordinary simplified-Chinese characters wins before detection.
     text = _try_decode(data, "gb18030")
     if text is not None and _looks_like_gb_chinese(text):
-        return text, "gb18030"
-    return _decode_detected(data, path)
+        return text, "gb18030", 0
+    # A UTF-8 or GB18030 text with a few corrupt bytes (a bad copy, a cut-off last character): read with them
+    # replaced, rather than guessed into some other encoding as a whole.
+    lenient = _decode_leniently(data, "utf-8")
+    if lenient is not None and _looks_like_text(lenient[0]) and _mostly_valid(*lenient):
+        return lenient[0], "utf-8", lenient[1]
+    lenient = _decode_leniently(data, "gb18030")
+    if lenient is not None and _looks_like_gb_chinese(lenient[0]) and _mostly_valid(*lenient):
+        return lenient[0], "gb18030", lenient[1]
+    text, encoding = _decode_detected(data, path)
+    return text, encoding, 0
 
 
 def _decode_detected(data: bytes, path: str) -> tuple[str, str]:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise ReadError(path, _BINARY)
+        raise ReadError(path, _undecodable(data))
     encoding = codecs.lookup(best.encoding).name
     if encoding in _GB_FAMILY:
         encoding = "gb18030"  # superset of GB2312 and GBK: never worse, sometimes decodes more
-    return _decode_strictly(data, encoding, path), encoding
-
-
-def _decode_strictly(data: bytes, codec: str, path: str) -> str:
-    text = _try_decode(data, codec)
+    text = _try_decode(data, encoding)
     if text is None:
-        raise ReadError(path, _BINARY)
-    return _checked_text(text, path)
+        raise ReadError(path, _undecodable(data))
+    return _checked_text(text, path), encoding
+
+
+def _undecodable(data: bytes) -> str:
+    """Why bytes that no encoding decodes are refused: text in several encodings at once, or no text at all."""
+    return _MIXED if _looks_like_text(data.decode("gb18030", errors="replace")) else _BINARY
 
 
 def _try_decode(data: bytes, codec: str) -> str | None:
@@ -153,6 +297,35 @@ def _try_decode(data: bytes, codec: str) -> str | None:
         return data.decode(codec)
     except (UnicodeDecodeError, LookupError):
         return None
+
+
+def _decode_leniently(data: bytes, codec: str) -> tuple[str, int] | None:
+    """The text with undecodable bytes replaced, and how many were, if they are few."""
+    text = data.decode(codec, errors="replace")
+    replaced = text.count("\ufffd")
+    if replaced > max(_MIN_TOLERATED_BAD_BYTES, len(text) * _MAX_BAD_BYTE_SHARE):
+        return None
+    return text, replaced
+
+
+def _mostly_valid(text: str, replaced: int) -> bool:
+    # A text in another encoding read as UTF-8 or GB18030 yields mostly errors where it is not ASCII; a text
+    # with a bad byte is mostly valid multi-byte characters.
+    valid = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return valid >= 10 * replaced
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """A UTF-16 text saved without BOM (its ASCII characters carry a NUL byte), else None."""
+    if len(data) % 2:
+        return None
+    codec = "utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be"
+    text = _try_decode(data, codec)
+    if text is None or len(text.strip()) < _MIN_UTF16_CHARS or not _looks_like_text(text):
+        return None
+    if len(_WRITING.findall(text)) < _MIN_WRITING_SHARE * len(text):
+        return None
+    return text, codec
 
 
 def _checked_text(text: str, path: str) -> str:
@@ -171,7 +344,7 @@ def _looks_like_gb_chinese(text: str) -> bool:
     """At least 90% of the non-ASCII characters are GB2312 hanzi or Chinese punctuation."""
     if not _looks_like_text(text):
         return False
-    counts = Counter(ch for ch in text if ord(ch) > 0x7F)
+    counts = Counter(ch for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
     common = sum(n for ch, n in counts.items() if _is_common_gb2312(ch))
     return common >= _MIN_GB2312_SHARE * sum(counts.values())
 
@@ -187,62 +360,313 @@ def _is_common_gb2312(ch: str) -> bool:
     return trail >= 0xA1 and (0xA1 <= lead <= 0xA3 or 0xB0 <= lead <= 0xF7)
 
 
+# --- OLE2 compound files (Word 97–2003, WPS, and encrypted Office files) ------------------------------
+
+
+def _ole_streams(data: bytes) -> set[str]:
+    """Which of the streams dupcheck cares about an OLE2 file holds: 'encrypted', 'word'.
+
+    A directory entry is 128 bytes, aligned on 128 bytes after the header, and starts with its name in UTF-16.
+    """
+    found = set()
+    for name, kind in ((_OLE_ENCRYPTED, "encrypted"), (_OLE_WORD, "word")):
+        at = data.find(name, 512)
+        while at != -1 and at % 128:
+            at = data.find(name, at + 1)
+        if at != -1:
+            found.add(kind)
+    return found
+
+
+# --- .pdf -------------------------------------------------------------------------------------------
+
+
+def _read_pdf(handle: BinaryIO, shown: str, max_chars: int) -> ReadText:
+    """The text layer of every page, pages joined by a newline."""
+    head = handle.read(1024)
+    handle.seek(0)
+    if b"%PDF-" not in head:
+        raise ReadError(shown, "not a valid .pdf (no PDF header)")
+    pages: list[str] = []
+    with warnings.catch_warnings():
+        # pypdf warns about what it repairs (and some versions, when imported, about their crypto library).
+        warnings.simplefilter("ignore")
+        import pypdf  # imported when a PDF is read: most corpora hold none
+
+        try:
+            reader = pypdf.PdfReader(handle)
+            if reader.is_encrypted and not _decrypted(reader, shown):
+                raise ReadError(shown, "password-protected .pdf: save it without a password")
+            length = -1
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                length += len(pages[-1]) + 1
+                if length > max_chars:
+                    raise ReadError(shown, f"too large: more than --max-chars {max_chars} characters")
+        except ReadError:
+            raise
+        except Exception as exc:  # a damaged PDF can fail anywhere in a third-party parser
+            raise ReadError(shown, "not a valid .pdf (damaged or truncated)") from exc
+    if not pages:
+        raise ReadError(shown, "not a valid .pdf (no pages)")
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ReadError(shown, _SCANNED_PDF)
+    if not _looks_like_text(text):
+        raise ReadError(shown, "unreadable text layer in the PDF (fonts without a Unicode map): run OCR first")
+    return ReadText(text, "pdf")
+
+
+def _decrypted(reader: pypdf.PdfReader, shown: str) -> bool:
+    """Open a PDF encrypted only against editing (an empty user password); False if it needs a password."""
+    from pypdf.errors import DependencyError
+
+    try:
+        return bool(reader.decrypt(""))
+    except DependencyError as exc:
+        raise ReadError(
+            shown, "encrypted .pdf: save it without encryption (or install 'cryptography' to open it)"
+        ) from exc
+
+
+def _short(exc: BaseException) -> str:
+    """A one-line description of a parser's exception."""
+    message = " ".join(str(exc).split())[:100].rstrip(".")
+    return message[0].lower() + message[1:] if message else type(exc).__name__
+
+
+# --- .doc and .wps ----------------------------------------------------------------------------------
+
+
+def _read_legacy(handle: BinaryIO, suffix: str, shown: str, max_chars: int) -> ReadText:
+    """A Word 97–2003 or WPS file, converted to .docx by LibreOffice in a temporary folder."""
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(b"PK"):  # a .docx saved under the old extension
+        return _read_docx(handle, os.fstat(handle.fileno()).st_size, shown, max_chars)
+    if head.startswith(_OLE_MAGIC) and "encrypted" in _ole_streams(_read_all(handle, shown)):
+        raise ReadError(shown, f"password-protected {suffix}: save it without a password")
+    handle.seek(0)
+    return _converted(handle, suffix, shown, max_chars)
+
+
+def _office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _converted(handle: BinaryIO, suffix: str, shown: str, max_chars: int) -> ReadText:
+    office = _office()
+    if office is None:
+        raise ReadError(shown, f"legacy {suffix} format: save it as .docx (or install LibreOffice to convert it)")
+    with tempfile.TemporaryDirectory(prefix="dupcheck-") as folder:
+        work = Path(folder)
+        # A copy under a plain name: LibreOffice leaves lock files beside what it opens (never in the corpus),
+        # and names its output after its input.
+        source = work / f"report{suffix}"
+        with source.open("wb") as copy:
+            shutil.copyfileobj(handle, copy)
+        command = [
+            office,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",  # its own profile: runs beside an open Office
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        _run(command, suffix, shown)
+        result = work / "out" / "report.docx"
+        if not result.is_file():
+            raise ReadError(shown, f"cannot convert this {suffix} file with LibreOffice: save it as .docx")
+        with result.open("rb") as converted:
+            read = _read_docx(converted, os.fstat(converted.fileno()).st_size, shown, max_chars)
+    return ReadText(read.text, suffix.lstrip("."), read.hints)
+
+
+def _run(command: list[str], suffix: str, shown: str) -> None:
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so a timeout ends every process it started
+        )
+    except OSError as exc:
+        raise ReadError(shown, f"cannot run LibreOffice to convert {suffix} ({exc.strerror or exc})") from exc
+    try:
+        process.wait(timeout=CONVERT_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):  # it may end by itself meanwhile
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows
+                process.kill()
+        process.wait()
+        raise ReadError(
+            shown, f"cannot convert this {suffix} file with LibreOffice within {CONVERT_TIMEOUT_SECONDS} s"
+        ) from None
+
+
 # --- .docx ------------------------------------------------------------------------------------------
 
 
-def _read_docx(data: bytes, path: str) -> ReadText:
-    if not data:
-        raise ReadError(path, _EMPTY)
-    document = _open_docx(data, path)
-    text, hints = _docx_text(document)
+def _read_docx(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadText:
+    if size == 0:
+        raise ReadError(shown, _EMPTY)
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(_OLE_MAGIC):
+        if size > MAX_FILE_BYTES:
+            raise ReadError(shown, f"too large: {_size(size)} (over the {MAX_FILE_BYTES // MB} MB limit)")
+        streams = _ole_streams(_read_all(handle, shown))
+        if "encrypted" in streams:
+            raise ReadError(shown, "password-protected .docx: save it without a password")
+        if "word" not in streams:
+            raise ReadError(shown, _PROTECTED)
+        handle.seek(0)  # a Word 97–2003 file with a .docx name
+        return _converted(handle, ".doc", shown, max_chars)
+    document = _open_docx(handle, head, shown)
+    try:
+        text, hints = _docx_text(document)
+    except etree.XMLSyntaxError as exc:  # a part python-docx does not parse when it opens the package
+        raise ReadError(shown, "not a valid .docx (malformed XML)") from exc
+    except Exception as exc:  # python-docx on a damaged but well-formed package: one line, never a traceback
+        raise ReadError(shown, f"not a valid .docx ({_short(exc)})") from exc
     if not text.strip():
-        raise ReadError(path, _EMPTY)
+        raise ReadError(shown, _EMPTY)
+    _too_long(text, shown, max_chars)
     return ReadText(text, "docx", hints)
 
 
-def _open_docx(data: bytes, path: str) -> Document:
-    if data.startswith(_OLE_MAGIC):
-        raise ReadError(path, _PROTECTED)
+def _open_docx(handle: BinaryIO, head: bytes, shown: str) -> Document:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+        with zipfile.ZipFile(handle) as archive:
+            package = _slim_package(archive, shown)
     except zipfile.BadZipFile:
-        cause = "truncated or corrupt zip archive" if data.startswith(b"PK") else "not a zip archive"
-        raise ReadError(path, f"not a valid .docx ({cause})") from None
-    if "word/document.xml" not in names:
-        raise ReadError(path, "not a valid .docx (no word/document.xml)")
+        cause = "truncated or corrupt zip archive" if head.startswith(b"PK") else "not a zip archive"
+        raise ReadError(shown, f"not a valid .docx ({cause})") from None
+    except OSError as exc:
+        raise ReadError(shown, f"cannot read file ({exc.strerror or exc})") from exc
+    except (zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        # deflate errors, an encrypted zip entry, an unsupported compression method
+        raise ReadError(shown, f"not a valid .docx (corrupt zip archive: {_short(exc)})") from exc
     try:
-        return docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(package))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ReadError(path, "not a valid .docx (corrupt zip archive)") from exc
+        raise ReadError(shown, "not a valid .docx (corrupt zip archive)") from exc
     except etree.XMLSyntaxError as exc:
-        raise ReadError(path, "not a valid .docx (malformed XML)") from exc
+        raise ReadError(shown, "not a valid .docx (malformed XML)") from exc
     except KeyError as exc:
-        raise ReadError(path, "not a valid .docx (missing package part)") from exc
+        raise ReadError(shown, "not a valid .docx (missing package part)") from exc
     except (PackageNotFoundError, ValueError) as exc:
-        raise ReadError(path, "not a valid .docx (not a Word document package)") from exc
+        raise ReadError(shown, "not a valid .docx (not a Word document package)") from exc
+    except Exception as exc:  # anything else python-docx trips over in a damaged package
+        raise ReadError(shown, f"not a valid .docx ({_short(exc)})") from exc
+
+
+def _slim_package(archive: zipfile.ZipFile, shown: str) -> bytes:
+    """The package with its XML parts only: images, fonts and embedded files are left empty, never unpacked.
+
+    The sizes the zip declares are checked first (the zip module never unpacks more than a part declares).
+    """
+    parts = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+    if "word/document.xml" not in parts:
+        raise ReadError(shown, "not a valid .docx (no word/document.xml)")
+    types = parts.get("[Content_Types].xml")
+    if types is not None:
+        _check_part(types, shown)
+    defaults, overrides = _content_types(archive.read(types) if types is not None else b"")
+    read = {name for name in parts if _is_xml_part(name, defaults, overrides)}
+    total = 0
+    for name in read:
+        _check_part(parts[name], shown)
+        total += parts[name].file_size
+    if total > MAX_DOCX_TOTAL_BYTES:
+        raise ReadError(
+            shown, f"too large: its XML parts unpack to {total / MB:.1f} MB (limit {MAX_DOCX_TOTAL_BYTES // MB} MB)"
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as slim:
+        for name, info in parts.items():
+            slim.writestr(name, archive.read(info) if name in read else b"")
+    return buffer.getvalue()
+
+
+def _check_part(info: zipfile.ZipInfo, shown: str) -> None:
+    if info.file_size > MAX_DOCX_PART_BYTES:
+        raise ReadError(
+            shown,
+            f"too large: {info.filename} unpacks to {info.file_size / MB:.1f} MB "
+            f"(limit {MAX_DOCX_PART_BYTES // MB} MB a part)",
+        )
+    if info.file_size > MAX_DOCX_RATIO_MIN_BYTES and info.file_size > MAX_DOCX_RATIO * max(info.compress_size, 1):
+        ratio = info.file_size // max(info.compress_size, 1)
+        raise ReadError(shown, f"not a valid .docx (zip bomb: {info.filename} is compressed {ratio}:1)")
+
+
+def _content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """The package's content types by extension and by part name (both lower case)."""
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(data, parser) if data else None
+    except etree.XMLSyntaxError:
+        root = None  # python-docx says so when it opens the package
+    for element in root.iter("{*}Default", "{*}Override") if root is not None else ():
+        content_type = element.get("ContentType", "")
+        if etree.QName(element).localname == "Default":
+            defaults[element.get("Extension", "").lower()] = content_type
+        else:
+            overrides[element.get("PartName", "").lower()] = content_type
+    return defaults, overrides
+
+
+def _is_xml_part(name: str, defaults: dict[str, str], overrides: dict[str, str]) -> bool:
+    lower = name.lower()
+    if lower.endswith((".xml", ".rels")):
+        return True
+    content_type = overrides.get("/" + lower) or defaults.get(lower.rpartition(".")[2], "")
+    return bool(_XML_CONTENT_TYPE.search(content_type)) and not content_type.startswith("image/")
 
 
 def _docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
+    """The body's paragraphs (each text box's paragraphs right after the paragraph it is anchored in), then the
+    headers, footers, footnotes and endnotes; heading hints come from the body alone."""
     lines: list[str] = []
     hints: list[HeadingHint] = []
     offset = 0
-    for paragraph in _iter_paragraphs(document.element.body, document):
-        runs = [Run(r, paragraph) for r in _RUNS(paragraph._p)]
+    for paragraph, runs in _iter_paragraphs(document.element.body, document):
         text = "".join(run.text for run in runs)
         level = _heading_level(paragraph, runs, text)
         if level is not None:
             hints.append(HeadingHint(offset, offset + len(text), level))
         lines.append(text)
         offset += len(text) + 1
+    # After the body, so its outline and hints stay as they are; blank lines there would separate nothing.
+    for container, parent in _outside_the_body(document):
+        for _, runs in _iter_paragraphs(container, parent):
+            text = "".join(run.text for run in runs)
+            if text.strip():
+                lines.append(text)
     return "\n".join(lines), tuple(hints)
 
 
-def _iter_paragraphs(container: etree._Element, parent: Parented) -> Iterator[Paragraph]:
-    """Paragraphs of a body or table cell in document order, descending into tables and content controls."""
+def _iter_paragraphs(container: etree._Element, parent: Parented) -> Iterator[tuple[Paragraph, list[Run]]]:
+    """Paragraphs of a body, table cell, text box, header or note in document order, with the runs shown in
+    each; descends into tables and content controls, and reads a paragraph's text boxes right after it."""
     for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            yield Paragraph(child, parent)
+        if child.tag == _PARAGRAPH:
+            paragraph = Paragraph(child, parent)
+            runs: list[etree._Element] = []
+            text_boxes: list[etree._Element] = []
+            _collect_runs(child, runs, text_boxes)
+            yield paragraph, [Run(run, paragraph) for run in runs]
+            for text_box in text_boxes:
+                yield from _iter_paragraphs(text_box, paragraph)
         elif child.tag == qn("w:tbl"):
             yield from _iter_table_paragraphs(Table(child, parent))
         elif child.tag == qn("w:sdt") and not _is_table_of_contents(child):
@@ -253,7 +677,30 @@ def _iter_paragraphs(container: etree._Element, parent: Parented) -> Iterator[Pa
             yield from _iter_paragraphs(child, parent)
 
 
-def _iter_table_paragraphs(table: Table) -> Iterator[Paragraph]:
+def _collect_runs(element: etree._Element, runs: list[etree._Element], text_boxes: list[etree._Element]) -> None:
+    """The runs shown below ``element`` in document order, and the text boxes (w:txbxContent) anchored there.
+
+    A text box's paragraphs are not part of the paragraph it is anchored in: they are collected whole, their runs
+    not, and a text box inside one is read with it. Only the first mc:Choice of an mc:AlternateContent is shown,
+    and never its mc:Fallback, so a text box is read once.
+    """
+    chosen = False
+    for child in element.iterchildren():
+        if child.tag in _NOT_SHOWN:
+            continue
+        if child.tag == _CHOICE:
+            if chosen:
+                continue
+            chosen = True
+        if child.tag == _TEXT_BOX:
+            text_boxes.append(child)
+            continue
+        if child.tag == _RUN:
+            runs.append(child)  # and its descendants: a drawing in the run can hold a text box
+        _collect_runs(child, runs, text_boxes)
+
+
+def _iter_table_paragraphs(table: Table) -> Iterator[tuple[Paragraph, list[Run]]]:
     seen: set[etree._Element] = set()
     for row in table.rows:
         for cell in row.cells:
@@ -262,6 +709,51 @@ def _iter_table_paragraphs(table: Table) -> Iterator[Paragraph]:
                 continue
             seen.add(cell._tc)
             yield from _iter_paragraphs(cell._tc, cell)
+
+
+def _outside_the_body(document: Document) -> Iterator[tuple[etree._Element, Parented]]:
+    """The root elements of the headers and footers (each part once) and of the footnotes and endnotes, with
+    the object their paragraphs belong to."""
+    seen: set[Part] = set()
+    for section in document.sections:
+        for story in (
+            section.header,
+            section.first_page_header,
+            section.even_page_header,
+            section.footer,
+            section.first_page_footer,
+            section.even_page_footer,
+        ):
+            # One linked to the previous section has no part of its own: that section's part is read there.
+            if story.is_linked_to_previous:
+                continue
+            part = _story_part(story)
+            if part is not None and part not in seen:  # several sections can share a part
+                seen.add(part)
+                yield part.element, story
+    for reltype in _NOTE_PARTS:
+        for rel in document.part.rels.values():
+            if rel.reltype != reltype or rel.is_external or rel.target_part in seen:
+                continue
+            seen.add(rel.target_part)
+            for note in _part_element(rel.target_part).iterchildren(qn("w:footnote"), qn("w:endnote")):
+                if note.get(qn("w:type")) not in _NOTE_SEPARATORS:
+                    yield note, document
+
+
+def _story_part(story: BlockItemContainer) -> XmlPart | None:
+    """A header's or footer's part; None when its reference names no part of the package."""
+    try:
+        part = story.part
+    except KeyError:
+        return None
+    return part if isinstance(part, XmlPart) else None
+
+
+def _part_element(part: Part) -> etree._Element:
+    """The root element of a part; python-docx keeps footnotes and endnotes unparsed, as bytes (parsed here as
+    it parses its own parts: no entities, no network)."""
+    return part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
 
 
 def _is_table_of_contents(sdt: etree._Element) -> bool:

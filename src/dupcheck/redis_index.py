@@ -64,6 +64,7 @@ from dupcheck.index import (
     settings_json,
     unpack_document,
 )
+from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.scan import Document, Population, Progress, ScanSettings
 
 if TYPE_CHECKING:
@@ -498,11 +499,19 @@ class RedisIndex:
         round: str = "",
         members_by: MembersBy = "file",
         progress: Progress | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ) -> UpdateResult:
         corpus_key = str(corpus.resolve())
         known = self._known(corpus_key, round)
         plan = plan_update(
-            known, corpus, templates, self.settings, round=round, members_by=members_by, progress=progress
+            known,
+            corpus,
+            templates,
+            self.settings,
+            round=round,
+            members_by=members_by,
+            progress=progress,
+            max_chars=max_chars,
         )
         if plan.put or plan.touch or plan.remove or self._client.exists(_key("lsh-pending", round)):
             with self._write_lock(round) as lock:

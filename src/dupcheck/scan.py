@@ -17,7 +17,7 @@ from dupcheck.errors import ReadError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.labels import Label, LabelCounts, Span, label_spans, label_tokens
 from dupcheck.normalise import Normalised, normalise
-from dupcheck.reading import read_document
+from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import (
     DocumentResult,
     ErrorResult,
@@ -84,9 +84,9 @@ class Document:
         return not (self.source.is_template or self.source.earlier)
 
 
-def load(source: SourceFile) -> Document:
-    """Read and prepare one file; raises ``ReadError``."""
-    read = read_document(source.path, display_path=source.id)
+def load(source: SourceFile, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Read and prepare one file; raises ``ReadError`` (also for a text over ``max_chars`` characters)."""
+    read = read_document(source.path, display_path=source.id, max_chars=max_chars)
     return Document(
         source=source,
         text=read.text,
@@ -102,6 +102,7 @@ def scan(
     *,
     members_by: MembersBy = "file",
     progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Report:
     """Scan every report in ``corpus`` against each other and against the templates.
 
@@ -113,7 +114,7 @@ def scan(
     documents = []
     for n, source in enumerate(sources, 1):
         try:
-            documents.append(load(source))
+            documents.append(load(source, max_chars=max_chars))
         except ReadError as error:
             errors.append(error)
         if progress:
