@@ -2,10 +2,10 @@
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupcheck.normalise import normalise, word_code
+from dupcheck.normalise import normalise, normalise_reference, word_code
 
 
 def test_chinese_characters_are_tokens_and_punctuation_is_not():
@@ -66,3 +66,23 @@ def test_cjk_text_keeps_its_tokens_under_inserted_separators(chars, data):
     n = normalise(text)
     assert n.tokens == normalise("".join(chars)).tokens  # Traditional characters among them become Simplified
     assert [text[s:e] for s, e in zip(n.starts, n.ends, strict=True)] == chars
+
+
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(
+            "对照检查材料學習著覆衞①㈠½ﬁ㍿，。；：「」 \t\n\u3000\u200b\u2060\ufeff\u0301\u3164abcXYZ0１２ＡéØ㏾"
+        ),
+        st.characters(min_codepoint=0x20, max_codepoint=0x3FFFD, blacklist_categories=("Cs",)),
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_fast_normalise_equals_the_reference(text: str) -> None:
+    fast, reference = normalise(text), normalise_reference(text)
+    assert fast.tokens == reference.tokens
+    assert fast.starts.tolist() == reference.starts.tolist()
+    assert fast.ends.tolist() == reference.ends.tolist()
