@@ -186,18 +186,18 @@ def normalise(text: str) -> Normalised:
     for low, high in _CJK_RANGES:
         is_cjk |= (codes >= low) & (codes <= high)
     cjk_at = np.flatnonzero(is_cjk)
-    distinct, which = np.unique(codes[cjk_at], return_inverse=True)
-    folds = [_fold_cjk(chr(c)) for c in distinct.tolist()]
-    if any(len(f) != 1 for f in folds):  # never seen: every fold is one character; the reference copes anyway
+    folded = _fold_codes(codes[cjk_at])
+    if folded is None:  # never seen: every fold is one character; the reference copes anyway
         return normalise_reference(text)
-    folded = np.array([ord(f) for f in folds], dtype=np.uint32)
-    parts_codes, parts_starts, parts_ends = [folded[which]], [cjk_at], [cjk_at + 1]
+    parts_codes, parts_starts, parts_ends = [folded], [cjk_at], [cjk_at + 1]
     # Stretches between ideographs: a word never holds an ideograph, so each stretch tokenises on its own.
     edges = np.flatnonzero(np.diff(np.concatenate([[True], is_cjk, [True]]).astype(np.int8)))
     for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
         stretch = text[start:end]
         if stretch.isspace():
             continue
+        if end - start == 1 and not stretch.isalnum() and not _fold_other(stretch):
+            continue  # one punctuation mark between two ideographs, the commonest stretch: no token
         found = _tokens_in(stretch, start)
         if found[0]:
             parts_codes.append(np.array([ord(t) for t in found[0]], dtype=np.uint32))
@@ -211,6 +211,28 @@ def normalise(text: str) -> Normalised:
         starts=starts[order],
         ends=np.concatenate(parts_ends).astype(np.int64)[order],
     )
+
+
+_FOLD_BMP = np.zeros(0x10000, dtype=np.uint32)  # folded code of each ideograph of the BMP met so far; 0: not yet
+
+
+def _fold_codes(codes: np.ndarray) -> np.ndarray | None:
+    """The tokens (as code points) of ideographs ``codes``; None if a fold were not one character."""
+    out = np.empty(len(codes), dtype=np.uint32)
+    bmp = codes < 0x10000
+    known = _FOLD_BMP[codes[bmp]]
+    for code in np.unique(codes[bmp][known == 0]).tolist():
+        token = _fold_cjk(chr(code))
+        if len(token) != 1:
+            return None
+        _FOLD_BMP[code] = ord(token)
+    out[bmp] = _FOLD_BMP[codes[bmp]]
+    for i in np.flatnonzero(~bmp).tolist():
+        token = _fold_cjk(chr(int(codes[i])))
+        if len(token) != 1:
+            return None
+        out[i] = ord(token)
+    return out
 
 
 def normalise_reference(text: str) -> Normalised:
