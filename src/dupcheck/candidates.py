@@ -83,6 +83,12 @@ def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
+def _mostly_fresh(positions: np.ndarray, common: np.ndarray, k: int) -> np.ndarray:
+    """Which k-grams starting at ``positions`` have fewer than half their tokens inside common text."""
+    covered = np.concatenate([[0], np.cumsum(common, dtype=np.int64)])
+    return (covered[positions + k] - covered[positions]) * 2 < k
+
+
 def range_mask(size: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
     """Boolean mask of length ``size``, True inside any of the half-open ``ranges``."""
     bounds = np.asarray(list(ranges), dtype=np.int64).reshape(-1, 2)
@@ -161,6 +167,15 @@ def find_candidates(
     doc_of = np.concatenate([np.full(len(e.fingerprints.winnow_hashes), i) for i, e in enumerate(entries)])
     pos_of = np.concatenate([e.fingerprints.winnow_positions for e in entries])
     hashes = np.concatenate([e.fingerprints.winnow_hashes for e in entries])
+    # A k-gram that is mostly boilerplate (a heading and the first characters after it) is shared by chance
+    # by every member whose next words happen to agree: no evidence of a copy, and, in a large corpus, a
+    # quadratic number of pairs. A copy long enough to report holds k-grams of its own.
+    fresh = np.concatenate(
+        [_mostly_fresh(e.fingerprints.winnow_positions, mask, k) for e, mask in zip(entries, common, strict=True)]
+    )
+    is_common_kgram = np.isin(hashes, common_hashes) if len(common_hashes) else np.zeros(len(hashes), dtype=bool)
+    keep = fresh | is_common_kgram
+    doc_of, pos_of, hashes = doc_of[keep], pos_of[keep], hashes[keep]
     if focus_list is not None:
         focus_hashes = [entries[i].fingerprints.winnow_hashes for i in focus_list] or [np.zeros(0, np.uint64)]
         keep = _within(hashes, np.unique(np.concatenate(focus_hashes)))
