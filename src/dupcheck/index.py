@@ -154,11 +154,11 @@ def unpack_document(
 ) -> Document:
     with np.load(io.BytesIO(arrays)) as data:
         codes = data["codes"].astype(np.uint32)
-        starts = data["starts"].astype(np.int64)
+        starts = data["starts"].astype(np.int32)
         normalised = Normalised(
             tokens=codes.astype("<u4").tobytes().decode("utf-32-le"),
             starts=starts,
-            ends=starts + data["lengths"].astype(np.int64),
+            ends=starts + data["lengths"].astype(np.int32),
         )
         fingerprints = Fingerprints(
             n_tokens=len(codes),

@@ -104,8 +104,8 @@ class Normalised:
     """The matching form of a text: one character per token, and where each token stands in the text."""
 
     tokens: str
-    starts: np.ndarray  # int64, offset of token i in the original text
-    ends: np.ndarray  # int64, exclusive end of token i in the original text
+    starts: np.ndarray  # int32, offset of token i in the original text (reports are far below 2**31 characters)
+    ends: np.ndarray  # int32, exclusive end of token i in the original text
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -201,15 +201,15 @@ def normalise(text: str) -> Normalised:
         found = _tokens_in(stretch, start)
         if found[0]:
             parts_codes.append(np.array([ord(t) for t in found[0]], dtype=np.uint32))
-            parts_starts.append(np.array(found[1], dtype=np.int64))
-            parts_ends.append(np.array(found[2], dtype=np.int64))
-    starts = np.concatenate(parts_starts).astype(np.int64)
+            parts_starts.append(np.array(found[1], dtype=np.int32))
+            parts_ends.append(np.array(found[2], dtype=np.int32))
+    starts = np.concatenate(parts_starts).astype(np.int32)
     order = np.argsort(starts, kind="stable")  # tokens of one character (an NFKC expansion) keep their order
     token_codes = np.concatenate(parts_codes)[order]
     return Normalised(
         tokens=token_codes.astype("<u4").tobytes().decode("utf-32-le"),
         starts=starts[order],
-        ends=np.concatenate(parts_ends).astype(np.int64)[order],
+        ends=np.concatenate(parts_ends).astype(np.int32)[order],
     )
 
 
@@ -241,8 +241,8 @@ def normalise_reference(text: str) -> Normalised:
     tokens, starts, ends = _tokens_in(text, 0)
     return Normalised(
         tokens="".join(tokens),
-        starts=np.asarray(starts, dtype=np.int64),
-        ends=np.asarray(ends, dtype=np.int64),
+        starts=np.asarray(starts, dtype=np.int32),
+        ends=np.asarray(ends, dtype=np.int32),
     )
 
 
