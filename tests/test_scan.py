@@ -193,3 +193,14 @@ def test_match_offsets_slice_the_original_text_to_the_shared_content(tmp_path_fa
             assert normalise(text[side.start : side.end]).tokens == normalise(passage).tokens
     for d in report.documents:
         assert all(a.end <= b.start for a, b in zip(d.spans, d.spans[1:], strict=False))
+
+
+def test_reading_on_several_processes_gives_the_same_report(tmp_path):
+    """A corpus large enough to be read by worker processes, with a copy and an unreadable file."""
+    files = {f"成员{i}.txt": report_text(i, COPIED if i in (3, 40) else "") for i in range(70)}
+    corpus = write(tmp_path / "c", files)
+    (corpus / "坏.txt").write_bytes(b"\x00\x01\x02" * 100)
+    one, two = scan(corpus, workers=1), scan(corpus, workers=2)
+    assert one.to_dict() == two.to_dict()
+    assert [e.path for e in two.errors] == ["坏.txt"]
+    assert [(p.member_a, p.member_b) for p in two.pairs] == [("成员3", "成员40")]

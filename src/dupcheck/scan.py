@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -103,23 +106,51 @@ def scan(
     members_by: MembersBy = "file",
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    workers: int | None = None,
 ) -> Report:
     """Scan every report in ``corpus`` against each other and against the templates.
 
     Files that cannot be read are listed in ``Report.errors``; the rest are scanned. Raises ``UsageError``
-    when the corpus does not exist or holds no report. ``progress`` is told how far each stage has got.
+    when the corpus does not exist or holds no report. ``progress`` is told how far each stage has got;
+    ``workers`` processes read and fingerprint a large corpus (default: one per core).
     """
+    settings = settings or ScanSettings()
     sources, unreadable = discover(corpus, templates, members_by=members_by)
     errors: list[ReadError] = list(unreadable)
     documents = []
-    for n, source in enumerate(sources, 1):
-        try:
-            documents.append(load(source, max_chars=max_chars))
-        except ReadError as error:
-            errors.append(error)
+    for n, prepared in enumerate(_prepare_all(sources, settings.fingerprints, max_chars, workers), 1):
+        if isinstance(prepared, Document):
+            documents.append(prepared)
+        else:
+            errors.append(ReadError(*prepared))
         if progress:
             progress("reading", n, len(sources))
-    return compare(documents, settings or ScanSettings(), errors, progress=progress)
+    return compare(documents, settings, errors, progress=progress)
+
+
+_PARALLEL_FROM = 64  # fewer reports are read faster than worker processes start
+
+
+def _prepare_all(
+    sources: Sequence[SourceFile], fs: FingerprintSettings, max_chars: int, workers: int | None
+) -> Iterator[Document | tuple[str, str]]:
+    """Read and fingerprint every source, on ``workers`` processes (default: every core) for a large corpus,
+    in the sources' order. An unreadable file comes back as (path, reason): an exception with arguments of
+    its own does not cross a process boundary."""
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers <= 1 or len(sources) < _PARALLEL_FROM:
+        yield from (_prepare_one(source, fs, max_chars) for source in sources)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
+
+
+def _prepare_one(source: SourceFile, fs: FingerprintSettings, max_chars: int) -> Document | tuple[str, str]:
+    try:
+        document = load(source, max_chars=max_chars)
+    except ReadError as error:
+        return (error.path, error.reason)
+    return replace(document, fingerprints=fingerprint(document.normalised.codes(), fs))
 
 
 def compare(
