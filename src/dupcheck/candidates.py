@@ -124,7 +124,7 @@ def find_candidates(
     ``common_members``: a k-gram used by this many members is boilerplate. ``min_window_similarity``: window
     pairs whose estimated Jaccard similarity is below this are dropped before alignment. ``focus``: only
     pairs with one of these entries (a draft checked against a corpus); every entry still counts towards
-    boilerplate. ``common_hashes``: the k-grams most members use, when they were counted over more texts than
+    boilerplate. ``common_hashes``: the k-grams most members use (sorted), when they were counted over more texts than
     ``entries`` (an index that hands out only the texts a draft may share something with).
     """
     if not entries:
@@ -142,7 +142,7 @@ def find_candidates(
     common = []
     for entry in entries:
         kgrams = entry.fingerprints.kgrams
-        hits = np.flatnonzero(np.isin(kgrams, common_hashes)) if len(common_hashes) else np.zeros(0, np.int64)
+        hits = np.flatnonzero(_within(kgrams, common_hashes))
         common.append(range_mask(entry.fingerprints.n_tokens, ((h, h + k) for h in hits.tolist())))
 
     members = np.array([e.member for e in entries], dtype=np.int64)
@@ -173,14 +173,14 @@ def find_candidates(
     fresh = np.concatenate(
         [_mostly_fresh(e.fingerprints.winnow_positions, mask, k) for e, mask in zip(entries, common, strict=True)]
     )
-    is_common_kgram = np.isin(hashes, common_hashes) if len(common_hashes) else np.zeros(len(hashes), dtype=bool)
+    is_common_kgram = _within(hashes, common_hashes)
     keep = fresh | is_common_kgram
     doc_of, pos_of, hashes = doc_of[keep], pos_of[keep], hashes[keep]
     if focus_list is not None:
         focus_hashes = [entries[i].fingerprints.winnow_hashes for i in focus_list] or [np.zeros(0, np.uint64)]
         keep = _within(hashes, np.unique(np.concatenate(focus_hashes)))
         doc_of, pos_of, hashes = doc_of[keep], pos_of[keep], hashes[keep]
-    is_common = np.isin(hashes, common_hashes) if len(common_hashes) else np.zeros(len(hashes), dtype=bool)
+    is_common = _within(hashes, common_hashes)
     for group in _groups(hashes):
         docs, positions = doc_of[group], pos_of[group]
         pair_filter = related
