@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from accuracy.generate import HEADINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "corpus-real"
-HEADINGS = (
-    "一、在学习贯彻党的创新理论方面",
-    "二、在加强党性锻炼、严守纪律规矩方面",
-    "三、在联系服务群众、改进工作作风方面",
-    "四、在发挥先锋模范作用方面",
-    "五、问题产生的根源剖析",
-    "六、下一步整改措施和努力方向",
-)
 SET_PHRASES = (
     "根据组织生活会的通知要求，本人认真学习规定篇目，广泛征求意见建议，现将个人对照检查情况报告如下。",
     "对照检查要求，结合自身实际，主要存在以下几个方面的不足：",

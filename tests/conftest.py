@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dupcheck import index as index_module
+
 WriteCorpus = Callable[..., Path]
 
 
@@ -29,3 +31,22 @@ def write_corpus(root: Path, files: Mapping[str, str | bytes], encoding: str = "
 def write_corpus_fixture() -> WriteCorpus:
     """The ``write_corpus(root, files, encoding="utf-8") -> root`` helper, as a fixture."""
     return write_corpus
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Record every file an index update hashes and every file it prepares (reads and fingerprints)."""
+    calls: dict[str, list[str]] = {"hashed": [], "prepared": []}
+    sha256_of, prepare = index_module.sha256_of, index_module.prepare
+
+    def counted_sha(path: Path) -> str:
+        calls["hashed"].append(path.name)
+        return sha256_of(path)
+
+    def counted_prepare(source, settings, **options):  # type: ignore[no-untyped-def]
+        calls["prepared"].append(source.id)
+        return prepare(source, settings, **options)
+
+    monkeypatch.setattr(index_module, "sha256_of", counted_sha)
+    monkeypatch.setattr(index_module, "prepare", counted_prepare)
+    return calls

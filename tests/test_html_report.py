@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import numpy as np
 import pytest
+from test_scan import prose
 
 from dupcheck.check import check_draft, load_draft
 from dupcheck.corpus import discover
@@ -51,17 +51,6 @@ MEMBER_PAYLOAD = "<b>成员5"  # a file name cannot hold '/', so no closing tag:
 ASTRAL = "𠮷"  # outside the BMP: one code point, two UTF-16 units
 
 DATA_ELEMENT = re.compile(r'<script type="application/json" id="dupcheck-data">(.*?)</script>', re.DOTALL)
-
-
-def prose(seed: int, n: int) -> str:
-    """Unique filler 'writing': random hanzi in sentences of 20–40 characters."""
-    rng = np.random.default_rng(seed)
-    out, left = [], n
-    while left > 0:
-        k = min(left, int(rng.integers(20, 40)))
-        out.append("".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=k)) + "。")
-        left -= k
-    return "".join(out)
 
 
 COPIED = prose(7, 120) + SCRIPT_PAYLOAD + prose(8, 60) + ASTRAL + IMG_PAYLOAD + prose(9, 120)

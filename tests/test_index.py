@@ -32,25 +32,6 @@ def corpus(tmp_path: Path) -> Path:
     return write(tmp_path / "corpus", corpus_files())
 
 
-@pytest.fixture
-def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Record every file the index hashes and every file it prepares (reads and fingerprints)."""
-    calls: dict[str, list[str]] = {"hashed": [], "prepared": []}
-    sha256_of, prepare = index_module.sha256_of, index_module.prepare
-
-    def counted_sha(path: Path) -> str:
-        calls["hashed"].append(path.name)
-        return sha256_of(path)
-
-    def counted_prepare(source, settings, **options):  # type: ignore[no-untyped-def]
-        calls["prepared"].append(source.id)
-        return prepare(source, settings, **options)
-
-    monkeypatch.setattr(index_module, "sha256_of", counted_sha)
-    monkeypatch.setattr(index_module, "prepare", counted_prepare)
-    return calls
-
-
 def test_second_update_reads_nothing(tmp_path: Path, corpus: Path, counting: dict[str, list[str]]) -> None:
     index = SQLiteIndex(tmp_path / "i.sqlite", FS)
     first = index.update(corpus)

@@ -25,7 +25,6 @@ import redis
 from click.testing import CliRunner, Result
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
 
-from dupcheck import index as index_module
 from dupcheck import redis_index
 from dupcheck.check import check_draft, load_draft
 from dupcheck.cli import cli
@@ -141,25 +140,6 @@ def corpus(tmp_path: Path) -> Path:
 def draft(tmp_path: Path) -> Path:
     """成员0's draft: 成员5's passage, the template paragraph, the rest their own."""
     return write(tmp_path / "drafts", {"成员0-草稿.txt": report_text(90, COPIED, TEMPLATE)}) / "成员0-草稿.txt"
-
-
-@pytest.fixture
-def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
-    """Record every file an update hashes and every file it prepares (reads and fingerprints)."""
-    calls: dict[str, list[str]] = {"hashed": [], "prepared": []}
-    sha256_of, prepare = index_module.sha256_of, index_module.prepare
-
-    def counted_sha(path: Path) -> str:
-        calls["hashed"].append(path.name)
-        return sha256_of(path)
-
-    def counted_prepare(source, settings, **options):  # type: ignore[no-untyped-def]
-        calls["prepared"].append(source.id)
-        return prepare(source, settings, **options)
-
-    monkeypatch.setattr(index_module, "sha256_of", counted_sha)
-    monkeypatch.setattr(index_module, "prepare", counted_prepare)
-    return calls
 
 
 def in_lsh(index: RedisIndex, round: str, path: str, window: int = 0) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -71,6 +72,20 @@ class ProgressBar:
             self._stream.write("\r\x1b[K")
             self._stream.flush()
             self._drawn = False
+
+
+@contextmanager
+def _as_click_errors(progress: ProgressBar) -> Iterator[None]:
+    """The library's errors as the CLI's: a usage error exits 2, any other names its cause in one line and exits
+    1; the progress bar is cleared either way."""
+    try:
+        yield
+    except UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except DupcheckError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        progress.close()
 
 
 def _stderr() -> IO[str]:
@@ -280,7 +295,7 @@ def scan_command(
     _check_html_path(html_path, corpus)
     settings = _settings(min_chars, boilerplate_share, threshold)
     progress = _progress_bar(quiet)
-    try:
+    with _as_click_errors(progress):
         index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=round_ is not None)
         if index is None:
             report = scan(
@@ -305,12 +320,6 @@ def scan_command(
                 )
             finally:
                 index.close()
-    except UsageError as error:
-        raise click.UsageError(str(error)) from error
-    except DupcheckError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        progress.close()
 
     _report_errors(report.errors)
     if html_path is not None:
@@ -372,7 +381,7 @@ def index_command(
     """
     settings = _settings(min_chars, boilerplate_share)
     progress = _progress_bar(quiet)
-    try:
+    with _as_click_errors(progress):
         index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=True)
         assert index is not None
         try:
@@ -386,12 +395,6 @@ def index_command(
             )
         finally:
             index.close()
-    except UsageError as error:
-        raise click.UsageError(str(error)) from error
-    except DupcheckError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        progress.close()
     _report_errors(result.errors)
     round_note = f" (round {round_})" if round_ else ""
     click.echo(
@@ -449,7 +452,7 @@ def check_command(
     if output is not None and folder.is_dir() and _inside(output, folder):
         raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
     progress = _progress_bar(quiet)
-    try:
+    with _as_click_errors(progress):
         if index_location is not None:
             raise UsageError("--against names the corpus or the index; --index is not used with check")
         is_corpus = folder.is_dir()
@@ -482,12 +485,6 @@ def check_command(
         finally:
             if index is not None:
                 index.close()
-    except UsageError as error:
-        raise click.UsageError(str(error)) from error
-    except DupcheckError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        progress.close()
 
     _write_text(
         output,
