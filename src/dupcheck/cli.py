@@ -13,13 +13,12 @@ from typing import IO
 import click
 
 from dupcheck.check import check_draft, load_draft
-from dupcheck.corpus import discover
 from dupcheck.errors import DupcheckError, ReadError, UsageError
 from dupcheck.export import render_check, render_table, write_csv, write_json
 from dupcheck.index import Index, default_index_path, open_index, scan_with_index
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
-from dupcheck.scan import Document, ScanSettings, load, scan
+from dupcheck.scan import ScanSettings, load_corpus, scan
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 
@@ -478,7 +477,14 @@ def check_command(
             if index is not None:
                 others, population = index.reference_for(document, round_name, settings)
             else:
-                others = _corpus_documents(folder, templates, members_by, max_chars)
+                others, unreadable = load_corpus(
+                    folder,
+                    templates,
+                    settings.fingerprints,
+                    members_by=members_by,  # type: ignore[arg-type]
+                    max_chars=max_chars,
+                )
+                _report_errors(unreadable)
             report = check_draft(document, others, settings, population)
             if add and index is not None:
                 index.add(document, round=round_name)
@@ -508,18 +514,6 @@ def _open_named_index(location: str, settings: ScanSettings, *, rebuild: bool) -
 def _newest(index: Index) -> str:
     rounds = index.rounds()
     return rounds[-1] if rounds else ""
-
-
-def _corpus_documents(corpus: Path, templates: Iterable[Path], members_by: str, max_chars: int) -> list[Document]:
-    sources, unreadable = discover(corpus, templates, members_by=members_by)  # type: ignore[arg-type]
-    documents, errors = [], list(unreadable)
-    for source in sources:
-        try:
-            documents.append(load(source, max_chars=max_chars))
-        except ReadError as error:
-            errors.append(error)
-    _report_errors(errors)
-    return documents
 
 
 @cli.command("text")

@@ -21,7 +21,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -33,7 +33,7 @@ from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.normalise import Normalised
 from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import Report
-from dupcheck.scan import Document, Population, Progress, ScanSettings, compare, load
+from dupcheck.scan import Document, Population, Progress, ScanSettings, compare, prepare
 from dupcheck.sections import Section
 
 # 2: tokens fold Traditional characters to Simplified and drop every invisible character, so an index of
@@ -177,15 +177,22 @@ def unpack_document(
     )
 
 
-def prepare(source: SourceFile, settings: FingerprintSettings, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Read a file and compute everything the index keeps of it; raises ``ReadError``."""
-    document = load(source, max_chars=max_chars)
-    return Document(
-        source=document.source,
-        text=document.text,
-        normalised=document.normalised,
-        sections=document.sections,
-        fingerprints=fingerprint(document.normalised.codes(), settings),
+def draft_record(document: Document, round: str, settings: FingerprintSettings) -> Record:
+    """The record of a report that comes from no corpus folder (a draft a check adds)."""
+    if document.fingerprints is None:
+        document = replace(document, fingerprints=fingerprint(document.normalised.codes(), settings))
+    data = document.text.encode("utf-8")
+    return Record(
+        round=round,
+        corpus="",
+        path=document.source.id,
+        member=document.source.member,
+        unit=document.source.unit,
+        is_template=False,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        mtime_ns=0,
+        document=document,
     )
 
 
@@ -430,23 +437,7 @@ class SQLiteIndex:
 
     def add(self, document: Document, *, round: str = "") -> None:
         """Add one prepared report (a checked draft) under ``round``; it replaces one of the same id."""
-        prepared = document
-        if prepared.fingerprints is None:
-            fp = fingerprint(document.normalised.codes(), self.settings)
-            prepared = Document(document.source, document.text, document.normalised, document.sections, fp)
-        data = document.text.encode("utf-8")
-        record = Record(
-            round=round,
-            corpus="",
-            path=document.source.id,
-            member=document.source.member,
-            unit=document.source.unit,
-            is_template=False,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            mtime_ns=0,
-            document=prepared,
-        )
+        record = draft_record(document, round, self.settings)
         with self._transaction():
             self._put([record])
 

@@ -34,7 +34,6 @@ templates; the round's population stands in for the rest when boilerplate is cou
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
 from collections import defaultdict
@@ -58,6 +57,7 @@ from dupcheck.index import (
     Known,
     Record,
     UpdateResult,
+    draft_record,
     earlier_id,
     pack_document,
     plan_update,
@@ -522,23 +522,7 @@ class RedisIndex:
     @_translating
     def add(self, document: Document, *, round: str = "") -> None:
         """Add one prepared report (a checked draft) under ``round``; it replaces one of the same id."""
-        prepared = document
-        if prepared.fingerprints is None:
-            fp = fingerprint(document.normalised.codes(), self.settings)
-            prepared = Document(document.source, document.text, document.normalised, document.sections, fp)
-        data = document.text.encode("utf-8")
-        record = Record(
-            round=round,
-            corpus="",
-            path=document.source.id,
-            member=document.source.member,
-            unit=document.source.unit,
-            is_template=False,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            mtime_ns=0,
-            document=prepared,
-        )
+        record = draft_record(document, round, self.settings)
         with self._write_lock(round) as lock:
             self._write(lock, round, [record])
         self._refresh_derived(round)

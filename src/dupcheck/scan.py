@@ -115,17 +115,47 @@ def scan(
     ``workers`` processes read and fingerprint a large corpus (default: one per core).
     """
     settings = settings or ScanSettings()
+    documents, errors = load_corpus(
+        corpus,
+        templates,
+        settings.fingerprints,
+        members_by=members_by,
+        progress=progress,
+        max_chars=max_chars,
+        workers=workers,
+    )
+    return compare(documents, settings, errors, progress=progress)
+
+
+def load_corpus(
+    corpus: Path,
+    templates: Iterable[Path] = (),
+    fingerprint_settings: FingerprintSettings | None = None,
+    *,
+    members_by: MembersBy = "file",
+    progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    workers: int | None = None,
+) -> tuple[list[Document], list[ReadError]]:
+    """Every report and template of ``corpus``, prepared (see ``prepare``), and the files that cannot be read."""
+    fs = fingerprint_settings or FingerprintSettings()
     sources, unreadable = discover(corpus, templates, members_by=members_by)
     errors: list[ReadError] = list(unreadable)
     documents = []
-    for n, prepared in enumerate(_prepare_all(sources, settings.fingerprints, max_chars, workers), 1):
+    for n, prepared in enumerate(_prepare_all(sources, fs, max_chars, workers), 1):
         if isinstance(prepared, Document):
             documents.append(prepared)
         else:
             errors.append(ReadError(*prepared))
         if progress:
             progress("reading", n, len(sources))
-    return compare(documents, settings, errors, progress=progress)
+    return documents, errors
+
+
+def prepare(source: SourceFile, settings: FingerprintSettings, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Read a file and compute what comparing it needs, fingerprints included; raises ``ReadError``."""
+    document = load(source, max_chars=max_chars)
+    return replace(document, fingerprints=fingerprint(document.normalised.codes(), settings))
 
 
 _PARALLEL_FROM = 64  # fewer reports are read faster than worker processes start
@@ -147,10 +177,9 @@ def _prepare_all(
 
 def _prepare_one(source: SourceFile, fs: FingerprintSettings, max_chars: int) -> Document | tuple[str, str]:
     try:
-        document = load(source, max_chars=max_chars)
+        return prepare(source, fs, max_chars=max_chars)
     except ReadError as error:
         return (error.path, error.reason)
-    return replace(document, fingerprints=fingerprint(document.normalised.codes(), fs))
 
 
 def compare(
@@ -259,7 +288,8 @@ def compare(
         _document_result(documents[i], spans[i], shares[i], {p: n for p, n in reused_chars.get(i, {}).items() if n})
         for i in sorted(shares)
     ]
-    partners = {index_of[m.b.doc] for m in matches}
+    # Reported documents, and those their matches point to: the evidence shows their text and sections.
+    shown = [documents[i] for i in sorted(set(labels) | {index_of[m.b.doc] for m in matches})]
     return Report(
         documents=sorted(results, key=lambda d: (d.shares.originality, d.id)),
         matches=matches,
@@ -267,13 +297,9 @@ def compare(
         groups=_groups(views, documents, labels, settings),
         errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
         settings=_settings_dict(settings, n_members, common_members),
-        texts={d.source.id: d.text for i, d in enumerate(documents) if i in labels or i in partners},
-        members={d.source.id: d.source.member for i, d in enumerate(documents) if i in labels or i in partners},
-        outlines={
-            d.source.id: [(s.start, s.end, s.title) for s in d.sections]
-            for i, d in enumerate(documents)
-            if i in labels or i in partners
-        },
+        texts={d.source.id: d.text for d in shown},
+        members={d.source.id: d.source.member for d in shown},
+        outlines={d.source.id: [(s.start, s.end, s.title) for s in d.sections] for d in shown},
     )
 
 
