@@ -23,7 +23,12 @@ def random_text(seed: int, n: int) -> str:
 
 def shared_passages(a: str, b: str) -> list[Passage]:
     entries = [
-        Entry(member=i, is_template=False, fingerprints=fingerprint(np.array([ord(c) for c in t], np.uint32), FS))
+        Entry(
+            member=i,
+            is_template=False,
+            tokens=t,
+            fingerprints=fingerprint(np.array([ord(c) for c in t], np.uint32), FS),
+        )
         for i, t in enumerate((a, b))
     ]
     found = find_candidates(entries, FS, common_members=99).pairs.get((0, 1))

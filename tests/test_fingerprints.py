@@ -113,7 +113,10 @@ def test_lsh_candidates_equal_datasketch_minhashlsh():
             text[i] = chr(int(rng.integers(0x5000, 0x5100)))
         texts.append("".join(text))
     fs = FingerprintSettings()
-    entries = [Entry(member=i, is_template=False, fingerprints=fingerprint(_codes(t), fs)) for i, t in enumerate(texts)]
+    entries = [
+        Entry(member=i, is_template=False, tokens=normalise(t).tokens, fingerprints=fingerprint(_codes(t), fs))
+        for i, t in enumerate(texts)
+    ]
     found = find_candidates(entries, fs, common_members=99, min_window_similarity=0.0)
     ours = {(i, x, j, y) for (i, j), c in found.pairs.items() for x, y in c.windows}
 

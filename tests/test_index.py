@@ -261,5 +261,5 @@ def test_a_document_comes_back_from_the_index_exactly_as_prepared(tmp_path: Path
     assert back.normalised.tokens == prepared.normalised.tokens
     assert (back.normalised.starts == prepared.normalised.starts).all()
     assert (back.normalised.ends == prepared.normalised.ends).all()
-    for field in ("kgrams", "winnow_hashes", "winnow_positions", "windows", "signatures"):
+    for field in ("winnow_hashes", "winnow_positions", "windows", "signatures"):
         assert (getattr(back.fingerprints, field) == getattr(prepared.fingerprints, field)).all(), field

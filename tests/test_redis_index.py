@@ -165,7 +165,7 @@ def test_documents_come_back_as_indexed(tmp_path: Path, corpus: Path, index: Red
     for a, b in zip(ours, theirs, strict=True):
         assert (a.text, a.sections, a.normalised.tokens) == (b.text, b.sections, b.normalised.tokens)
         assert a.text == (corpus / a.source.id).read_text(encoding="utf-8")
-        for field in ("kgrams", "winnow_hashes", "winnow_positions", "windows", "signatures"):
+        for field in ("winnow_hashes", "winnow_positions", "windows", "signatures"):
             assert (getattr(a.fingerprints, field) == getattr(b.fingerprints, field)).all(), field
     assert {d.source.member for d in ours if not d.source.is_template} == {f"成员{i}" for i in range(12)}
     sqlite.close()

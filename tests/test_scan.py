@@ -1,5 +1,7 @@
 """The whole pipeline on small corpora built in the test."""
 
+import multiprocessing
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -195,12 +197,25 @@ def test_match_offsets_slice_the_original_text_to_the_shared_content(tmp_path_fa
         assert all(a.end <= b.start for a, b in zip(d.spans, d.spans[1:], strict=False))
 
 
-def test_reading_on_several_processes_gives_the_same_report(tmp_path):
-    """A corpus large enough to be read by worker processes, with a copy and an unreadable file."""
-    files = {f"成员{i}.txt": report_text(i, COPIED if i in (3, 40) else "") for i in range(70)}
+def test_reading_aligning_and_labelling_on_several_processes_give_the_same_report(tmp_path, monkeypatch):
+    """A corpus large enough to be read, aligned (66 pairs) and labelled by worker processes, with copies and an
+    unreadable file."""
+    shared_by_twelve = prose(77_777, 200)
+    files = {
+        f"成员{i}.txt": report_text(i, COPIED if i in (3, 40) else "", shared_by_twelve if i >= 58 else "")
+        for i in range(70)
+    }
     corpus = write(tmp_path / "c", files)
     (corpus / "坏.txt").write_bytes(b"\x00\x01\x02" * 100)
-    one, two = scan(corpus, workers=1), scan(corpus, workers=2)
+    forked = []
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method=None: forked.append(method) or get_context(method)
+    )
+    one = scan(corpus, workers=1)
+    assert forked == []
+    two = scan(corpus, workers=2)
+    assert forked.count("fork") == 6  # candidates: bucket counts, hot k-grams, masks, LSH bands; aligning; labelling
     assert one.to_dict() == two.to_dict()
     assert [e.path for e in two.errors] == ["坏.txt"]
-    assert [(p.member_a, p.member_b) for p in two.pairs] == [("成员3", "成员40")]
+    assert ("成员3", "成员40") in [(p.member_a, p.member_b) for p in two.pairs] and len(two.pairs) == 1 + 66

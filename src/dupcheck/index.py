@@ -29,7 +29,7 @@ import numpy as np
 
 from dupcheck.corpus import MembersBy, SourceFile, discover
 from dupcheck.errors import IndexFileError, ReadError
-from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
+from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.normalise import Normalised
 from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import Report
@@ -162,9 +162,8 @@ def unpack_document(
         )
         fingerprints = Fingerprints(
             n_tokens=len(codes),
-            kgrams=kgram_hashes(codes, settings.winnow_k),
             winnow_hashes=data["winnow_hashes"],
-            winnow_positions=data["winnow_positions"].astype(np.int64),
+            winnow_positions=data["winnow_positions"].astype(np.int32),
             windows=data["windows"].astype(np.int64).reshape(-1, 2),
             signatures=data["signatures"],
         )

@@ -122,7 +122,7 @@ class LabelCounts:
 
     def __init__(self, text: str, spans: Iterable[Span]) -> None:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-        visible = ~np.isin(codes, _WHITESPACE)
+        visible = ~_IS_WHITESPACE[np.minimum(codes, len(_IS_WHITESPACE) - 1)]
         per_char = np.zeros(len(text), dtype=np.int8)
         for span in spans:
             per_char[span.start : span.end] = span.label
@@ -160,3 +160,6 @@ _HIDDEN = max(Label) + 1  # the label given to whitespace inside LabelCounts
 _WHITESPACE = np.array(
     [c for c in range(0x3001) if chr(c).isspace()] + [*range(0x200B, 0x2010), 0x2060, 0xFEFF], dtype=np.uint32
 )
+# As a lookup table, one entry per code point up to the last of them and a False one for every code point above.
+_IS_WHITESPACE = np.zeros(int(_WHITESPACE.max()) + 2, dtype=bool)
+_IS_WHITESPACE[_WHITESPACE] = True

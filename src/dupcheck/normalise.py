@@ -112,13 +112,18 @@ class Normalised:
 
     def codes(self) -> np.ndarray:
         """The tokens as uint32 code points, for vectorised hashing."""
-        return np.frombuffer(self.tokens.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+        return token_codes(self.tokens)
 
     def original_span(self, first: int, stop: int) -> tuple[int, int]:
         """Offsets in the original text covering tokens ``first .. stop-1``."""
         if not 0 <= first < stop <= len(self.tokens):
             raise ValueError(f"token range {first}:{stop} outside 0:{len(self.tokens)}")
         return int(self.starts[first]), int(self.ends[stop - 1])
+
+
+def token_codes(tokens: str) -> np.ndarray:
+    """A token string (``Normalised.tokens``) as uint32 code points."""
+    return np.frombuffer(tokens.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
 
 
 def word_code(word: str) -> str:

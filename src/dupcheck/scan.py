@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import repeat
@@ -14,12 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
-from dupcheck.candidates import Entry, common_member_count, find_candidates
+from dupcheck.candidates import Candidates, Entry, common_member_count, find_candidates
 from dupcheck.corpus import MembersBy, SourceFile, discover
 from dupcheck.errors import ReadError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.labels import Label, LabelCounts, Span, label_spans, label_tokens
 from dupcheck.normalise import Normalised, normalise
+from dupcheck.parallel import Progress, fork_map, workers_for
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import (
     DocumentResult,
@@ -34,8 +34,6 @@ from dupcheck.report import (
     SpanResult,
 )
 from dupcheck.sections import Section, find_sections
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total): how far a long stage has got
 
 
 @dataclass(frozen=True)
@@ -124,7 +122,7 @@ def scan(
         max_chars=max_chars,
         workers=workers,
     )
-    return compare(documents, settings, errors, progress=progress)
+    return compare(documents, settings, errors, progress=progress, workers=workers)
 
 
 def load_corpus(
@@ -158,17 +156,14 @@ def prepare(source: SourceFile, settings: FingerprintSettings, *, max_chars: int
     return replace(document, fingerprints=fingerprint(document.normalised.codes(), settings))
 
 
-_PARALLEL_FROM = 64  # fewer reports are read faster than worker processes start
-
-
 def _prepare_all(
     sources: Sequence[SourceFile], fs: FingerprintSettings, max_chars: int, workers: int | None
 ) -> Iterator[Document | tuple[str, str]]:
     """Read and fingerprint every source, on ``workers`` processes (default: every core) for a large corpus,
     in the sources' order. An unreadable file comes back as (path, reason): an exception with arguments of
     its own does not cross a process boundary."""
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    if workers <= 1 or len(sources) < _PARALLEL_FROM:
+    workers = workers_for(len(sources), workers)
+    if workers <= 1:
         yield from (_prepare_one(source, fs, max_chars) for source in sources)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -190,6 +185,7 @@ def compare(
     focus: Collection[int] | None = None,
     population: Population | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Report:
     """Find what the documents share with each other, with the templates and with earlier rounds among them,
     and label it.
@@ -197,6 +193,7 @@ def compare(
     Boilerplate is counted over the current members' reports. ``focus``: report only these documents
     (indices into ``documents``), compared with all the others: a draft checked against a corpus.
     ``population``: who and what boilerplate is counted over, when ``documents`` are only part of the corpus.
+    ``workers``: processes that align and label a large corpus (default: one per core).
     """
     fs = settings.fingerprints
     members = sorted({d.source.member for d in documents if d.is_current})
@@ -210,6 +207,7 @@ def compare(
             Entry(
                 member=-1 - i if d.source.is_template else member_ids[d.source.member],
                 is_template=d.source.is_template,
+                tokens=d.normalised.tokens,
                 fingerprints=d.fingerprints if d.fingerprints is not None else fingerprint(d.normalised.codes(), fs),
                 is_reference=d.source.earlier,
             )
@@ -219,21 +217,15 @@ def compare(
     n_members = len(members) if population is None else len(population.members | set(members))
     common_members = common_member_count(n_members, settings.boilerplate_share, settings.boilerplate_min_members)
     common_hashes = None if population is None else population.common_hashes(common_members)
-    candidates = find_candidates(entries, fs, common_members=common_members, focus=focus, common_hashes=common_hashes)
+    candidates = find_candidates(
+        entries, fs, common_members=common_members, focus=focus, common_hashes=common_hashes, workers=workers
+    )
     reported = {i for i, d in enumerate(documents) if d.is_current and (focus is None or i in focus)}
 
-    tokens = _MemberTokens(documents, candidates.common)
-    shared: dict[tuple[int, int], list[Passage]] = {}
-    for n, ((i, j), found) in enumerate(candidates.pairs.items(), 1):
-        if progress:
-            progress("aligning", n, len(candidates.pairs))
-        regions = seed_regions(found.seeds, fs.winnow_k, settings.alignment)
-        wa, wb = entries[i].fingerprints.windows, entries[j].fingerprints.windows
-        regions += [(*wa[x], *wb[y]) for x, y in found.windows]
-        a, b = tokens.pair(i, j)
-        passages = align(a, b, regions, settings.alignment)
-        if passages:
-            shared[(i, j)] = passages
+    aligning = _Aligning(entries, candidates, _MemberTokens(documents, candidates.common), settings)
+    found_pairs = list(candidates.pairs)
+    aligned = fork_map(_align_pair, aligning, found_pairs, workers_for(len(found_pairs), workers), progress, "aligning")
+    shared = {pair: passages for pair, passages in zip(found_pairs, aligned, strict=True) if passages}
 
     # Each document's view of what it shares: (other document, token range in this document).
     views: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -242,32 +234,11 @@ def compare(
             views[i].append((j, p.a_start, p.a_end))
             views[j].append((i, p.b_start, p.b_end))
 
-    labels: dict[int, np.ndarray] = {}
-    spans: dict[int, list[Span]] = {}
-    shares: dict[int, LabelCounts] = {}
-    for i in sorted(reported):
-        doc = documents[i]
-        partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        template_ranges, self_ranges = [], []
-        for j, start, end in views[i]:
-            other = documents[j].source
-            if other.is_template:
-                template_ranges.append((start, end))
-            elif other.member == doc.source.member:
-                self_ranges.append((start, end))
-            else:  # another member, of this round or an earlier one: a passage most members wrote is boilerplate
-                partner_ranges[other.member].append((start, end))
-        labels[i] = label_tokens(
-            len(doc.normalised),
-            common=candidates.common[i],
-            template_ranges=template_ranges,
-            partner_ranges=partner_ranges,
-            common_members=common_members,
-            min_reuse=settings.alignment.min_chars,
-            self_ranges=self_ranges,
-        )
-        spans[i] = label_spans(doc.normalised, labels[i])
-        shares[i] = LabelCounts(doc.text, spans[i])
+    labelling = _Labelling(documents, views, candidates.common, common_members, settings.alignment.min_chars)
+    order = sorted(reported)
+    labelled = fork_map(_label_document, labelling, order, workers_for(len(order), workers), progress, "labelling")
+    labels = {i: found[0] for i, found in zip(order, labelled, strict=True)}
+    shares = {i: found[1] for i, found in zip(order, labelled, strict=True)}
 
     matches = _matches(shared, documents, labels, settings)
     index_of = {d.source.id: i for i, d in enumerate(documents)}
@@ -285,8 +256,8 @@ def compare(
         for i, by_partner in reused.items()
     }
     results = [
-        _document_result(documents[i], spans[i], shares[i], {p: n for p, n in reused_chars.get(i, {}).items() if n})
-        for i in sorted(shares)
+        _with_partners(result, {p: n for p, n in reused_chars.get(i, {}).items() if n})
+        for i, (_, _, result) in zip(order, labelled, strict=True)
     ]
     # Reported documents, and those their matches point to: the evidence shows their text and sections.
     shown = [documents[i] for i in sorted(set(labels) | {index_of[m.b.doc] for m in matches})]
@@ -301,6 +272,65 @@ def compare(
         members={d.source.id: d.source.member for d in shown},
         outlines={d.source.id: [(s.start, s.end, s.title) for s in d.sections] for d in shown},
     )
+
+
+@dataclass(frozen=True)
+class _Aligning:
+    """What aligning a candidate pair reads."""
+
+    entries: Sequence[Entry]
+    candidates: Candidates
+    tokens: _MemberTokens
+    settings: ScanSettings
+
+
+def _align_pair(state: _Aligning, pair: tuple[int, int]) -> list[Passage]:
+    i, j = pair
+    found, settings = state.candidates.pairs[pair], state.settings
+    regions = seed_regions(found.seeds, settings.fingerprints.winnow_k, settings.alignment)
+    wa, wb = state.entries[i].fingerprints.windows, state.entries[j].fingerprints.windows
+    regions += [(*wa[x], *wb[y]) for x, y in found.windows]
+    a, b = state.tokens.pair(i, j)
+    return align(a, b, regions, settings.alignment)
+
+
+@dataclass(frozen=True)
+class _Labelling:
+    """What labelling a document reads."""
+
+    documents: Sequence[Document]
+    views: dict[int, list[tuple[int, int, int]]]  # per document: (other document, token start, token end)
+    common: Sequence[np.ndarray]
+    common_members: int
+    min_reuse: int
+
+
+def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts, DocumentResult]:
+    """The label of each token of document ``i``, its character counts by label, and its result but for the
+    partners it shares most with (which depend on the other documents' labels)."""
+    documents, doc = state.documents, state.documents[i]
+    partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    template_ranges, self_ranges = [], []
+    for j, start, end in state.views.get(i, ()):
+        other = documents[j].source
+        if other.is_template:
+            template_ranges.append((start, end))
+        elif other.member == doc.source.member:
+            self_ranges.append((start, end))
+        else:  # another member, of this round or an earlier one: a passage most members wrote is boilerplate
+            partner_ranges[other.member].append((start, end))
+    labels = label_tokens(
+        len(doc.normalised),
+        common=state.common[i],
+        template_ranges=template_ranges,
+        partner_ranges=partner_ranges,
+        common_members=state.common_members,
+        min_reuse=state.min_reuse,
+        self_ranges=self_ranges,
+    )
+    spans = label_spans(doc.normalised, labels)
+    shares = LabelCounts(doc.text, spans)
+    return labels, shares, _document_result(doc, spans, shares)
 
 
 class _MemberTokens:
@@ -344,20 +374,13 @@ def _share_result(values: dict[Label, float]) -> Shares:
     )
 
 
-def _document_result(
-    doc: Document,
-    spans: list[Span],
-    shares: LabelCounts,
-    partner_chars: dict[str, int],
-) -> DocumentResult:
-    total = shares.chars()
-    top_partner = min(partner_chars, key=lambda p: (-partner_chars[p], p)) if partner_chars else None
+def _document_result(doc: Document, spans: list[Span], shares: LabelCounts) -> DocumentResult:
     return DocumentResult(
         id=doc.source.id,
         member=doc.source.member,
         unit=doc.source.unit,
         round=doc.source.round,
-        chars=total,
+        chars=shares.chars(),
         shares=_share_result(shares.of()),
         sections=[
             SectionResult(
@@ -371,8 +394,18 @@ def _document_result(
             for s in doc.sections
         ],
         spans=[SpanResult(s.start, s.end, s.label.key) for s in spans],
-        top_partner=top_partner,
-        top_partner_share=partner_chars[top_partner] / total if top_partner and total else 0.0,
+        top_partner=None,
+        top_partner_share=0.0,
+    )
+
+
+def _with_partners(result: DocumentResult, partner_chars: dict[str, int]) -> DocumentResult:
+    """The result with the member it shares most reuse with (characters of its own text per partner)."""
+    if not partner_chars:
+        return result
+    top = min(partner_chars, key=lambda p: (-partner_chars[p], p))
+    return replace(
+        result, top_partner=top, top_partner_share=partner_chars[top] / result.chars if result.chars else 0.0
     )
 
 

@@ -1,0 +1,71 @@
+"""Work split across processes: both cores of a reviewer's machine for a large corpus.
+
+Reading uses a pool that is sent each file's path. The stages after it read every document of the scan, which
+would cost more to send to a worker than to process; their workers are forked once the documents are in
+memory and read them where they are (copy-on-write), so only each item and its result cross a pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+PARALLEL_FROM = 64  # fewer reports (or pairs) are done faster than worker processes start
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total): how far a long stage has got
+State, Item, Result = TypeVar("State"), TypeVar("Item"), TypeVar("Result")
+
+_FORKED: tuple[Callable, object] | None = None  # what forked workers run and read; see fork_map
+
+
+def worker_count(workers: int | None) -> int:
+    """``workers``, or one per core when it is None."""
+    return (os.cpu_count() or 1) if workers is None else workers
+
+
+def workers_for(n_items: int, workers: int | None) -> int:
+    """Worker processes for ``n_items`` reports or pairs: none but this one for a small scan."""
+    return 1 if n_items < PARALLEL_FROM else worker_count(workers)
+
+
+def fork_map(
+    function: Callable[[State, Item], Result],
+    state: State,
+    items: Sequence[Item],
+    workers: int | None,
+    progress: Progress | None = None,
+    stage: str = "",
+) -> list[Result]:
+    """``[function(state, item) for item in items]``, on ``workers`` processes (default: one per core) forked
+    from this one, so that they read ``state`` where it is instead of having it copied to them. In this
+    process for a single worker or item, or where the system cannot fork. The caller decides whether the
+    work is large enough to be worth the processes."""
+    global _FORKED
+    workers = min(worker_count(workers), len(items))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        for n, item in enumerate(items, 1):
+            results.append(function(state, item))
+            if progress:
+                progress(stage, n, len(items))
+        return results
+    _FORKED = (function, state)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = []
+            chunk = max(1, len(items) // (workers * 32))
+            for n, result in enumerate(pool.imap(_run_forked, items, chunksize=chunk), 1):
+                results.append(result)
+                if progress:
+                    progress(stage, n, len(items))
+            return results
+    finally:
+        _FORKED = None
+
+
+def _run_forked(item: object) -> object:
+    assert _FORKED is not None, "runs only in a worker forked by fork_map"
+    function, state = _FORKED
+    return function(state, item)
