@@ -85,7 +85,7 @@ def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
     Such a fragment is the edge of a passage that is otherwise boilerplate or template (a set phrase and
     the two characters after it), not a copy of its own.
     """
-    if len(labels) == 0:
+    if not np.any(labels == Label.REUSE):
         return
     runs = _runs(labels)
     for n, (start, stop) in enumerate(runs):
@@ -147,13 +147,18 @@ class LabelCounts:
 
     def of(self, start: int = 0, end: int | None = None) -> dict[Label, float]:
         """Share of each label among the non-whitespace characters of ``text[start:end]``; sums to 1."""
-        bins = self._bins(start, end)
-        total = int(bins[:_HIDDEN].sum())
+        return self.summary(start, end)[1]
+
+    def summary(self, start: int = 0, end: int | None = None) -> tuple[int, dict[Label, float]]:
+        """``chars`` and ``of`` of one range, counted once."""
+        counts = self._bins(start, end).tolist()
+        total = sum(counts[:_HIDDEN])
         if total == 0:
-            return {label: (1.0 if label is Label.ORIGINAL else 0.0) for label in Label}
-        return {label: int(bins[label]) / total for label in Label}
+            return 0, {label: (1.0 if label is Label.ORIGINAL else 0.0) for label in _LABELS}
+        return total, {label: counts[label] / total for label in _LABELS}
 
 
+_LABELS = tuple(Label)
 _HIDDEN = max(Label) + 1  # the label given to whitespace inside LabelCounts
 
 # Whitespace and the invisible format characters: neither is text a reader sees, so neither is counted.

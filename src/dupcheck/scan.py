@@ -375,24 +375,19 @@ def _share_result(values: dict[Label, float]) -> Shares:
 
 
 def _document_result(doc: Document, spans: list[Span], shares: LabelCounts) -> DocumentResult:
+    chars, of = shares.summary()
+    sections = []
+    for s in doc.sections:
+        section_chars, section_of = shares.summary(s.start, s.end)
+        sections.append(SectionResult(s.title, s.level, s.start, s.end, section_chars, _share_result(section_of)))
     return DocumentResult(
         id=doc.source.id,
         member=doc.source.member,
         unit=doc.source.unit,
         round=doc.source.round,
-        chars=shares.chars(),
-        shares=_share_result(shares.of()),
-        sections=[
-            SectionResult(
-                title=s.title,
-                level=s.level,
-                start=s.start,
-                end=s.end,
-                chars=shares.chars(s.start, s.end),
-                shares=_share_result(shares.of(s.start, s.end)),
-            )
-            for s in doc.sections
-        ],
+        chars=chars,
+        shares=_share_result(of),
+        sections=sections,
         spans=[SpanResult(s.start, s.end, s.label.key) for s in spans],
         top_partner=None,
         top_partner_share=0.0,
