@@ -9,7 +9,7 @@ memory, characters per second and candidate pairs (pairs of reports aligned); th
 ratio measured side by side.
 
 Memory is given twice: the peak RSS of the largest process, and the peak of the memory all of the scan's
-processes hold together (the sum of their proportional set sizes, sampled every 20 ms), since the workers
+processes hold together (the sum of their proportional set sizes, sampled every 0.25 s), since the workers
 forked after reading share the documents with the main process.
 """
 
@@ -60,7 +60,7 @@ def run_sampled(command: list[str], sink) -> float:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_pss(process.pid))
-            time.sleep(0.02)
+            time.sleep(0.25)
 
     sampler = threading.Thread(target=sample)
     sampler.start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -18,6 +19,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total): how far a lo
 State, Item, Result = TypeVar("State"), TypeVar("Item"), TypeVar("Result")
 
 _FORKED: tuple[Callable, object] | None = None  # what forked workers run and read; see fork_map
+# Only on Linux: macOS offers fork, but system libraries (Accelerate under numpy among them) may crash in a
+# forked child, which is why Python itself no longer forks there by default.
+_CAN_FORK = sys.platform.startswith("linux")
 
 
 def worker_count(workers: int | None) -> int:
@@ -40,11 +44,11 @@ def fork_map(
 ) -> list[Result]:
     """``[function(state, item) for item in items]``, on ``workers`` processes (default: one per core) forked
     from this one, so that they read ``state`` where it is instead of having it copied to them. In this
-    process for a single worker or item, or where the system cannot fork. The caller decides whether the
+    process for a single worker or item, or off Linux. The caller decides whether the
     work is large enough to be worth the processes."""
     global _FORKED
     workers = min(worker_count(workers), len(items))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not _CAN_FORK:
         results = []
         for n, item in enumerate(items, 1):
             results.append(function(state, item))
