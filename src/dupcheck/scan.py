@@ -6,7 +6,6 @@ import itertools
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -171,6 +170,8 @@ def _prepare_all(
     if workers <= 1 or len(sources) < _PARALLEL_FROM:
         yield from (_prepare_one(source, fs, max_chars) for source in sources)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only for a large corpus: a check does without
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
 
