@@ -98,12 +98,15 @@ def discover(
     seen: dict[Path, str] = {}  # real path -> id of the first path found to it
 
     walked = list(_walk(corpus))
+    # Resolving links is most of the time a walk of a large corpus takes: once a path.
+    reals = {p: _real(p) for p in walked}
+    links = {p for p in walked if p.is_symlink()}
     # A file of the corpus keeps its own name; a link to it is the second name, whatever the order.
-    direct = {_real(p): _shown(p.relative_to(corpus)) for p in walked if not p.is_symlink()}
+    direct = {reals[p]: _shown(p.relative_to(corpus)) for p in walked if p not in links}
 
     def add(path: Path, ident: str, member: str, unit: str, is_template: bool, *, in_corpus: bool = True) -> None:
-        real = _real(path)
-        first = seen.get(real) or (direct.get(real) if in_corpus and path.is_symlink() else None)
+        real = reals[path] if in_corpus else _real(path)
+        first = seen.get(real) or (direct.get(real) if in_corpus and path in links else None)
         if first is not None:
             if in_corpus:  # a link to a report already found: read once, under its own name
                 unreadable.append(ReadError(ident, f"same file as '{first}' (a link to it): read once"))
@@ -124,7 +127,7 @@ def discover(
     for path in walked:
         rel = path.relative_to(corpus)
         ident = _shown(rel)
-        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or _real(path) in named_templates:
+        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or reals[path] in named_templates:
             add(path, ident, "", "", True)
             continue
         unit = _shown(rel.parent) if len(rel.parts) > 1 else ""
