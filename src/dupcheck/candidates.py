@@ -89,9 +89,23 @@ def _mostly_fresh(positions: np.ndarray, common: np.ndarray, k: int) -> np.ndarr
     return (covered[positions + k] - covered[positions]) * 2 < k
 
 
-def range_mask(size: int, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
+def common_mask(kgrams: np.ndarray, n_tokens: int, common_hashes: np.ndarray, k: int) -> np.ndarray:
+    """Bool per token of a text: inside one of its k-grams (``kgrams``, by position) that most members share
+    (``common_hashes``, sorted)."""
+    hits = np.flatnonzero(_within(kgrams, common_hashes))
+    return range_mask(n_tokens, np.stack([hits, hits + k], axis=1))
+
+
+def seed_hashes(fingerprints: Fingerprints, common: np.ndarray, common_hashes: np.ndarray, k: int) -> np.ndarray:
+    """The distinct winnowing hashes by which a text can pair with another member's (``find_candidates``): taken
+    where the text's k-gram is mostly outside boilerplate (``common``, per token), and not boilerplate itself."""
+    hashes = fingerprints.winnow_hashes[_mostly_fresh(fingerprints.winnow_positions, common, k)]
+    return np.unique(hashes[~_within(hashes, common_hashes)])
+
+
+def range_mask(size: int, ranges: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
     """Boolean mask of length ``size``, True inside any of the half-open ``ranges``."""
-    bounds = np.asarray(list(ranges), dtype=np.int64).reshape(-1, 2)
+    bounds = np.asarray(ranges if isinstance(ranges, np.ndarray) else list(ranges), dtype=np.int64).reshape(-1, 2)
     delta = np.zeros(size + 1, dtype=np.int32)
     np.add.at(delta, np.clip(bounds[:, 0], 0, size), 1)
     np.add.at(delta, np.clip(bounds[:, 1], 0, size), -1)
@@ -139,11 +153,7 @@ def find_candidates(
     )
     if common_hashes is None:
         common_hashes = _common_hashes(entries, common_members, among=focus_kgrams)
-    common = []
-    for entry in entries:
-        kgrams = entry.fingerprints.kgrams
-        hits = np.flatnonzero(_within(kgrams, common_hashes))
-        common.append(range_mask(entry.fingerprints.n_tokens, ((h, h + k) for h in hits.tolist())))
+    common = [common_mask(e.fingerprints.kgrams, e.fingerprints.n_tokens, common_hashes, k) for e in entries]
 
     members = np.array([e.member for e in entries], dtype=np.int64)
     templates = np.array([e.is_template for e in entries], dtype=bool)

@@ -168,6 +168,19 @@ def window_signatures(codes: np.ndarray, settings: FingerprintSettings) -> np.nd
     return np.ascontiguousarray(sig.T)
 
 
+def band_keys(signatures: np.ndarray, settings: FingerprintSettings) -> np.ndarray:
+    """One uint64 per passage window and LSH band, window by window: equal for two windows whose signatures agree
+    on every row of the band (band ``i`` is rows ``i*r .. i*r+r-1``, as datasketch's ``MinHashLSH`` bands them).
+    Two keys can also be equal by chance, so equal keys make a candidate pair, not a match."""
+    n, r = len(signatures), settings.rows
+    rows = signatures[:, : settings.bands * r].astype(np.uint64).reshape(n, settings.bands, r)
+    keys = np.broadcast_to(np.arange(settings.bands, dtype=np.uint64), (n, settings.bands)).copy()
+    with np.errstate(over="ignore"):
+        for j in range(r):
+            keys = keys * _BASE + rows[:, :, j]
+    return _fmix64(keys).ravel()
+
+
 @dataclass(frozen=True)
 class Fingerprints:
     """Both fingerprint layers of one text, in token coordinates."""
