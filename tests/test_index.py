@@ -23,7 +23,7 @@ from dupcheck import index as index_module
 from dupcheck.check import check_draft, load_draft
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index import SQLiteIndex, default_index_path, open_index, scan_with_index
+from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index, scan_with_index
 from dupcheck.scan import Document, ScanSettings, scan
 
 FS = FingerprintSettings()
@@ -280,7 +280,7 @@ TEMPLATE = prose(4242, 180)
 SET_PHRASE = prose(4343, 60)  # what most members write: boilerplate
 
 
-def same_check(index: SQLiteIndex, draft: Document, round: str = "", settings: ScanSettings = SETTINGS) -> list[str]:
+def same_check(index: Index, draft: Document, round: str = "", settings: ScanSettings = SETTINGS) -> list[str]:
     """Assert that the check of ``draft`` from the derived data is the check against every report; the ids of
     the reports it read."""
     others, population = index.reference_for(draft, round, settings)

@@ -176,6 +176,17 @@ def draft_population(
     return Population(members=everyone, kgrams=kgrams[keep], users=low[keep])
 
 
+def counted_for_others(
+    reports: Iterable[tuple[str, str, np.ndarray]], draft_id: str, author: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``own`` and ``replaced`` for ``draft_population``, from the round's reports (path, member, distinct k-grams)
+    of the draft's author and of the member whose report has the draft's id."""
+    own, kept, dropped = [], [], []
+    for path, member, kgrams in reports:
+        (own if member == author else dropped if path == draft_id else kept).append(kgrams)
+    return distinct(own), np.setdiff1d(distinct(dropped), distinct(kept), assume_unique=True)
+
+
 def _within_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return _lookup(sorted_set, np.ones(len(sorted_set), dtype=np.int64), values)[0]
 

@@ -42,6 +42,7 @@ from dupcheck.derived import (
     Postings,
     Users,
     count_users,
+    counted_for_others,
     distinct,
     distinct_kgrams,
     draft_population,
@@ -195,6 +196,12 @@ def unpack_document(
         sections=[Section(title, level, start, end) for title, level, start, end in json.loads(sections)],
         fingerprints=fingerprints,
     )
+
+
+def unpack_arrays(arrays: bytes, *names: str) -> list[np.ndarray]:
+    """Some of the arrays ``pack_document`` packed, without the rest (a count needs a report's codes only)."""
+    with np.load(io.BytesIO(arrays), allow_pickle=False) as data:
+        return [data[name] for name in names]
 
 
 def draft_record(document: Document, round: str, settings: FingerprintSettings) -> Record:
@@ -400,11 +407,6 @@ class _Derived:
     winnow: list[Postings]  # the base's, then one per update since
     bands: list[Postings]
     changed: bool  # whether anything changed since the base
-
-
-def _arrays(blob: bytes, *names: str) -> list[np.ndarray]:
-    with np.load(io.BytesIO(blob)) as data:
-        return [data[name] for name in names]
 
 
 def _unlink_all(paths: Iterable[Path]) -> None:
@@ -650,7 +652,7 @@ class SQLiteIndex:
             (round, json.dumps(sorted(members))),
         )
         return {
-            row_id: (member, distinct_kgrams(_arrays(arrays, "codes")[0], self.settings))
+            row_id: (member, distinct_kgrams(unpack_arrays(arrays, "codes")[0], self.settings))
             for row_id, member, arrays in rows
         }
 
@@ -720,7 +722,7 @@ class SQLiteIndex:
             fp = _fingerprints(document)
             derive(row_id, document.normalised.codes(), fp.winnow_hashes, fp.signatures)
         for row_id, arrays in stored:
-            derive(row_id, *_arrays(arrays, "codes", "winnow_hashes", "signatures"))
+            derive(row_id, *unpack_arrays(arrays, "codes", "winnow_hashes", "signatures"))
         counted, users = count_users(a[0] if len(a) == 1 else distinct(a) for a in kgrams.values())
         parts = {
             "kgrams": counted,
@@ -835,7 +837,7 @@ class SQLiteIndex:
                 (round, draft.source.id),
             )
         }
-        own, replaced = self._counted_for_others(draft, round)
+        own, replaced = self._own_and_replaced(draft, round)
         population = draft_population(
             keys.distinct,
             members | {draft.source.member},
@@ -860,7 +862,7 @@ class SQLiteIndex:
         rows = self._db.execute(query, (json.dumps(ids.tolist()), round, round, draft.source.id, round))
         return [self._document(row, round) for row in rows], population
 
-    def _counted_for_others(self, draft: Document, round: str) -> tuple[np.ndarray, np.ndarray]:
+    def _own_and_replaced(self, draft: Document, round: str) -> tuple[np.ndarray, np.ndarray]:
         """The k-grams the round's counts hold for users a check of the draft does not count as other members: the
         draft's author (every k-gram of their reports), and a member whose report the draft replaces (the k-grams
         only that report of theirs holds)."""
@@ -874,11 +876,11 @@ class SQLiteIndex:
             "AND member IN (SELECT value FROM json_each(?))",
             (round, json.dumps([author] if replaced_member is None else [author, replaced_member])),
         )
-        own, kept, dropped = [], [], []
-        for path, member, arrays in rows:
-            kgrams = distinct_kgrams(_arrays(arrays, "codes")[0], self.settings)
-            (own if member == author else dropped if path == draft.source.id else kept).append(kgrams)
-        return distinct(own), np.setdiff1d(distinct(dropped), distinct(kept), assume_unique=True)
+        reports = [
+            (path, member, distinct_kgrams(unpack_arrays(arrays, "codes")[0], self.settings))
+            for path, member, arrays in rows
+        ]
+        return counted_for_others(reports, draft.source.id, author)
 
     def close(self) -> None:
         self._db.close()
