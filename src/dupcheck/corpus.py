@@ -98,9 +98,10 @@ def discover(
     seen: dict[Path, str] = {}  # real path -> id of the first path found to it
 
     walked = list(_walk(corpus))
-    # Resolving links is most of the time a walk of a large corpus takes: once a path.
-    reals = {p: _real(p) for p in walked}
     links = {p for p in walked if p.is_symlink()}
+    # Resolving links is most of the time a walk of a large corpus takes: a folder once, a file only if it is one.
+    folders = {folder: _real(folder) for folder in {p.parent for p in walked}}
+    reals = {p: _real(p) if p in links else folders[p.parent] / p.name for p in walked}
     # A file of the corpus keeps its own name; a link to it is the second name, whatever the order.
     direct = {reals[p]: _shown(p.relative_to(corpus)) for p in walked if p not in links}
 
