@@ -28,6 +28,7 @@ _EMPTY = np.zeros(0, dtype=np.uint64)
 _REPORT_BITS = 24
 _REPORT_MASK = np.uint64((1 << _REPORT_BITS) - 1)
 _KEY_MASK = ~_REPORT_MASK
+_LOW_BITS = 1 << 20
 
 
 def distinct(arrays: Iterable[np.ndarray]) -> np.ndarray:
@@ -64,6 +65,16 @@ class Postings:
             raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {len(keys)}")
         packed = [(np.asarray(k, dtype=np.uint64) & _KEY_MASK) | np.uint64(i) for i, k in enumerate(keys)]
         return cls(np.sort(np.concatenate([_EMPTY, *packed])), np.asarray(reports, dtype=np.int64))
+
+    @classmethod
+    def merged(cls, parts: Sequence[Postings]) -> Postings:
+        """One Postings of all of ``parts`` (one search instead of one a part)."""
+        offsets = np.cumsum([0, *(len(p.reports) for p in parts)])
+        if offsets[-1] > 1 << _REPORT_BITS:
+            raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {offsets[-1]}")
+        packed = [p.packed + np.uint64(offset) for p, offset in zip(parts, offsets, strict=False)]
+        reports = np.concatenate([np.zeros(0, dtype=np.int64), *(p.reports for p in parts)])
+        return cls(np.sort(np.concatenate([_EMPTY, *packed])), reports)
 
     def holding(self, query: np.ndarray) -> np.ndarray:
         """The distinct reports holding any of ``query``."""
@@ -117,13 +128,30 @@ def _lookup(sorted_keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> t
     return found, np.where(found, values[at], 0).astype(np.int64)
 
 
+def _sum_at(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """For each of ``query`` (sorted, distinct), the sum of ``values`` where ``keys`` (in any order) equal it."""
+    out = np.zeros(len(query), dtype=np.int64)
+    if not len(keys) or not len(query):
+        return out
+    # A table of the query's low bits rules out nearly every other key with one look-up each: cheaper than a
+    # binary search for each of millions of keys (the changes of hundreds of updates) or each query per update.
+    low = np.uint64(_LOW_BITS - 1)
+    table = np.zeros(_LOW_BITS, dtype=bool)
+    table[(query & low).astype(np.intp)] = True
+    maybe = np.flatnonzero(table[(keys & low).astype(np.intp)])
+    at = np.minimum(np.searchsorted(query, keys[maybe]), len(query) - 1)
+    equal = query[at] == keys[maybe]
+    np.add.at(out, at[equal], values[maybe][equal])
+    return out
+
+
 @dataclass(frozen=True)
 class Users:
     """How many members of a round use each k-gram.
 
     Counted once over every report (``kgrams``: those two or more members used then, and ``users``: how many),
-    then changed by every update since (``changes``: sorted k-grams and the change in their users, one pair an
-    update). A k-gram left out of the count had one user or none, so its number now is known within one.
+    then changed by every update since (``changes``: k-grams and the change in their users, one pair an update).
+    A k-gram left out of the count had one user or none, so its number now is known within one.
     """
 
     kgrams: np.ndarray = field(default_factory=lambda: _EMPTY)
@@ -133,11 +161,10 @@ class Users:
     def bounds(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The least and the most members that can use each of ``query`` (sorted distinct k-grams)."""
         counted, users = _lookup(self.kgrams, self.users, query)
-        low, high = users, np.where(counted, users, 1)
-        for kgrams, change in self.changes:
-            _, delta = _lookup(kgrams, change, query)
-            low, high = low + delta, high + delta
-        return np.maximum(low, 0), high
+        keys = np.concatenate([_EMPTY, *(kgrams for kgrams, _ in self.changes)])
+        change = np.concatenate([np.zeros(0, dtype=np.int64), *(c for _, c in self.changes)])
+        since = _sum_at(keys, change, query)
+        return np.maximum(users + since, 0), np.where(counted, users, 1) + since
 
 
 def draft_population(

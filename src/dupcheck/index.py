@@ -404,7 +404,7 @@ class _Derived:
     """A round's derived data, as one read transaction sees it."""
 
     users: Users
-    winnow: list[Postings]  # the base's, then one per update since
+    winnow: list[Postings]  # the base's, and those of every update since in one
     bands: list[Postings]
     changed: bool  # whether anything changed since the base
 
@@ -755,8 +755,7 @@ class SQLiteIndex:
         if found is None:
             return None
         base, _ = found
-        winnow, bands = [Postings(base["winnow"], base["rows"])], [Postings(base["bands"], base["rows"])]
-        changes = []
+        winnow, bands, changes = [], [], []
         for kgrams, change, winnow_blob, bands_blob, rows_blob in self._db.execute(
             "SELECT kgrams, changes, winnow, bands, rows FROM derived_delta WHERE round = ? ORDER BY id", (round,)
         ):
@@ -764,7 +763,12 @@ class SQLiteIndex:
             winnow.append(Postings(np.frombuffer(winnow_blob, dtype="<u8"), rows))
             bands.append(Postings(np.frombuffer(bands_blob, dtype="<u8"), rows))
             changes.append((np.frombuffer(kgrams, dtype="<u8"), np.frombuffer(change, dtype="<i8")))
-        return _Derived(Users(base["kgrams"], base["users"], changes), winnow, bands, bool(changes))
+        return _Derived(
+            Users(base["kgrams"], base["users"], changes),
+            [Postings(base["winnow"], base["rows"]), *([Postings.merged(winnow)] if winnow else [])],
+            [Postings(base["bands"], base["rows"]), *([Postings.merged(bands)] if bands else [])],
+            bool(changes),
+        )
 
     # -- reading ------------------------------------------------------------------------------------------
 
