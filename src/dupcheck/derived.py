@@ -72,7 +72,7 @@ class Postings:
         offsets = np.cumsum([0, *(len(p.reports) for p in parts)])
         if offsets[-1] > 1 << _REPORT_BITS:
             raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {offsets[-1]}")
-        packed = [p.packed + np.uint64(offset) for p, offset in zip(parts, offsets, strict=False)]
+        packed = [p.packed + np.uint64(offset) for p, offset in zip(parts, offsets[:-1], strict=True)]
         reports = np.concatenate([np.zeros(0, dtype=np.int64), *(p.reports for p in parts)])
         return cls(np.sort(np.concatenate([_EMPTY, *packed])), reports)
 
