@@ -1,25 +1,33 @@
-"""The SQLite index: incremental updates, scans from it equal to scans from the files, rounds, and failures."""
+"""The SQLite index: incremental updates, scans from it equal to scans from the files, rounds, failures, and
+self-checks from its derived data that equal checks against every report."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from test_scan import COPIED, COPIED_SPAN, by_member, prose, report_text, write
 
 from dupcheck import index as index_module
+from dupcheck.check import check_draft, load_draft
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index import SQLiteIndex, default_index_path, open_index, scan_with_index
-from dupcheck.scan import scan
+from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index, scan_with_index
+from dupcheck.scan import Document, ScanSettings, scan
 
 FS = FingerprintSettings()
+SETTINGS = ScanSettings()
 
 
 def corpus_files(n: int = 6) -> dict[str, str]:
@@ -263,3 +271,333 @@ def test_a_document_comes_back_from_the_index_exactly_as_prepared(tmp_path: Path
     assert (back.normalised.ends == prepared.normalised.ends).all()
     for field in ("winnow_hashes", "winnow_positions", "windows", "signatures"):
         assert (getattr(back.fingerprints, field) == getattr(prepared.fingerprints, field)).all(), field
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A self-check reads only what the derived data point to, and finds what a check against every report finds
+
+TEMPLATE = prose(4242, 180)
+SET_PHRASE = prose(4343, 60)  # what most members write: boilerplate
+
+
+def same_check(index: Index, draft: Document, round: str = "", settings: ScanSettings = SETTINGS) -> list[str]:
+    """Assert that the check of ``draft`` from the derived data is the check against every report; the ids of
+    the reports it read."""
+    others, population = index.reference_for(draft, round, settings)
+    fast = check_draft(draft, others, settings, population).to_dict()
+    slow = check_draft(draft, index.documents(round), settings).to_dict()
+    assert fast == slow, draft.source.id
+    return sorted(d.source.id for d in others)
+
+
+def as_draft(tmp_path: Path, name: str, text: str, round: str = "", member: str | None = None) -> Document:
+    folder = tmp_path / "drafts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return load_draft(folder / name, round=round, member=member)
+
+
+def base_files(path: Path) -> set[str]:
+    folder = path.with_name(path.name + ".d")
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def generations(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        return [g for (g,) in db.execute("SELECT generation FROM derived_base ORDER BY round")]
+
+
+def deltas(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT COUNT(*) FROM derived_delta").fetchone()[0]
+
+
+def test_reference_for_loads_the_partner_and_the_template_not_every_report(tmp_path: Path) -> None:
+    files = {f"成员{i}.txt": report_text(i, COPIED if i == 5 else "") for i in range(12)}
+    corpus = write(tmp_path / "corpus", {**files, "templates/模板.txt": TEMPLATE})
+    index = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    index.update(corpus)
+    draft = as_draft(tmp_path, "成员0-草稿.txt", report_text(90, COPIED, TEMPLATE))
+    others, population = index.reference_for(draft, "", SETTINGS)
+    assert sorted(d.source.id for d in others) == ["templates/模板.txt", "成员5.txt"]
+    assert population is not None and population.members == frozenset(f"成员{i}" for i in range(12))
+    report = check_draft(draft, others, SETTINGS, population)
+    (doc,) = report.documents
+    assert [draft.text[s.start : s.end] for s in doc.spans if s.label == "reuse"] == [COPIED_SPAN]
+    assert doc.top_partner == "成员5" and doc.shares.template > 0
+    assert report.to_dict() == check_draft(draft, index.documents(""), SETTINGS).to_dict()
+
+
+def test_every_report_of_the_example_corpus_checked_as_a_draft_gives_the_same_report(tmp_path: Path) -> None:
+    """The example corpus, whose set phrases every report holds: each report checked as a draft (replacing itself,
+    and under a new name) gives the report of a check against every report, and reads fewer of them."""
+    example = Path(__file__).resolve().parents[1] / "corpus"
+    index = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    index.update(example)
+    everything = len(index.documents())
+    read = []
+    for path in sorted(example.rglob("*")):
+        if path.suffix not in {".txt", ".md", ".docx"} or "templates" in path.parts:
+            continue
+        draft = load_draft(path)
+        read.append(len(same_check(index, draft)))
+        same_check(index, as_draft(tmp_path, f"{draft.source.member}-草稿.txt", draft.text))
+    assert sum(read) < 0.5 * len(read) * everything
+
+
+def _rounds_corpus(tmp_path: Path, version: int) -> tuple[Path, Path]:
+    """Two rounds; 成员0 repeats last year's text, 成员1 takes 成员2's passage, most members write the set phrase.
+    Each ``version`` changes, removes and adds reports of this year's round."""
+    mine, theirs = prose(808, 220), prose(809, 220)
+    last = {f"成员{i}.txt": report_text(i, mine if i == 0 else "", SET_PHRASE if i % 3 else "") for i in range(9)}
+    last["成员2.txt"] = report_text(2, theirs)
+    this = {f"成员{i}.txt": report_text(40 + i, SET_PHRASE if i % 4 else "") for i in range(10)}
+    this["成员1.txt"] = report_text(41, theirs, SET_PHRASE)
+    this["templates/模板.txt"] = TEMPLATE
+    for v in range(1, version + 1):
+        this[f"成员{v + 2}.txt"] = report_text(60 + v, COPIED if v % 2 else SET_PHRASE)  # changed
+        this.pop(f"成员{v + 5}.txt", None)  # removed
+        this[f"新成员{v}.txt"] = report_text(80 + v, SET_PHRASE, COPIED if v == 2 else "")  # added
+    root = tmp_path / f"v{version}"
+    return write(root / "2023", last), write(root / "2024", this)
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["deltas", "new base every time"])
+def test_checks_after_changes_removals_and_additions_equal_checks_against_every_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compact: bool
+) -> None:
+    if compact:
+        monkeypatch.setattr(index_module, "DELTA_MIN_REPORTS", 0)
+        monkeypatch.setattr(index_module, "DELTA_SHARE", 0.0)
+    path = tmp_path / "i.sqlite"
+    index = SQLiteIndex(path, FS)
+    last_year, _ = _rounds_corpus(tmp_path, 0)
+    index.update(last_year, round="2023")
+    corpus = tmp_path / "corpus"  # one folder, rewritten version by version
+    for version in range(4):
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.copytree(_rounds_corpus(tmp_path, version)[1], corpus)
+        index.update(corpus, round="2024")
+        assert (deltas(path) > 0) == (not compact and version > 0)  # (a check may have made a new base)
+        drafts = [load_draft(path, round="2024") for path in sorted(corpus.glob("*.txt"))]
+        drafts += [
+            as_draft(tmp_path, "成员0-草稿.txt", report_text(90, prose(808, 220), SET_PHRASE), "2024"),
+            as_draft(tmp_path, "成员9-草稿.txt", report_text(91, COPIED, TEMPLATE, SET_PHRASE), "2024"),
+            as_draft(tmp_path, "成员3.txt", report_text(92, SET_PHRASE), "2024", member="外来"),  # replaces 成员3's
+            as_draft(tmp_path, "新人.txt", report_text(93, prose(809, 220)), "2023"),
+        ]
+        for draft in drafts:
+            same_check(index, draft, draft.source.round)
+    others, population = index.reference_for(drafts[-4], "2024", SETTINGS)
+    report = check_draft(drafts[-4], others, SETTINGS, population)
+    assert {m.kind for m in report.matches} == {"self"}  # 成员0's own text of last year
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 7), st.sampled_from(["write", "remove"]), st.integers(0, 3)), min_size=1, max_size=6
+    ),
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 3), st.booleans()), min_size=1, max_size=3),
+)
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_history_of_updates_and_any_draft_give_the_report_of_a_check_against_every_report(
+    history: list[tuple[int, str, int]], drafts: list[tuple[int, int, bool]]
+) -> None:
+    """Reports written and removed one update at a time (so every change is a delta), holding passages from a
+    small pool (set phrases most members share, one some share, a copy): a draft of any member, replacing a
+    report or not, gets the same report from the derived data as from every report."""
+    pool = [SET_PHRASE, prose(4444, 40), COPIED, ""]
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        corpus = write(root / "c", {f"成员{i}.txt": report_text(i, SET_PHRASE if i % 2 else "") for i in range(5)})
+        index = SQLiteIndex(root / "i.sqlite", FS)
+        index.update(corpus)
+        for n, (member, action, insert) in enumerate(history):
+            target = corpus / f"成员{member}.txt"
+            if action == "write":
+                target.write_text(report_text(100 + n, pool[insert], pool[(insert + 1) % 4]), encoding="utf-8")
+            elif target.exists() and len(list(corpus.iterdir())) > 1:
+                target.unlink()
+            index.update(corpus)
+        for member, insert, replaces in drafts:
+            name = f"成员{member}.txt" if replaces else f"成员{member}-草稿.txt"
+            same_check(index, as_draft(root, name, report_text(200 + member, pool[insert], COPIED)))
+        index.close()
+
+
+def test_counts_known_only_within_one_at_the_threshold_are_made_again(tmp_path: Path) -> None:
+    """A phrase two new members wrote after the base was made, and the draft writes too: whether it is
+    boilerplate (used by 4 members of 13) depends on whether an old member wrote it, which only a new count
+    tells. Either way the check equals the one against every report."""
+    phrase = prose(4545, 40)
+    for old_user in (False, True):
+        folder = tmp_path / str(old_user)
+        files = {f"成员{i}.txt": report_text(i, phrase if old_user and i == 0 else "") for i in range(10)}
+        corpus = write(folder / "c", files)
+        path = folder / "i.sqlite"
+        index = SQLiteIndex(path, FS)
+        index.update(corpus)
+        write(corpus, {f"新成员{i}.txt": report_text(20 + i, phrase) for i in range(2)})
+        index.update(corpus)
+        assert deltas(path) == 1
+        before = generations(path)
+        draft = as_draft(folder, "新人-草稿.txt", report_text(30, phrase))
+        same_check(index, draft)
+        assert generations(path) != before and deltas(path) == 0  # counted again, exactly
+        others, population = index.reference_for(draft, "", SETTINGS)
+        report = check_draft(draft, others, SETTINGS, population)
+        labels = {s.label for s in report.documents[0].spans}
+        assert ("boilerplate" in labels) == old_user
+
+
+def test_a_new_base_is_made_when_the_changes_since_the_last_one_are_many(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "DELTA_MIN_REPORTS", 2)
+    path = tmp_path / "i.sqlite"
+    index = SQLiteIndex(path, FS)
+    index.update(corpus)
+    (first,) = generations(path)
+    for n in range(2):
+        (corpus / f"成员{n}.txt").write_text(report_text(50 + n), encoding="utf-8")
+        index.update(corpus)
+        assert generations(path) == [first] and deltas(path) == n + 1
+    (corpus / "成员2.txt").unlink()
+    index.update(corpus)  # a third change: more than 2
+    (second,) = generations(path)
+    assert second != first and deltas(path) == 0
+    assert base_files(path) == {f"{second}.{part}.npy" for part in index_module._BASE_PARTS}  # the old ones went
+    same_check(index, as_draft(tmp_path, "成员1-草稿.txt", report_text(50, COPIED)))
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage"])
+def test_a_missing_or_damaged_base_is_made_again_never_used(tmp_path: Path, corpus: Path, damage: str) -> None:
+    path = tmp_path / "i.sqlite"
+    index = SQLiteIndex(path, FS)
+    index.update(corpus)
+    (generation,) = generations(path)
+    winnow = path.with_name("i.sqlite.d") / f"{generation}.winnow.npy"
+    if damage == "missing":
+        winnow.unlink()
+    elif damage == "truncated":
+        winnow.write_bytes(winnow.read_bytes()[:-16])
+    else:
+        winnow.write_bytes(b"not an array" * 10)
+    draft = as_draft(tmp_path, "成员0-草稿.txt", report_text(70, COPIED))
+    assert same_check(index, draft) == ["成员0.txt", "成员1.txt"]
+    assert generations(path) != [generation]
+    (corpus / "成员4.txt").write_text(report_text(44), encoding="utf-8")
+    index.update(corpus)  # and the next update builds on the new base
+    same_check(index, draft)
+
+
+def test_an_index_of_schema_2_is_upgraded_in_place(tmp_path: Path, corpus: Path) -> None:
+    path = tmp_path / "i.sqlite"
+    SQLiteIndex(path, FS).update(corpus)
+    shutil.rmtree(path.with_name("i.sqlite.d"))
+    with sqlite3.connect(path) as db:
+        for statement in ("DROP TABLE derived_base", "DROP TABLE derived_delta", "DROP INDEX documents_members"):
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 2")
+    index = SQLiteIndex(path, FS)
+    assert sorted(d.source.id for d in index.documents()) == sorted(corpus_files())
+    assert same_check(index, as_draft(tmp_path, "成员0-草稿.txt", report_text(70, COPIED))) == [
+        "成员0.txt",
+        "成员1.txt",
+    ]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (index_module.SQLITE_SCHEMA_VERSION,)
+
+
+def test_rebuild_removes_the_derived_files_too(tmp_path: Path, corpus: Path) -> None:
+    path = tmp_path / "i.sqlite"
+    SQLiteIndex(path, FS).update(corpus)
+    (old,) = generations(path)
+    rebuilt = SQLiteIndex(path, FS, rebuild=True)
+    assert base_files(path) == set() and rebuilt.documents() == []
+    rebuilt.update(corpus)
+    assert not any(name.startswith(old) for name in base_files(path))
+
+
+# The update runs in a child process that pauses after writing its derived data, before the commit, and says so.
+_PAUSED_DERIVING = """
+import sys, time
+from dupcheck import index
+
+if sys.argv.pop(1) == "base":
+    index.DELTA_MIN_REPORTS, index.DELTA_SHARE = 0, 0.0
+for name in ("_add_delta", "_make_base"):
+    def paused(self, *args, original=getattr(index.SQLiteIndex, name), **kwargs):
+        original(self, *args, **kwargs)
+        print("derived, not committed", flush=True)
+        time.sleep(120)
+    setattr(index.SQLiteIndex, name, paused)
+from dupcheck.cli import main
+
+main()
+"""
+
+
+@pytest.mark.parametrize("kind", ["delta", "base"])
+def test_an_update_killed_after_deriving_before_its_commit_leaves_derived_data_in_line(
+    tmp_path: Path, kind: str
+) -> None:
+    corpus = write(tmp_path / "c", {f"成员{i}.txt": report_text(i) for i in range(10)})
+    path = tmp_path / "i.sqlite"
+    SQLiteIndex(path, FS).update(corpus)
+    files, generation = base_files(path), generations(path)
+    (corpus / "成员0.txt").unlink()
+    (corpus / "成员1.txt").write_text(report_text(1, COPIED), encoding="utf-8")
+    write(corpus, {"新成员.txt": report_text(1000, COPIED)})
+    run = subprocess.Popen(
+        [sys.executable, "-c", _PAUSED_DERIVING, kind, "index", str(corpus), "--index", str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert run.stdout is not None and run.stdout.readline().strip() == "derived, not committed"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    run.stdout.close()
+
+    assert generations(path) == generation and deltas(path) == 0
+    assert (base_files(path) > files) == (kind == "base")  # a dead writer's base files, named by nothing
+    index = SQLiteIndex(path, FS)
+    draft = as_draft(tmp_path, "成员5-草稿.txt", report_text(55, COPIED))
+    assert same_check(index, draft) == []  # the copy is only in what was never committed
+    result = index.update(corpus)
+    assert (result.added, result.updated, result.removed) == (["新成员.txt"], ["成员1.txt"], ["成员0.txt"])
+    assert same_check(index, draft) == ["成员1.txt", "新成员.txt"]
+    (current,) = generations(path)
+    assert {name.split(".")[0] for name in base_files(path)} == {current}  # the dead writer's files are gone
+
+
+def test_a_draft_replacing_another_members_report_does_not_count_that_member(tmp_path: Path) -> None:
+    """A phrase 3 of 10 members write, one of them only in the report the draft replaces (the draft has its id,
+    another author): counted over the others and the draft it is 3 members, under the 4 that make boilerplate,
+    so it is reuse, as in a check against every report."""
+    phrase = prose(4646, 60)
+    files = {f"成员{i}.txt": report_text(i, phrase if i < 3 else "") for i in range(10)}
+    index = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    index.update(write(tmp_path / "c", files))
+    draft = as_draft(tmp_path, "成员2.txt", report_text(77, phrase), member="外来")
+    assert same_check(index, draft) == ["成员0.txt", "成员1.txt"]
+    others, population = index.reference_for(draft, "", SETTINGS)
+    (doc,) = check_draft(draft, others, SETTINGS, population).documents
+    assert [draft.text[s.start : s.end] for s in doc.spans if s.label == "reuse"] == [phrase.rstrip("。")]
+
+
+def test_a_copy_only_the_lsh_finds_is_read(tmp_path: Path) -> None:
+    """With winnowing of 50-grams, a copy with a character changed every 30 shares no winnowing hash: only the
+    passage windows' band keys lead to the report it comes from."""
+    fs = FingerprintSettings(winnow_k=50)
+    settings = ScanSettings(fingerprints=fs)
+    passage = prose(4747, 600)
+    edited = "".join("某" if n % 30 == 29 else c for n, c in enumerate(passage))
+    files = {f"成员{i}.txt": report_text(i, passage if i == 3 else "") for i in range(8)}
+    index = SQLiteIndex(tmp_path / "i.sqlite", fs)
+    index.update(write(tmp_path / "c", files))
+    draft = as_draft(tmp_path, "成员0-草稿.txt", report_text(88, edited))
+    assert same_check(index, draft, settings=settings) == ["成员3.txt"]
+    others, population = index.reference_for(draft, "", settings)
+    (doc,) = check_draft(draft, others, settings, population).documents
+    assert doc.top_partner == "成员3"

@@ -20,9 +20,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 import redis
 from click.testing import CliRunner, Result
+from test_index import SET_PHRASE, _rounds_corpus, as_draft, same_check
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
 
 from dupcheck import redis_index
@@ -233,7 +235,11 @@ def test_a_removed_file_leaves_the_index_and_the_lsh(corpus: Path, index: RedisI
     assert ("", "成员5.txt") not in index._lsh_candidates(signatures, "")
     others, population = index.reference_for(gone, "")
     assert "成员5.txt" not in {d.source.id for d in others}
-    assert population is not None and "成员5" not in population.members and len(population.members) == 11
+    derived = index._derived("")
+    assert derived is not None and "成员5" not in derived.population.members
+    assert len(derived.population.members) == 11
+    # A draft with the removed report's text: its author is counted as a member, once.
+    assert population is not None and population.members == derived.population.members | {"成员5"}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -343,7 +349,7 @@ def test_two_processes_indexing_two_halves_at_once(tmp_path: Path, url: str, cli
     draft = write(tmp_path / "d", {"丙-草稿.txt": report_text(400, COPIED)}) / "丙-草稿.txt"
     others, population = index.reference_for(load_draft(draft, round="2024"), "2024")
     assert sorted(d.source.id for d in others) == ["乙7.txt", "甲3.txt"]
-    assert population is not None and len(population.members) == 30
+    assert population is not None and len(population.members) == 31  # and the draft's author
     index.close()
 
 
@@ -489,3 +495,39 @@ def test_leaving_boilerplate_out_of_the_candidate_search_changes_no_check(tmp_pa
             == check_draft(draft, everything, settings).to_dict()
         ), path.name
     assert sum(loaded) < 0.5 * len(loaded) * len(everything)
+
+
+def test_checks_after_changes_and_of_a_draft_replacing_another_members_report_equal_checks_against_every_report(
+    tmp_path: Path, index: RedisIndex
+) -> None:
+    """The scenarios of the SQLite index's derived data (test_index.py), through Redis: two rounds, reports changed,
+    removed and added, drafts of members with reports of their own, of a new member, replacing another's report."""
+    last_year, _ = _rounds_corpus(tmp_path, 0)
+    index.update(last_year, round="2023")
+    corpus = tmp_path / "corpus"
+    for version in (0, 3):
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.copytree(_rounds_corpus(tmp_path, version)[1], corpus)
+        index.update(corpus, round="2024")
+        drafts = [load_draft(path, round="2024") for path in sorted(corpus.glob("*.txt"))]
+        drafts += [
+            as_draft(tmp_path, "成员0-草稿.txt", report_text(90, prose(808, 220), SET_PHRASE), "2024"),
+            as_draft(tmp_path, "成员3.txt", report_text(92, SET_PHRASE), "2024", member="外来"),
+            as_draft(tmp_path, "新人.txt", report_text(93, prose(809, 220)), "2023"),
+        ]
+        for draft in drafts:
+            same_check(index, draft, draft.source.round, SETTINGS)
+    phrase = prose(4646, 60)  # 3 members of 10, one only in the report the draft replaces: reuse, not boilerplate
+    index.update(write(tmp_path / "p", {f"成员{i}.txt": report_text(i, phrase if i < 3 else "") for i in range(10)}))
+    draft = as_draft(tmp_path, "成员2.txt", report_text(77, phrase), member="外来")
+    assert same_check(index, draft, "", SETTINGS) == ["成员0.txt", "成员1.txt"]
+
+
+def test_derived_blobs_of_an_older_dupcheck_are_computed_again(
+    corpus: Path, draft: Path, index: RedisIndex, client: redis.Redis
+) -> None:
+    index.update(corpus)
+    old = redis_index._npz(hashes=np.zeros(0, np.uint64), reports=np.zeros(0, np.int64), paths=np.array(["x"]))
+    client.set(redis_index._key("derived", "", "postings"), old)
+    assert same_check(index, load_draft(draft), "", SETTINGS) == ["templates/模板.txt", "成员5.txt"]
+    assert b"packed" in client.get(redis_index._key("derived", "", "postings"))

@@ -4,7 +4,9 @@ For each corpus size (reports of about 5,000 characters from ``benchmarks/genre_
 (SQLite, and Redis when ``redis-server`` is on the PATH: the benchmark starts its own on loopback), it
 measures, in one run: building the index from nothing, updating it when nothing changed and when one file
 changed, and checking a draft against it, as a whole CLI call (a fresh process: imports count) and inside
-one process. Every figure is a median of ``--repeat`` runs but the build, which runs once.
+one process; and what the index takes: the SQLite file with its derived data beside it (``<file>.d``) on disk,
+Redis's own count of the memory it uses. Every time is a median of ``--repeat`` runs but the build, which runs
+once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from tabulate import tabulate
 from dupcheck.check import check_draft, load_draft
 from dupcheck.index import open_index
 from dupcheck.scan import ScanSettings
+
+MB = 1 << 20
 
 CLI = [sys.executable, "-c", "from dupcheck.cli import main; main()"]
 
@@ -79,7 +83,24 @@ def draft_of(corpus: Path, folder: Path) -> Path:
     return draft
 
 
-def measure(corpus: Path, location: str, draft: Path, repeat: int) -> dict[str, float]:
+def index_bytes(location: str) -> tuple[str, int]:
+    """What the index takes: bytes on disk of a SQLite index and its derived files, or Redis's used memory."""
+    if location.startswith("redis://"):
+        import redis
+
+        client = redis.Redis.from_url(location)
+        try:
+            return "index size (Redis memory)", int(client.info("memory")["used_memory"])
+        finally:
+            client.close()
+    path = Path(location)
+    files = [p for p in path.parent.glob(path.name + "*") if p.is_file()]
+    derived = path.with_name(path.name + ".d")
+    files += list(derived.iterdir()) if derived.is_dir() else []
+    return "index size (SQLite file and derived files)", sum(p.stat().st_size for p in files)
+
+
+def measure(corpus: Path, location: str, draft: Path, repeat: int) -> dict[str, str]:
     out: dict[str, float] = {}
     out["build"] = wall([*CLI, "index", str(corpus), "--index", location])
     out["update, nothing changed"] = median(lambda: wall([*CLI, "index", str(corpus), "--index", location]), repeat)
@@ -105,8 +126,13 @@ def measure(corpus: Path, location: str, draft: Path, repeat: int) -> dict[str, 
         return time.perf_counter() - started
 
     out["check, in process"] = median(in_process, repeat)
+    others, _ = index.reference_for(document, "", settings)
     index.close()
-    return out
+    figures = {what: f"{seconds:.2f} s" for what, seconds in out.items()}
+    figures["reports read by the check"] = f"{len({d.source.id for d in others}):,}"
+    what, size = index_bytes(location)
+    figures[what] = f"{size / MB:,.0f} MB"
+    return figures
 
 
 def main() -> None:
@@ -126,10 +152,10 @@ def main() -> None:
                 backends.append(("Redis", f"{redis_url}/{args.sizes.index(size)}"))
             for name, location in backends:
                 figures = measure(corpus, location, draft, args.repeat)
-                for what, seconds in figures.items():
-                    rows.append([f"{size:,}", name, what, f"{seconds:.2f}"])
+                for what, value in figures.items():
+                    rows.append([f"{size:,}", name, what, value])
                     print(" | ".join(rows[-1]), file=sys.stderr)
-    print(tabulate(rows, headers=["reports", "index", "what", "seconds"], tablefmt="github"))
+    print(tabulate(rows, headers=["reports", "index", "what", "measured"], tablefmt="github", stralign="right"))
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\npeak RSS of a child process: {peak:.0f} MiB; this machine: {os.cpu_count()} cores")
     if not any(r[1] == "Redis" for r in rows):

@@ -136,8 +136,7 @@ def _common_and_winnowed(state: _Pass, part: range) -> list[tuple[np.ndarray, np
     for i in part:
         fingerprints = state.entries[i].fingerprints
         positions, hashes = state.found[i]
-        hits = positions[_within(hashes, state.common_hashes)]
-        common = range_mask(fingerprints.n_tokens, np.stack([hits, hits + state.k], axis=1))
+        common = common_mask(hashes, fingerprints.n_tokens, state.common_hashes, state.k, positions)
         at = np.flatnonzero(state.wanted.contains(fingerprints.winnow_hashes))
         winnow_hashes, winnow_positions = fingerprints.winnow_hashes[at], fingerprints.winnow_positions[at]
         # A k-gram that is mostly boilerplate (a heading and the first characters after it) is shared by chance
@@ -202,6 +201,24 @@ def _mostly_fresh(positions: np.ndarray, common: np.ndarray, k: int) -> np.ndarr
     return (covered[positions + k] - covered[positions]) * 2 < k
 
 
+def common_mask(
+    kgrams: np.ndarray, n_tokens: int, common_hashes: np.ndarray, k: int, positions: np.ndarray | None = None
+) -> np.ndarray:
+    """Bool per token of a text: inside one of its k-grams (``kgrams``, by position, or starting at
+    ``positions``) that most members share (``common_hashes``, sorted)."""
+    hits = np.flatnonzero(_within(kgrams, common_hashes))
+    if positions is not None:
+        hits = positions[hits]
+    return range_mask(n_tokens, np.stack([hits, hits + k], axis=1))
+
+
+def seed_hashes(fingerprints: Fingerprints, common: np.ndarray, common_hashes: np.ndarray, k: int) -> np.ndarray:
+    """The distinct winnowing hashes by which a text can pair with another member's (``find_candidates``): taken
+    where the text's k-gram is mostly outside boilerplate (``common``, per token), and not boilerplate itself."""
+    hashes = fingerprints.winnow_hashes[_mostly_fresh(fingerprints.winnow_positions, common, k)]
+    return np.unique(hashes[~_within(hashes, common_hashes)])
+
+
 def range_mask(size: int, ranges: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
     """Boolean mask of length ``size``, True inside any of the half-open ``ranges`` (pairs, or an (n, 2) array)."""
     bounds = np.asarray(ranges if isinstance(ranges, np.ndarray) else list(ranges), dtype=np.int64).reshape(-1, 2)
@@ -254,8 +271,9 @@ def _band_keys(entries: Sequence[Entry], settings: FingerprintSettings, chunk: i
     parts: list[list[np.ndarray]] = [[] for _ in range(settings.bands)]
     for first in range(0, len(entries), chunk):
         signatures = np.concatenate([e.fingerprints.signatures for e in entries[first : first + chunk]])
+        keys = band_keys(signatures, settings).reshape(len(signatures), settings.bands)
         for band in range(settings.bands):
-            parts[band].append(band_keys(signatures, band, settings.rows))
+            parts[band].append(keys[:, band])
     return [np.concatenate(p) if p else np.zeros(0, np.uint64) for p in parts]
 
 

@@ -98,12 +98,16 @@ def discover(
     seen: dict[Path, str] = {}  # real path -> id of the first path found to it
 
     walked = list(_walk(corpus))
+    links = {p for p in walked if p.is_symlink()}
+    # Resolving links is most of the time a walk of a large corpus takes: a folder once, a file only if it is one.
+    folders = {folder: _real(folder) for folder in {p.parent for p in walked}}
+    reals = {p: _real(p) if p in links else folders[p.parent] / p.name for p in walked}
     # A file of the corpus keeps its own name; a link to it is the second name, whatever the order.
-    direct = {_real(p): _shown(p.relative_to(corpus)) for p in walked if not p.is_symlink()}
+    direct = {reals[p]: _shown(p.relative_to(corpus)) for p in walked if p not in links}
 
     def add(path: Path, ident: str, member: str, unit: str, is_template: bool, *, in_corpus: bool = True) -> None:
-        real = _real(path)
-        first = seen.get(real) or (direct.get(real) if in_corpus and path.is_symlink() else None)
+        real = reals[path] if in_corpus else _real(path)
+        first = seen.get(real) or (direct.get(real) if in_corpus and path in links else None)
         if first is not None:
             if in_corpus:  # a link to a report already found: read once, under its own name
                 unreadable.append(ReadError(ident, f"same file as '{first}' (a link to it): read once"))
@@ -124,7 +128,7 @@ def discover(
     for path in walked:
         rel = path.relative_to(corpus)
         ident = _shown(rel)
-        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or _real(path) in named_templates:
+        if (rel.parts[0] == TEMPLATES_FOLDER and len(rel.parts) > 1) or reals[path] in named_templates:
             add(path, ident, "", "", True)
             continue
         unit = _shown(rel.parent) if len(rel.parts) > 1 else ""

@@ -182,16 +182,17 @@ def window_signatures(codes: np.ndarray, settings: FingerprintSettings) -> np.nd
     return np.ascontiguousarray(sig.T)
 
 
-def band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
-    """A uint64 key of each signature's LSH band ``band`` (rows ``band*rows .. band*rows+rows-1``): equal rows
-    give equal keys, and different rows or bands almost never do (a 64-bit hash), so band buckets can be found
-    by sorting numbers instead of comparing rows."""
-    block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-    keys = np.full(len(block), band, dtype=np.uint64)
+def band_keys(signatures: np.ndarray, settings: FingerprintSettings) -> np.ndarray:
+    """One uint64 per passage window and LSH band, window by window: equal for two windows whose signatures agree
+    on every row of the band (band ``i`` is rows ``i*r .. i*r+r-1``, as datasketch's ``MinHashLSH`` bands them).
+    Two keys can also be equal by chance, so equal keys make a candidate pair, not a match."""
+    n, r = len(signatures), settings.rows
+    rows = signatures[:, : settings.bands * r].astype(np.uint64).reshape(n, settings.bands, r)
+    keys = np.broadcast_to(np.arange(settings.bands, dtype=np.uint64), (n, settings.bands)).copy()
     with np.errstate(over="ignore"):
-        for column in block.T:
-            keys = _fmix64(keys * _BASE + column)
-    return keys
+        for j in range(r):
+            keys = keys * _BASE + rows[:, :, j]
+    return _fmix64(keys).ravel()
 
 
 @dataclass(frozen=True)

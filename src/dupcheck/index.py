@@ -7,8 +7,14 @@ an index from a corpus re-reads only files whose size or modification time chang
 those whose content hash changed, and drops files that are gone; all of it in one transaction, so an
 update is applied whole or not at all, whatever happens to the process.
 
-The default backend is SQLite (one file, no server). ``open_index`` also accepts ``redis://HOST:PORT/DB``
-for an index shared by several reviewers and machines (see ``redis_index``).
+Beside the reports, each round has derived data (``derived``): which reports hold each winnowing hash and LSH
+band key, and how many members use each k-gram. A self-check looks its draft up in them and reads only the few
+reports that can share something with it, yet gets the report a check against every report gives.
+
+The default backend is SQLite (one file, no server; the derived data of a round are a base in files beside it,
+``<file>.d/``, and the changes since in the file itself, written in the transaction that changes the reports).
+``open_index`` also accepts ``redis://HOST:PORT/DB`` for an index shared by several reviewers and machines (see
+``redis_index``).
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ import hashlib
 import io
 import json
 import os
+import re
+import secrets
 import sqlite3
 import zlib
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -28,8 +37,19 @@ from typing import Protocol
 import numpy as np
 
 from dupcheck.corpus import MembersBy, SourceFile, discover
+from dupcheck.derived import (
+    DraftKeys,
+    Postings,
+    Users,
+    count_users,
+    counted_for_others,
+    distinct,
+    distinct_kgrams,
+    draft_population,
+    user_changes,
+)
 from dupcheck.errors import IndexFileError, ReadError
-from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
+from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, fingerprint
 from dupcheck.normalise import Normalised
 from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import Report
@@ -95,7 +115,8 @@ class Index(Protocol):
         self, draft: Document, round: str = "", settings: ScanSettings | None = None
     ) -> tuple[list[Document], Population | None]:
         """The reports a draft of ``round`` is checked against, and, when those are not the whole round, the
-        population boilerplate is counted over (``settings`` say what counts as boilerplate)."""
+        population boilerplate is counted over (``settings`` say what counts as boilerplate): ``check_draft`` with
+        them gives the draft's report as against ``documents(round)``."""
         ...
 
     def close(self) -> None: ...
@@ -174,6 +195,12 @@ def unpack_document(
         sections=[Section(title, level, start, end) for title, level, start, end in json.loads(sections)],
         fingerprints=fingerprints,
     )
+
+
+def unpack_arrays(arrays: bytes, *names: str) -> list[np.ndarray]:
+    """Some of the arrays ``pack_document`` packed, without the rest (a count needs a report's codes only)."""
+    with np.load(io.BytesIO(arrays), allow_pickle=False) as data:
+        return [data[name] for name in names]
 
 
 def draft_record(document: Document, round: str, settings: FingerprintSettings) -> Record:
@@ -323,17 +350,98 @@ CREATE TABLE documents (
 CREATE INDEX documents_corpus ON documents (corpus, round);
 """
 
+# What a self-check looks up instead of reading every report (see ``derived``), per round: a base, in files
+# beside the index (``<index>.d/<generation>.<part>.npy``, written before the transaction that names them in
+# derived_base commits), and what changed since, in derived_delta, written in the transaction that changes the
+# reports. An index of schema 2 gets these on opening; the base of each round is made when first needed.
+_SCHEMA_DERIVED = """
+CREATE INDEX documents_members ON documents (round, is_template, member, path);
+CREATE TABLE derived_base (
+    round TEXT PRIMARY KEY,
+    generation TEXT NOT NULL,
+    reports INTEGER NOT NULL,
+    sizes TEXT NOT NULL
+);
+CREATE TABLE derived_delta (
+    id INTEGER PRIMARY KEY,
+    round TEXT NOT NULL,
+    reports INTEGER NOT NULL,
+    kgrams BLOB NOT NULL,
+    changes BLOB NOT NULL,
+    winnow BLOB NOT NULL,
+    bands BLOB NOT NULL,
+    rows BLOB NOT NULL
+);
+CREATE INDEX derived_delta_round ON derived_delta (round);
+"""
+
+# The SQLite file's own layout (the records in it are of SCHEMA_VERSION). 3: derived data for the self-check.
+SQLITE_SCHEMA_VERSION = 3
+_UPGRADABLE = 2
+
+# A round's base is made again when the reports changed since it are more than this share of its reports …
+DELTA_SHARE = 0.05
+# … and more than this many: a small index is quick to derive again, a large one is not.
+DELTA_MIN_REPORTS = 20
+
+_BASE_PARTS = ("kgrams", "users", "winnow", "bands", "rows")
+_BASE_FILE = re.compile(r"[0-9a-f]{16}\.(?:" + "|".join(_BASE_PARTS) + r")\.npy")
+_DOCUMENT_COLUMNS = "round, path, member, unit, is_template, text, sections, arrays"
+
+
+@dataclass(frozen=True)
+class _Gone:
+    """A row an update replaces or removes."""
+
+    id: int
+    member: str
+    is_template: bool
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """A round's derived data, as one read transaction sees it."""
+
+    users: Users
+    winnow: list[Postings]  # the base's, and those of every update since in one
+    bands: list[Postings]
+    changed: bool  # whether anything changed since the base
+
+
+def _unlink_all(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with suppress(OSError):  # a file a reader still maps, where that forbids it: a later writer removes it
+            path.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
 
 class SQLiteIndex:
-    """An index in one SQLite file. Writers take turns (a busy timeout, one transaction per update)."""
+    """An index in one SQLite file, and the derived data of its rounds beside it (``<file>.d``). Writers take
+    turns (a busy timeout, one transaction per update)."""
 
     def __init__(self, path: Path, settings: FingerprintSettings, *, rebuild: bool = False) -> None:
         self.path = path
         self.location = str(path)
         self.settings = settings
+        self._folder = path.with_name(path.name + ".d")
+        self._written: list[Path] = []  # base files of the open transaction: removed if it rolls back …
+        self._superseded: list[Path] = []  # … and those it replaces: removed once it commits
         if rebuild:
             for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
+            if self._folder.is_dir():
+                _unlink_all(p for p in self._folder.iterdir() if _BASE_FILE.fullmatch(p.name))
+                with suppress(OSError):
+                    self._folder.rmdir()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -349,38 +457,57 @@ class SQLiteIndex:
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not tables:
             with self._transaction():
-                for statement in filter(str.strip, _SCHEMA.split(";")):
+                for statement in filter(str.strip, (_SCHEMA + _SCHEMA_DERIVED).split(";")):
                     self._db.execute(statement)
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("application", APPLICATION), ("settings", settings_json(self.settings))],
                 )
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self._db.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
             return
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         meta = dict(self._db.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
         if meta.get("application") != APPLICATION:
             raise IndexFileError(str(self.path), "not a dupcheck index; --rebuild replaces it with one")
-        if version != SCHEMA_VERSION:
-            age = "newer" if version > SCHEMA_VERSION else "older"
+        if version not in (SQLITE_SCHEMA_VERSION, _UPGRADABLE):
+            age = "newer" if version > SQLITE_SCHEMA_VERSION else "older"
             raise IndexFileError(
                 str(self.path),
-                f"written by a {age} dupcheck (index schema {version}, this one reads {SCHEMA_VERSION}); "
+                f"written by a {age} dupcheck (index schema {version}, this one reads {SQLITE_SCHEMA_VERSION}); "
                 "--rebuild makes a new one",
             )
         if meta.get("settings") != settings_json(self.settings):
             raise IndexFileError(str(self.path), "built with other fingerprint settings; --rebuild makes a new one")
+        if version == _UPGRADABLE:
+            with self._transaction():
+                if self._db.execute("PRAGMA user_version").fetchone()[0] == _UPGRADABLE:  # not by another process
+                    for statement in filter(str.strip, _SCHEMA_DERIVED.split(";")):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {SQLITE_SCHEMA_VERSION}")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock at once, so two updaters queue instead of failing half-way.
         self._db.execute("BEGIN IMMEDIATE")
+        self._written, self._superseded = [], []
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            _unlink_all(self._written)
             raise
-        self._db.execute("COMMIT")
+        _unlink_all(self._superseded)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        # One read transaction: whatever is read inside it is the index as one commit left it.
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
 
     def _known(self, corpus_key: str, round: str) -> dict[str, Known]:
         rows = self._db.execute(
@@ -411,70 +538,361 @@ class SQLiteIndex:
             max_chars=max_chars,
         )
         with self._transaction():
-            self._put(plan.put)
-            self._db.executemany(
-                "UPDATE documents SET size = ?, mtime_ns = ? WHERE corpus = ? AND round = ? AND path = ?",
-                [(size, mtime, corpus_key, round, path) for path, size, mtime in plan.touch],
-            )
-            self._db.executemany(
-                "DELETE FROM documents WHERE corpus = ? AND round = ? AND path = ?",
-                [(corpus_key, round, path) for path in plan.remove],
-            )
+            self._write(round, plan.put, plan.touch, plan.remove, corpus_key)
         return plan.result
-
-    def _put(self, records: Sequence[Record]) -> None:
-        rows = []
-        for r in records:
-            text, sections, arrays = pack_document(r.document)
-            fields = (r.round, r.corpus, r.path, r.member, r.unit, int(r.is_template), r.sha256, r.size, r.mtime_ns)
-            rows.append((*fields, text, sections, arrays))
-        self._db.executemany(
-            "INSERT OR REPLACE INTO documents (round, corpus, path, member, unit, is_template, sha256, size, "
-            "mtime_ns, text, sections, arrays) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
 
     def add(self, document: Document, *, round: str = "") -> None:
         """Add one prepared report (a checked draft) under ``round``; it replaces one of the same id."""
         record = draft_record(document, round, self.settings)
         with self._transaction():
-            self._put([record])
+            self._write(round, [record])
+
+    def _write(
+        self,
+        round: str,
+        put: Sequence[Record],
+        touch: Sequence[tuple[str, int, int]] = (),
+        remove: Sequence[str] = (),
+        corpus_key: str = "",
+    ) -> None:
+        """Write a plan and bring the round's derived data in line with it, in the caller's transaction."""
+        self._remove_stray_files()
+        rows_at = (
+            "SELECT id, member, is_template FROM documents WHERE round = ? AND path IN (SELECT value FROM json_each(?))"
+        )
+        replaced = self._rows(rows_at, round, [r.path for r in put])
+        removed = self._rows(rows_at + " AND corpus = ?", round, list(remove), corpus_key)
+        gone = replaced + removed
+        changed = len(put) + len(removed)
+        base = self._base(round)
+        incremental = base is not None and self._delta_reports(round) + changed <= max(
+            DELTA_MIN_REPORTS, DELTA_SHARE * base[1]
+        )
+        before: dict[int, tuple[str, np.ndarray]] = {}
+        if incremental and changed:
+            # The k-grams every member this write touches used before it, to count their users again.
+            affected = {g.member for g in gone if not g.is_template} | {r.member for r in put if not r.is_template}
+            before = self._member_kgrams(round, affected)
+        ids = self._put(put)
+        self._db.executemany(
+            "UPDATE documents SET size = ?, mtime_ns = ? WHERE corpus = ? AND round = ? AND path = ?",
+            [(size, mtime, corpus_key, round, path) for path, size, mtime in touch],
+        )
+        self._db.executemany("DELETE FROM documents WHERE id = ?", [(g.id,) for g in removed])
+        if incremental and changed:
+            self._add_delta(round, put, ids, gone, before, changed)
+        elif not incremental:
+            self._make_base(round, {i: r.document for i, r in zip(ids, put, strict=True) if not r.is_template})
+
+    def _rows(self, query: str, round: str, paths: list[str], *extra: str) -> list[_Gone]:
+        if not paths:
+            return []
+        rows = self._db.execute(query, (round, json.dumps(paths), *extra))
+        return [_Gone(row_id, member, bool(is_template)) for row_id, member, is_template in rows]
+
+    def _put(self, records: Sequence[Record]) -> list[int]:
+        """Write records (replacing any of the same round and path); their new row ids."""
+        ids = []
+        for r in records:
+            text, sections, arrays = pack_document(r.document)
+            fields = (r.round, r.corpus, r.path, r.member, r.unit, int(r.is_template), r.sha256, r.size, r.mtime_ns)
+            cursor = self._db.execute(
+                "INSERT OR REPLACE INTO documents (round, corpus, path, member, unit, is_template, sha256, size, "
+                "mtime_ns, text, sections, arrays) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (*fields, text, sections, arrays),
+            )
+            ids.append(cursor.fetchone()[0])
+        return ids
+
+    # -- derived data ---------------------------------------------------------------------------------------
+
+    def _base_files(self, generation: str) -> list[Path]:
+        return [self._folder / f"{generation}.{part}.npy" for part in _BASE_PARTS]
+
+    def _remove_stray_files(self) -> None:
+        """Remove base files no committed transaction names (a writer that died); the caller holds the write lock,
+        so no other writer is writing any."""
+        if not self._folder.is_dir():
+            return
+        named = {generation for (generation,) in self._db.execute("SELECT generation FROM derived_base")}
+        _unlink_all(
+            p for p in self._folder.iterdir() if _BASE_FILE.fullmatch(p.name) and p.name.split(".")[0] not in named
+        )
+
+    def _base(self, round: str) -> tuple[dict[str, np.ndarray], int] | None:
+        """The round's base arrays (mapped, not read) and how many reports it was made from; None when it is
+        missing or does not read as written."""
+        row = self._db.execute(
+            "SELECT generation, reports, sizes FROM derived_base WHERE round = ?", (round,)
+        ).fetchone()
+        if row is None:
+            return None
+        generation, reports, sizes = row
+        arrays = {}
+        for part, path in zip(_BASE_PARTS, self._base_files(generation), strict=True):
+            try:
+                array = np.load(path, mmap_mode="r", allow_pickle=False)
+            except (OSError, ValueError):
+                return None
+            if array.shape != (json.loads(sizes).get(part),):
+                return None
+            arrays[part] = array
+        return arrays, reports
+
+    def _delta_reports(self, round: str) -> int:
+        query = "SELECT COALESCE(SUM(reports), 0) FROM derived_delta WHERE round = ?"
+        return self._db.execute(query, (round,)).fetchone()[0]
+
+    def _member_kgrams(self, round: str, members: Iterable[str]) -> dict[int, tuple[str, np.ndarray]]:
+        """Row id -> (member, distinct k-grams) of every report of ``members`` in the round."""
+        rows = self._db.execute(
+            "SELECT id, member, arrays FROM documents WHERE round = ? AND is_template = 0 "
+            "AND member IN (SELECT value FROM json_each(?))",
+            (round, json.dumps(sorted(members))),
+        )
+        return {
+            row_id: (member, distinct_kgrams(unpack_arrays(arrays, "codes")[0], self.settings))
+            for row_id, member, arrays in rows
+        }
+
+    def _add_delta(
+        self,
+        round: str,
+        put: Sequence[Record],
+        ids: Sequence[int],
+        gone: Sequence[_Gone],
+        before: dict[int, tuple[str, np.ndarray]],
+        reports: int,
+    ) -> None:
+        """Record what a write changed in the round's derived data: the users of the k-grams of the members it
+        touched, and the postings of the reports it wrote (those of the reports it replaced or removed stay,
+        pointing to rows that are gone, which a check skips)."""
+        gone_ids = {g.id for g in gone}
+        used_before: dict[str, list[np.ndarray]] = defaultdict(list)
+        used_after: dict[str, list[np.ndarray]] = defaultdict(list)
+        for row_id, (member, kgrams) in before.items():
+            used_before[member].append(kgrams)
+            if row_id not in gone_ids:
+                used_after[member].append(kgrams)
+        new = [(i, r) for i, r in zip(ids, put, strict=True) if not r.is_template]
+        for _, record in new:
+            used_after[record.member].append(distinct_kgrams(record.document.normalised.codes(), self.settings))
+        kgrams, changes = user_changes(
+            {m: distinct(a) for m, a in used_before.items()}, {m: distinct(a) for m, a in used_after.items()}
+        )
+        fingerprints = [_fingerprints(r.document) for _, r in new]
+        rows = [i for i, _ in new]
+        winnow = Postings.of([fp.winnow_hashes for fp in fingerprints], rows)
+        bands = Postings.of([band_keys(fp.signatures, self.settings) for fp in fingerprints], rows)
+        self._db.execute(
+            "INSERT INTO derived_delta (round, reports, kgrams, changes, winnow, bands, rows) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                round,
+                reports,
+                kgrams.astype("<u8").tobytes(),
+                changes.astype("<i8").tobytes(),
+                winnow.packed.astype("<u8").tobytes(),
+                bands.packed.astype("<u8").tobytes(),
+                np.asarray(rows, dtype="<i8").tobytes(),
+            ),
+        )
+
+    def _make_base(self, round: str, fresh: dict[int, Document] | None = None) -> None:
+        """Derive the round's base from all its reports (``fresh``: row id -> the document just written, not read
+        back) and name it in the caller's transaction; what changed since the old base is in it."""
+        fresh = fresh or {}
+        query = "SELECT id, member FROM documents WHERE round = ? AND is_template = 0"
+        members = dict(self._db.execute(query, (round,)))
+        unread = [i for i in members if i not in fresh]
+        stored = self._db.execute(
+            "SELECT id, arrays FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(unread),)
+        )
+        kgrams: dict[str, list[np.ndarray]] = defaultdict(list)
+        rows, winnow, bands = [], [], []
+
+        def derive(row_id: int, codes: np.ndarray, winnow_hashes: np.ndarray, signatures: np.ndarray) -> None:
+            kgrams[members[row_id]].append(distinct_kgrams(codes, self.settings))
+            rows.append(row_id)
+            winnow.append(winnow_hashes)
+            bands.append(band_keys(signatures, self.settings))
+
+        for row_id, document in fresh.items():
+            fp = _fingerprints(document)
+            derive(row_id, document.normalised.codes(), fp.winnow_hashes, fp.signatures)
+        for row_id, arrays in stored:
+            derive(row_id, *unpack_arrays(arrays, "codes", "winnow_hashes", "signatures"))
+        counted, users = count_users(a[0] if len(a) == 1 else distinct(a) for a in kgrams.values())
+        parts = {
+            "kgrams": counted,
+            "users": users.astype(np.uint32),
+            "winnow": Postings.of(winnow, rows).packed,
+            "bands": Postings.of(bands, rows).packed,
+            "rows": np.asarray(rows, dtype=np.int64),
+        }
+        generation = secrets.token_hex(8)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        for path, part in zip(self._base_files(generation), _BASE_PARTS, strict=True):
+            self._written.append(path)
+            with path.open("wb") as handle:
+                np.save(handle, parts[part], allow_pickle=False)
+                handle.flush()
+                os.fsync(handle.fileno())  # the transaction that names the files must never outlive them
+        _fsync_folder(self._folder)
+        old = self._db.execute("SELECT generation FROM derived_base WHERE round = ?", (round,)).fetchone()
+        if old is not None:
+            self._superseded += self._base_files(old[0])
+        self._db.execute(
+            "INSERT OR REPLACE INTO derived_base (round, generation, reports, sizes) VALUES (?, ?, ?, ?)",
+            (round, generation, len(rows), json.dumps({part: len(parts[part]) for part in _BASE_PARTS})),
+        )
+        self._db.execute("DELETE FROM derived_delta WHERE round = ?", (round,))
+
+    def _derived(self, round: str) -> _Derived | None:
+        """The round's derived data: its base and every change since; None when the base must be made again."""
+        found = self._base(round)
+        if found is None:
+            return None
+        base, _ = found
+        winnow, bands, changes = [], [], []
+        for kgrams, change, winnow_blob, bands_blob, rows_blob in self._db.execute(
+            "SELECT kgrams, changes, winnow, bands, rows FROM derived_delta WHERE round = ? ORDER BY id", (round,)
+        ):
+            rows = np.frombuffer(rows_blob, dtype="<i8")
+            winnow.append(Postings(np.frombuffer(winnow_blob, dtype="<u8"), rows))
+            bands.append(Postings(np.frombuffer(bands_blob, dtype="<u8"), rows))
+            changes.append((np.frombuffer(kgrams, dtype="<u8"), np.frombuffer(change, dtype="<i8")))
+        return _Derived(
+            Users(base["kgrams"], base["users"], changes),
+            [Postings(base["winnow"], base["rows"]), *([Postings.merged(winnow)] if winnow else [])],
+            [Postings(base["bands"], base["rows"]), *([Postings.merged(bands)] if bands else [])],
+            bool(changes),
+        )
+
+    # -- reading ------------------------------------------------------------------------------------------
 
     def rounds(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT DISTINCT round FROM documents ORDER BY round")]
 
+    def _document(self, row: tuple, round: str) -> Document:
+        """A report as a check or scan of ``round`` sees it: one of an earlier round named with its round."""
+        row_round, path, member, unit, is_template, text, sections, arrays = row
+        is_earlier = row_round != round
+        source = SourceFile(
+            path=Path(path),
+            id=earlier_id(row_round, path) if is_earlier else path,
+            member=member,
+            unit=unit,
+            is_template=bool(is_template),
+            round=row_round,
+            earlier=is_earlier,
+        )
+        return unpack_document(source, text, sections, arrays, self.settings)
+
     def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]:
         """The reports and templates of ``round``, and (``earlier``) the reports of every round before it."""
-        query = "SELECT round, path, member, unit, is_template, text, sections, arrays FROM documents WHERE round = ?"
+        query = f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE round = ?"
         params: tuple = (round,)
         if earlier:
             query += " OR (round < ? AND is_template = 0)"
             params = (round, round)
-        out = []
-        for row_round, path, member, unit, is_template, text, sections, arrays in self._db.execute(
-            query + " ORDER BY round, path", params
-        ):
-            is_earlier = row_round != round
-            source = SourceFile(
-                path=Path(path),
-                id=earlier_id(row_round, path) if is_earlier else path,
-                member=member,
-                unit=unit,
-                is_template=bool(is_template),
-                round=row_round,
-                earlier=is_earlier,
-            )
-            out.append(unpack_document(source, text, sections, arrays, self.settings))
-        return out
+        return [self._document(row, round) for row in self._db.execute(query + " ORDER BY round, path", params)]
 
     def reference_for(
         self, draft: Document, round: str = "", settings: ScanSettings | None = None
     ) -> tuple[list[Document], Population | None]:
-        # A local file is read whole: every report, so boilerplate is counted exactly.
+        """The reports a draft of ``round`` may share something with, and the population boilerplate is counted
+        over, from the derived data: the draft's report is the one a check against every report gives, for these
+        ``settings`` (default: ``ScanSettings()``)."""
+        settings = settings or ScanSettings()
+        codes = draft.normalised.codes()
+        keys = DraftKeys.of(codes, draft.fingerprints or fingerprint(codes, self.settings), self.settings)
+        for attempt in range(3):
+            with self._snapshot():
+                found = self._reference(draft, keys, round, settings)
+            if not isinstance(found, set):
+                return found
+            if not found:
+                break
+            if attempt == 0:
+                continue  # a writer may have replaced a base while it was opened: read again before making one
+            with self._transaction():
+                for stale in sorted(found):
+                    if self._base(stale) is None or self._delta_reports(stale):  # unless another process did
+                        self._make_base(stale)
+        # Counts only known within one decide whether a k-gram of the draft is boilerplate: every report.
         return self.documents(round), None
+
+    def _reference(
+        self, draft: Document, keys: DraftKeys, round: str, settings: ScanSettings
+    ) -> tuple[list[Document], Population] | set[str]:
+        """``reference_for`` in one read transaction, or the rounds whose base must be made again first (none: the
+        counts cannot decide even from a new base)."""
+        derived = {r: self._derived(r) for r in self.rounds() if r <= round}
+        stale = {r for r, d in derived.items() if d is None}
+        if stale:
+            return stale
+        here = derived.get(round)
+        members = {
+            member
+            for (member,) in self._db.execute(
+                "SELECT DISTINCT member FROM documents WHERE round = ? AND is_template = 0 AND path != ?",
+                (round, draft.source.id),
+            )
+        }
+        own, replaced = self._own_and_replaced(draft, round)
+        population = draft_population(
+            keys.distinct,
+            members | {draft.source.member},
+            here.users if here else Users(),
+            settings,
+            own=own,
+            replaced=replaced,
+        )
+        if population is None:
+            return {round} if here and here.changed else set()
+        seeds = keys.seeds(population, settings)
+        found = [p.holding(seeds) for d in derived.values() if d for p in d.winnow]
+        found += [p.holding(keys.bands) for d in derived.values() if d for p in d.bands]
+        ids = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
+        # The report the draft replaces (its id) is left out, as a check leaves it out.
+        query = (
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND is_template = 0 AND round <= ? AND NOT (round = ? AND path = ?) "
+            f"UNION ALL SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE round = ? AND is_template = 1 "
+            "ORDER BY round, path"
+        )
+        rows = self._db.execute(query, (json.dumps(ids.tolist()), round, round, draft.source.id, round))
+        return [self._document(row, round) for row in rows], population
+
+    def _own_and_replaced(self, draft: Document, round: str) -> tuple[np.ndarray, np.ndarray]:
+        """The k-grams the round's counts hold for users a check of the draft does not count as other members: the
+        draft's author (every k-gram of their reports), and a member whose report the draft replaces (the k-grams
+        only that report of theirs holds)."""
+        author = draft.source.member
+        row = self._db.execute(
+            "SELECT member FROM documents WHERE round = ? AND path = ? AND is_template = 0", (round, draft.source.id)
+        ).fetchone()
+        replaced_member = row[0] if row is not None and row[0] != author else None
+        rows = self._db.execute(
+            "SELECT path, member, arrays FROM documents WHERE round = ? AND is_template = 0 "
+            "AND member IN (SELECT value FROM json_each(?))",
+            (round, json.dumps([author] if replaced_member is None else [author, replaced_member])),
+        )
+        reports = [
+            (path, member, distinct_kgrams(unpack_arrays(arrays, "codes")[0], self.settings))
+            for path, member, arrays in rows
+        ]
+        return counted_for_others(reports, draft.source.id, author)
 
     def close(self) -> None:
         self._db.close()
+
+
+def _fingerprints(document: Document) -> Fingerprints:
+    if document.fingerprints is None:
+        raise ValueError("a document is indexed with its fingerprints")
+    return document.fingerprints
 
 
 def scan_with_index(

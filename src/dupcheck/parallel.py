@@ -7,7 +7,6 @@ memory and read them where they are (copy-on-write), so only each item and its r
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -55,6 +54,8 @@ def fork_map(
             if progress:
                 progress(stage, n, len(items))
         return results
+    import multiprocessing  # here: a self-check, which never forks, does without it
+
     _FORKED = (function, state)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:

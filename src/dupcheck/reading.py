@@ -11,7 +11,6 @@ import codecs
 import contextlib
 import errno
 import io
-import itertools
 import logging
 import os
 import re
@@ -24,31 +23,18 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
-
-import charset_normalizer
-import docx
-from docx.blkcntnr import BlockItemContainer
-from docx.document import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
-from docx.opc.part import Part, XmlPart
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
-from docx.shared import Parented
-from docx.styles.style import BaseStyle, CharacterStyle
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
-from lxml import etree
 
 from dupcheck.errors import ReadError
 
 if TYPE_CHECKING:
     import pypdf
+    from docx.document import Document
+
+# python-docx, lxml, charset-normalizer and pypdf are imported where a file needs them: together they take longer
+# to import than a self-check of a text draft against an index takes to run.
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".doc", ".wps", ".pdf"})
 
@@ -128,16 +114,6 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file keeps its package in
 _OLE_WORD = "WordDocument".encode("utf-16-le")  # the main stream of a Word 97–2003 (and WPS) binary file
 _XML_CONTENT_TYPE = re.compile(r"[/+]xml$")
-_MAX_BOLD_HEADING_CHARS = 40
-_HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_PARAGRAPH, _RUN, _TEXT_BOX = qn("w:p"), qn("w:r"), qn("w:txbxContent")
-_CHOICE = f"{{{_MC}}}Choice"
-# Deleted and moved-away text is not on the page; an mc:Fallback repeats its mc:Choice (a text box's text, as
-# VML for older readers).
-_NOT_SHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), f"{{{_MC}}}Fallback"})
-_NOTE_PARTS = (RT.FOOTNOTES, RT.ENDNOTES)
-_NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
 # pypdf logs what it repairs in a damaged PDF; unconfigured, Python would print that on stderr next to the one
 # line that names the file. An application that configures logging still sees it.
@@ -275,6 +251,8 @@ def _decode(data: bytes, path: str) -> tuple[str, str, int]:
 
 
 def _decode_detected(data: bytes, path: str) -> tuple[str, str]:
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ReadError(path, _undecodable(data))
@@ -528,9 +506,13 @@ def _read_docx(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadT
             raise ReadError(shown, _PROTECTED)
         handle.seek(0)  # a Word 97–2003 file with a .docx name
         return _converted(handle, ".doc", shown, max_chars)
+    from lxml import etree
+
+    from dupcheck.docx_text import docx_text
+
     document = _open_docx(handle, head, shown)
     try:
-        text, hints = _docx_text(document)
+        text, hints = docx_text(document)
     except etree.XMLSyntaxError as exc:  # a part python-docx does not parse when it opens the package
         raise ReadError(shown, "not a valid .docx (malformed XML)") from exc
     except Exception as exc:  # python-docx on a damaged but well-formed package: one line, never a traceback
@@ -542,6 +524,10 @@ def _read_docx(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadT
 
 
 def _open_docx(handle: BinaryIO, head: bytes, shown: str) -> Document:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
     try:
         with zipfile.ZipFile(handle) as archive:
             package = _slim_package(archive, shown)
@@ -609,6 +595,8 @@ def _check_part(info: zipfile.ZipInfo, shown: str) -> None:
 
 def _content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """The package's content types by extension and by part name (both lower case)."""
+    from lxml import etree
+
     defaults: dict[str, str] = {}
     overrides: dict[str, str] = {}
     try:
@@ -631,177 +619,3 @@ def _is_xml_part(name: str, defaults: dict[str, str], overrides: dict[str, str])
         return True
     content_type = overrides.get("/" + lower) or defaults.get(lower.rpartition(".")[2], "")
     return bool(_XML_CONTENT_TYPE.search(content_type)) and not content_type.startswith("image/")
-
-
-def _docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
-    """The body's paragraphs (each text box's paragraphs right after the paragraph it is anchored in), then the
-    headers, footers, footnotes and endnotes; heading hints come from the body alone."""
-    lines: list[str] = []
-    hints: list[HeadingHint] = []
-    offset = 0
-    for paragraph, runs in _iter_paragraphs(document.element.body, document):
-        text = "".join(run.text for run in runs)
-        level = _heading_level(paragraph, runs, text)
-        if level is not None:
-            hints.append(HeadingHint(offset, offset + len(text), level))
-        lines.append(text)
-        offset += len(text) + 1
-    # After the body, so its outline and hints stay as they are; blank lines there would separate nothing.
-    for container, parent in _outside_the_body(document):
-        for _, runs in _iter_paragraphs(container, parent):
-            text = "".join(run.text for run in runs)
-            if text.strip():
-                lines.append(text)
-    return "\n".join(lines), tuple(hints)
-
-
-def _iter_paragraphs(container: etree._Element, parent: Parented) -> Iterator[tuple[Paragraph, list[Run]]]:
-    """Paragraphs of a body, table cell, text box, header or note in document order, with the runs shown in
-    each; descends into tables and content controls, and reads a paragraph's text boxes right after it."""
-    for child in container.iterchildren():
-        if child.tag == _PARAGRAPH:
-            paragraph = Paragraph(child, parent)
-            runs: list[etree._Element] = []
-            text_boxes: list[etree._Element] = []
-            _collect_runs(child, runs, text_boxes)
-            yield paragraph, [Run(run, paragraph) for run in runs]
-            for text_box in text_boxes:
-                yield from _iter_paragraphs(text_box, paragraph)
-        elif child.tag == qn("w:tbl"):
-            yield from _iter_table_paragraphs(Table(child, parent))
-        elif child.tag == qn("w:sdt") and not _is_table_of_contents(child):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _iter_paragraphs(content, parent)
-        elif child.tag == qn("w:customXml"):
-            yield from _iter_paragraphs(child, parent)
-
-
-def _collect_runs(element: etree._Element, runs: list[etree._Element], text_boxes: list[etree._Element]) -> None:
-    """The runs shown below ``element`` in document order, and the text boxes (w:txbxContent) anchored there.
-
-    A text box's paragraphs are not part of the paragraph it is anchored in: they are collected whole, their runs
-    not, and a text box inside one is read with it. Only the first mc:Choice of an mc:AlternateContent is shown,
-    and never its mc:Fallback, so a text box is read once.
-    """
-    chosen = False
-    for child in element.iterchildren():
-        if child.tag in _NOT_SHOWN:
-            continue
-        if child.tag == _CHOICE:
-            if chosen:
-                continue
-            chosen = True
-        if child.tag == _TEXT_BOX:
-            text_boxes.append(child)
-            continue
-        if child.tag == _RUN:
-            runs.append(child)  # and its descendants: a drawing in the run can hold a text box
-        _collect_runs(child, runs, text_boxes)
-
-
-def _iter_table_paragraphs(table: Table) -> Iterator[tuple[Paragraph, list[Run]]]:
-    seen: set[etree._Element] = set()
-    for row in table.rows:
-        for cell in row.cells:
-            # python-docx hands out the same <w:tc> once per spanned grid column and row.
-            if cell._tc in seen:
-                continue
-            seen.add(cell._tc)
-            yield from _iter_paragraphs(cell._tc, cell)
-
-
-def _outside_the_body(document: Document) -> Iterator[tuple[etree._Element, Parented]]:
-    """The root elements of the headers and footers (each part once) and of the footnotes and endnotes, with
-    the object their paragraphs belong to."""
-    seen: set[Part] = set()
-    for section in document.sections:
-        for story in (
-            section.header,
-            section.first_page_header,
-            section.even_page_header,
-            section.footer,
-            section.first_page_footer,
-            section.even_page_footer,
-        ):
-            # One linked to the previous section has no part of its own: that section's part is read there.
-            if story.is_linked_to_previous:
-                continue
-            part = _story_part(story)
-            if part is not None and part not in seen:  # several sections can share a part
-                seen.add(part)
-                yield part.element, story
-    for reltype in _NOTE_PARTS:
-        for rel in document.part.rels.values():
-            if rel.reltype != reltype or rel.is_external or rel.target_part in seen:
-                continue
-            seen.add(rel.target_part)
-            for note in _part_element(rel.target_part).iterchildren(qn("w:footnote"), qn("w:endnote")):
-                if note.get(qn("w:type")) not in _NOTE_SEPARATORS:
-                    yield note, document
-
-
-def _story_part(story: BlockItemContainer) -> XmlPart | None:
-    """A header's or footer's part; None when its reference names no part of the package."""
-    try:
-        part = story.part
-    except KeyError:
-        return None
-    return part if isinstance(part, XmlPart) else None
-
-
-def _part_element(part: Part) -> etree._Element:
-    """The root element of a part; python-docx keeps footnotes and endnotes unparsed, as bytes (parsed here as
-    it parses its own parts: no entities, no network)."""
-    return part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
-
-
-def _is_table_of_contents(sdt: etree._Element) -> bool:
-    # A generated table of contents repeats every heading (with page numbers); it is not prose.
-    gallery = sdt.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
-    return gallery is not None and gallery.get(qn("w:val")) == "Table of Contents"
-
-
-def _heading_level(paragraph: Paragraph, runs: list[Run], text: str) -> int | None:
-    stripped = text.strip()
-    if not stripped:
-        return None
-    style = paragraph.style
-    level = _style_heading_level(style)
-    if level is not None:
-        return level
-    if len(stripped) <= _MAX_BOLD_HEADING_CHARS and _all_bold(runs, style):
-        return 0
-    return None
-
-
-def _style_heading_level(style: CharacterStyle | None) -> int | None:
-    for candidate in _style_chain(style):
-        match = _HEADING_STYLE.fullmatch(candidate.name or "")
-        if match:
-            return int(match[1])
-    return None
-
-
-def _all_bold(runs: list[Run], paragraph_style: CharacterStyle | None) -> bool:
-    visible = [run for run in runs if run.text.strip()]
-    return bool(visible) and all(_is_bold(run, paragraph_style) for run in visible)
-
-
-def _is_bold(run: Run, paragraph_style: CharacterStyle | None) -> bool:
-    """Direct formatting first, then the run's character style, then the paragraph style."""
-    settings = itertools.chain(
-        (run.bold,),
-        (style.font.bold for style in _style_chain(run.style)),
-        (style.font.bold for style in _style_chain(paragraph_style)),
-    )
-    return next((value for value in settings if value is not None), False)
-
-
-def _style_chain(style: BaseStyle | None) -> Iterator[CharacterStyle]:
-    seen: set[etree._Element] = set()
-    # Damaged files can contain basedOn cycles, or a base of the wrong style type (no font).
-    while isinstance(style, CharacterStyle) and style.element not in seen:
-        seen.add(style.element)
-        yield style
-        style = style.base_style

@@ -11,7 +11,8 @@ has ``%`` and ``:`` escaped (``%25``, ``%3A``), so no two of them can make the s
     dupcheck:corpus:<round>:<corpus>       set: the round's paths indexed from one corpus folder
     dupcheck:version:<round>               counter: INCR in every transaction that writes the round's reports
     dupcheck:derived:<round>:population    npz: the round's members, k-grams two or more use, how many use each
-    dupcheck:derived:<round>:postings      npz: sorted winnowing hashes and the report each belongs to
+    dupcheck:derived:<round>:postings      npz: the round's paths, their members, which are templates, and the
+                                           winnowing hashes with the path each belongs to (``derived.Postings``)
     dupcheck:derived:<round>:version       the round's version the two blobs were computed at
     dupcheck:lock:<round>                  the round's write lock (writers of one round take turns)
     dupcheck:lsh-pending:<round>           paths whose LSH windows may not match their report yet
@@ -27,8 +28,9 @@ finds the blobs behind the version recomputes them itself, so derived data are n
 
 A check against the index (``reference_for``) loads only the reports a draft may share something with:
 those whose passage windows the LSH returns for the draft's windows, those holding any of the draft's
-winnowing hashes (found in the postings of the round and of every earlier round), and the round's
-templates; the round's population stands in for the rest when boilerplate is counted.
+winnowing hashes that can pair it (found in the postings of the round and of every earlier round), and the
+round's templates; the round's counts stand in for the rest when boilerplate is counted, exactly as the SQLite
+index's do (``derived.draft_population``).
 """
 
 from __future__ import annotations
@@ -47,10 +49,19 @@ import numpy as np
 import redis
 from redis.connection import SSLConnection, parse_url
 
-from dupcheck.candidates import common_member_count
 from dupcheck.corpus import MembersBy, SourceFile
+from dupcheck.derived import (
+    DraftKeys,
+    Postings,
+    Users,
+    count_users,
+    counted_for_others,
+    distinct,
+    distinct_kgrams,
+    draft_population,
+)
 from dupcheck.errors import IndexFileError
-from dupcheck.fingerprints import FingerprintSettings, fingerprint, kgram_hashes
+from dupcheck.fingerprints import FingerprintSettings, fingerprint
 from dupcheck.index import (
     APPLICATION,
     SCHEMA_VERSION,
@@ -62,6 +73,7 @@ from dupcheck.index import (
     pack_document,
     plan_update,
     settings_json,
+    unpack_arrays,
     unpack_document,
 )
 from dupcheck.reading import DEFAULT_MAX_CHARS
@@ -123,26 +135,14 @@ def _load(blob: bytes) -> dict[str, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class Postings:
-    """A round's winnowing hashes, sorted, with the report each belongs to."""
+class _Round:
+    """A round's derived data: its counts, and its reports with the winnowing hashes each holds."""
 
-    hashes: np.ndarray  # uint64, sorted
-    reports: np.ndarray  # int64: index into ``paths``
+    population: Population  # the round's members; the k-grams two or more of them use, and how many use each
+    postings: Postings  # reports as indices into ``paths``
     paths: list[str]  # every report of the round (templates too), sorted
+    members: list[str]  # whose each is ('' for a template)
     templates: np.ndarray  # bool per path
-
-    def reports_holding(self, hashes: np.ndarray) -> np.ndarray:
-        """Indices into ``paths`` of the reports holding any of ``hashes``."""
-        query = np.unique(hashes.astype(np.uint64))
-        lo = np.searchsorted(self.hashes, query, side="left")
-        hi = np.searchsorted(self.hashes, query, side="right")
-        counts = hi - lo
-        total = int(counts.sum())
-        if not total:
-            return np.zeros(0, dtype=np.int64)
-        offsets = np.cumsum(counts) - counts
-        positions = np.arange(total) - np.repeat(offsets, counts) + np.repeat(lo, counts)
-        return np.unique(self.reports[positions])
 
 
 def _translating(method: Callable[Concatenate[RedisIndex, P], T]) -> Callable[Concatenate[RedisIndex, P], T]:
@@ -334,39 +334,61 @@ class RedisIndex:
     def reference_for(
         self, draft: Document, round: str = "", settings: ScanSettings | None = None
     ) -> tuple[list[Document], Population | None]:
-        """The reports a draft of ``round`` may share something with, and the round's population.
-
-        With ``settings``, a winnowing hash most of the round's members use (boilerplate) finds no report:
-        every report holds the set phrases, and the population labels them without their holders.
-        """
-        fp = draft.fingerprints
-        if fp is None:
-            fp = fingerprint(draft.normalised.codes(), self.settings)
-        population = Population(
-            members=frozenset(), kgrams=np.zeros(0, dtype=np.uint64), users=np.zeros(0, dtype=np.int64)
-        )
-        rounds = [r for r in self.rounds() if r <= round]
-        derived_by_round = {r: self._derived(r) for r in rounds}
-        if derived_by_round.get(round) is not None:
-            population = derived_by_round[round][0]
-        hashes = fp.winnow_hashes
-        if settings is not None:
-            members = len(population.members | {draft.source.member})
-            threshold = common_member_count(members, settings.boilerplate_share, settings.boilerplate_min_members)
-            hashes = hashes[~np.isin(hashes, population.common_hashes(threshold))]
+        """The reports a draft of ``round`` may share something with, and the population boilerplate is counted
+        over: ``check_draft`` with them gives the draft's report as against every report, for these ``settings``
+        (default: ``ScanSettings()``)."""
+        settings = settings or ScanSettings()
+        codes = draft.normalised.codes()
+        keys = DraftKeys.of(codes, draft.fingerprints or fingerprint(codes, self.settings), self.settings)
+        derived = {r: self._derived(r) for r in self.rounds() if r <= round}
+        here = derived.get(round)
+        members = {draft.source.member}
+        users = Users()
+        if here is not None:
+            reports = zip(here.paths, here.members, here.templates, strict=True)
+            members |= {m for p, m, t in reports if not t and p != draft.source.id}
+            users = Users(here.population.kgrams, here.population.users)
+        own, replaced = self._own_and_replaced(draft, round, here)
+        population = draft_population(keys.distinct, members, users, settings, own=own, replaced=replaced)
+        if population is None:  # a count known within one at the threshold (a threshold of 2): every report
+            return self.documents(round), None
+        seeds = keys.seeds(population, settings)
         wanted: set[tuple[str, str]] = set()
-        for r in rounds:
-            derived = derived_by_round[r]
-            if derived is None:
+        for r, found in derived.items():
+            if found is None:
                 continue
-            postings = derived[1]
             if r == round:
-                wanted |= {(r, p) for p, t in zip(postings.paths, postings.templates, strict=True) if t}
-            for i in postings.reports_holding(hashes).tolist():
-                if r == round or not postings.templates[i]:
-                    wanted.add((r, postings.paths[i]))
-        wanted |= self._lsh_candidates(fp.signatures, round)
+                wanted |= {(r, p) for p, t in zip(found.paths, found.templates, strict=True) if t}
+            for i in found.postings.holding(seeds).tolist():
+                if r == round or not found.templates[i]:
+                    wanted.add((r, found.paths[i]))
+        wanted |= self._lsh_candidates(keys.fingerprints.signatures, round)
+        wanted.discard((round, draft.source.id))  # the report the draft replaces: a check leaves it out
         return self._fetch(wanted, round), population
+
+    def _own_and_replaced(self, draft: Document, round: str, here: _Round | None) -> tuple[np.ndarray, np.ndarray]:
+        """``own`` and ``replaced`` of ``draft_population``: from the round's reports of the draft's author and of
+        the member whose report the draft replaces."""
+        if here is None:
+            return distinct([]), distinct([])
+        author = draft.source.member
+        whose = dict(zip(here.paths, here.members, strict=True))
+        replaced_member = whose.get(draft.source.id, author)
+        paths = [
+            p
+            for p, m, t in zip(here.paths, here.members, here.templates, strict=True)
+            if not t and m in {author, replaced_member}
+        ]
+        with self._client.pipeline(transaction=False) as pipe:
+            for path in paths:
+                pipe.hget(_key("doc", round, path), "arrays")
+            blobs = pipe.execute()
+        reports = [
+            (path, whose[path], distinct_kgrams(unpack_arrays(blob, "codes")[0], self.settings))
+            for path, blob in zip(paths, blobs, strict=True)
+            if blob is not None
+        ]
+        return counted_for_others(reports, draft.source.id, author)
 
     def _lsh_candidates(self, signatures: np.ndarray, round: str) -> set[tuple[str, str]]:
         """Reports of ``round`` and earlier rounds with a passage window the LSH pairs with one of ``signatures``."""
@@ -380,8 +402,8 @@ class RedisIndex:
 
     # -- derived data ---------------------------------------------------------------------------------------
 
-    def _derived(self, round: str) -> tuple[Population, Postings] | None:
-        """The round's population and postings, up to date with its reports; None for a round with none."""
+    def _derived(self, round: str) -> _Round | None:
+        """The round's derived data, up to date with its reports; None for a round with none."""
         keys = [
             _key("version", round),
             *(_key("derived", round, part) for part in ("version", "population", "postings")),
@@ -394,22 +416,27 @@ class RedisIndex:
             if version is None:
                 return None
             if version == done and population is not None and postings is not None:
-                return _population(population), _postings(postings)
+                found = _round(population, postings)
+                if found is not None:
+                    return found
             if attempt < 2:
-                self._refresh_derived(round)
+                self._refresh_derived(round, again=version == done)
         computed = self._compute_derived(round)  # writers keep moving the version: use what is there now
-        return _population(computed[0]), _postings(computed[1])
+        found = _round(*computed)
+        assert found is not None
+        return found
 
-    def _refresh_derived(self, round: str) -> None:
-        """Recompute the round's derived blobs from all its reports, unless they are up to date; the blobs are
-        written only if no report of the round was written while they were computed."""
+    def _refresh_derived(self, round: str, *, again: bool = False) -> None:
+        """Recompute the round's derived blobs from all its reports, unless they are up to date (``again``: even
+        then, as blobs an older dupcheck wrote are); the blobs are written only if no report of the round was
+        written while they were computed."""
         version_key = _key("version", round)
         derived = [_key("derived", round, part) for part in ("version", "population", "postings")]
         for _ in range(_TRIES):
             with self._client.pipeline(transaction=True) as watch:
                 watch.watch(version_key)
                 version, done = watch.get(version_key), watch.get(derived[0])
-                if version == done:
+                if version == done and not again:
                     return
                 population, postings = self._compute_derived(round)
                 watch.multi()
@@ -430,33 +457,23 @@ class RedisIndex:
                 pipe.hmget(_key("doc", round, path), ["member", "is_template", "arrays"])
             rows = pipe.execute()
         per_member: dict[str, list[np.ndarray]] = defaultdict(list)
-        kept, templates, hashes, reports = [], [], [], []
+        kept, members, templates, hashes = [], [], [], []
         for path, (member, is_template, arrays) in zip(paths, rows, strict=True):
             if arrays is None:
                 continue  # removed meanwhile: the version moved, so this result is not kept
-            with np.load(io.BytesIO(arrays), allow_pickle=False) as data:
-                codes = data["codes"].astype(np.uint32)
-                winnow_hashes = data["winnow_hashes"].astype(np.uint64)
+            codes, winnow_hashes = unpack_arrays(arrays, "codes", "winnow_hashes")
             if not int(is_template):
-                per_member[member.decode("utf-8")].append(np.unique(kgram_hashes(codes, self.settings.winnow_k)))
-            reports.append(np.full(len(winnow_hashes), len(kept), dtype=np.int64))
-            hashes.append(winnow_hashes)
+                per_member[member.decode("utf-8")].append(distinct_kgrams(codes, self.settings))
             kept.append(path)
+            members.append(member.decode("utf-8"))
             templates.append(bool(int(is_template)))
-        distinct = [np.unique(np.concatenate(arrays)) for arrays in per_member.values()]
-        values, counts = np.unique(np.concatenate(distinct or [np.zeros(0, np.uint64)]), return_counts=True)
-        population = _npz(
-            members=np.array(sorted(per_member), dtype=str),
-            kgrams=values[counts >= 2].astype(np.uint64),
-            users=counts[counts >= 2].astype(np.int64),
-        )
-        all_hashes = np.concatenate(hashes or [np.zeros(0, np.uint64)])
-        all_reports = np.concatenate(reports or [np.zeros(0, np.int64)])
-        order = np.argsort(all_hashes, kind="stable")
+            hashes.append(winnow_hashes)
+        kgrams, users = count_users(distinct(arrays) for arrays in per_member.values())
+        population = _npz(members=np.array(sorted(per_member), dtype=str), kgrams=kgrams, users=users)
         postings = _npz(
-            hashes=all_hashes[order],
-            reports=all_reports[order],
+            packed=Postings.of(hashes, range(len(kept))).packed,
             paths=np.array(kept, dtype=str),
+            members=np.array(members, dtype=str),
             templates=np.array(templates, dtype=bool),
         )
         return population, postings
@@ -667,11 +684,16 @@ def _population(blob: bytes) -> Population:
     )
 
 
-def _postings(blob: bytes) -> Postings:
-    data = _load(blob)
-    return Postings(
-        hashes=data["hashes"].astype(np.uint64),
-        reports=data["reports"].astype(np.int64),
-        paths=[str(p) for p in data["paths"].tolist()],
+def _round(population: bytes, postings: bytes) -> _Round | None:
+    """The round's derived data from its blobs; None for blobs of an older dupcheck (its postings unpacked)."""
+    data = _load(postings)
+    if "packed" not in data:
+        return None
+    paths = [str(p) for p in data["paths"].tolist()]
+    return _Round(
+        population=_population(population),
+        postings=Postings(data["packed"], np.arange(len(paths), dtype=np.int64)),
+        paths=paths,
+        members=[str(m) for m in data["members"].tolist()],
         templates=data["templates"].astype(bool),
     )

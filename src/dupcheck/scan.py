@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -166,6 +165,8 @@ def _prepare_all(
     if workers <= 1:
         yield from (_prepare_one(source, fs, max_chars) for source in sources)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only for a large corpus: a check does without
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
 

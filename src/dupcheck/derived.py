@@ -1,0 +1,245 @@
+"""What an index keeps beside its reports so that a self-check reads only the few reports that matter.
+
+Per round:
+
+* **postings**: which reports hold each winnowing hash, and each LSH band key of a passage window
+  (``Postings``); a draft's own hashes and keys find, by binary search, every report that can pair with it;
+* **k-gram users**: how many members use each k-gram two or more of them use (``Users``), so that boilerplate
+  is counted over the whole round without reading it.
+
+``draft_population`` turns the counts into the ``Population`` of one draft, exactly: a check of the draft
+against the reports found this way labels every token as a check against every report of the index does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dupcheck.candidates import common_mask, common_member_count, seed_hashes
+from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
+from dupcheck.scan import Population, ScanSettings
+
+_EMPTY = np.zeros(0, dtype=np.uint64)
+# A posting packs the key's high bits and the report's index (low bits) in one uint64, so that one np.sort
+# (several times faster than an argsort) orders them.
+_REPORT_BITS = 24
+_REPORT_MASK = np.uint64((1 << _REPORT_BITS) - 1)
+_KEY_MASK = ~_REPORT_MASK
+_LOW_BITS = 1 << 20
+
+
+def distinct(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """The sorted distinct values of uint64 arrays (``np.unique`` is many times slower on these)."""
+    values = np.sort(np.concatenate([_EMPTY, *arrays]))
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def distinct_kgrams(codes: np.ndarray, settings: FingerprintSettings) -> np.ndarray:
+    """The sorted distinct k-grams (``winnow_k``) of a text's token codes: what its author uses."""
+    return distinct([kgram_hashes(codes, settings.winnow_k)])
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Keys (winnowing hashes or band keys) sorted, each with the report that holds it.
+
+    A posting is one uint64: the key's high 40 bits and, in the low 24, an index into ``reports``. Two keys that
+    agree in their high 40 bits are taken for one: a report found that way is one candidate more, never one less.
+    """
+
+    packed: np.ndarray  # sorted uint64
+    reports: np.ndarray  # int64: what each index stands for (a row id, an index into a list of paths)
+
+    @classmethod
+    def of(cls, keys: Sequence[np.ndarray], reports: Sequence[int] | np.ndarray) -> Postings:
+        """The postings of ``keys[i]``, all held by ``reports[i]``."""
+        if len(keys) > 1 << _REPORT_BITS:
+            raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {len(keys)}")
+        packed = [(np.asarray(k, dtype=np.uint64) & _KEY_MASK) | np.uint64(i) for i, k in enumerate(keys)]
+        return cls(np.sort(np.concatenate([_EMPTY, *packed])), np.asarray(reports, dtype=np.int64))
+
+    @classmethod
+    def merged(cls, parts: Sequence[Postings]) -> Postings:
+        """One Postings of all of ``parts`` (one search instead of one a part)."""
+        offsets = np.cumsum([0, *(len(p.reports) for p in parts)])
+        if offsets[-1] > 1 << _REPORT_BITS:
+            raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {offsets[-1]}")
+        packed = [p.packed + np.uint64(offset) for p, offset in zip(parts, offsets[:-1], strict=True)]
+        reports = np.concatenate([np.zeros(0, dtype=np.int64), *(p.reports for p in parts)])
+        return cls(np.sort(np.concatenate([_EMPTY, *packed])), reports)
+
+    def holding(self, query: np.ndarray) -> np.ndarray:
+        """The distinct reports holding any of ``query``."""
+        if not len(query) or not len(self.packed):
+            return np.zeros(0, dtype=np.int64)
+        prefixes = distinct([np.asarray(query, dtype=np.uint64) & _KEY_MASK])
+        lo = np.searchsorted(self.packed, prefixes, side="left")
+        hi = np.searchsorted(self.packed, prefixes | _REPORT_MASK, side="right")
+        counts = hi - lo
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        positions = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
+        return np.unique(self.reports[(self.packed[positions] & _REPORT_MASK).astype(np.int64)])
+
+
+def count_users(kgrams_by_member: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted k-grams that two or more members use, and how many use each (one distinct array per member)."""
+    values = np.sort(np.concatenate([_EMPTY, *kgrams_by_member]))
+    repeats = values[1:][values[1:] == values[:-1]]  # a k-gram of n users, n - 1 times
+    if not len(repeats):
+        return _EMPTY, np.zeros(0, dtype=np.int64)
+    first = np.empty(len(repeats), dtype=bool)
+    first[0] = True
+    np.not_equal(repeats[1:], repeats[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return repeats[starts], np.diff(np.append(starts, len(repeats))) + 1
+
+
+def user_changes(before: Mapping[str, np.ndarray], after: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """How the number of users of each k-gram changes when members' distinct k-grams go from ``before`` to
+    ``after`` (a member missing from one has none there): sorted k-grams and the (non-zero) change of each."""
+    keys, signs = [_EMPTY], [np.zeros(0, dtype=np.int64)]
+    for member in before.keys() | after.keys():
+        old, new = before.get(member, _EMPTY), after.get(member, _EMPTY)
+        gained = np.setdiff1d(new, old, assume_unique=True)
+        lost = np.setdiff1d(old, new, assume_unique=True)
+        keys += [gained, lost]
+        signs += [np.ones(len(gained), dtype=np.int64), -np.ones(len(lost), dtype=np.int64)]
+    values, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    change = np.bincount(inverse, weights=np.concatenate(signs), minlength=len(values)).astype(np.int64)
+    return values[change != 0], change[change != 0]
+
+
+def _lookup(sorted_keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``query``: whether ``sorted_keys`` holds it, and its value there (0 where not)."""
+    if not len(sorted_keys):
+        return np.zeros(len(query), dtype=bool), np.zeros(len(query), dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_keys, query), len(sorted_keys) - 1)
+    found = sorted_keys[at] == query
+    return found, np.where(found, values[at], 0).astype(np.int64)
+
+
+def _sum_at(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """For each of ``query`` (sorted, distinct), the sum of ``values`` where ``keys`` (in any order) equal it."""
+    out = np.zeros(len(query), dtype=np.int64)
+    if not len(keys) or not len(query):
+        return out
+    # A table of the query's low bits rules out nearly every other key with one look-up each: cheaper than a
+    # binary search for each of millions of keys (the changes of hundreds of updates) or each query per update.
+    low = np.uint64(_LOW_BITS - 1)
+    table = np.zeros(_LOW_BITS, dtype=bool)
+    table[(query & low).astype(np.intp)] = True
+    maybe = np.flatnonzero(table[(keys & low).astype(np.intp)])
+    at = np.minimum(np.searchsorted(query, keys[maybe]), len(query) - 1)
+    equal = query[at] == keys[maybe]
+    np.add.at(out, at[equal], values[maybe][equal])
+    return out
+
+
+@dataclass(frozen=True)
+class Users:
+    """How many members of a round use each k-gram.
+
+    Counted once over every report (``kgrams``: those two or more members used then, and ``users``: how many),
+    then changed by every update since (``changes``: k-grams and the change in their users, one pair an update).
+    A k-gram left out of the count had one user or none, so its number now is known within one.
+    """
+
+    kgrams: np.ndarray = field(default_factory=lambda: _EMPTY)
+    users: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    changes: Sequence[tuple[np.ndarray, np.ndarray]] = ()
+
+    def bounds(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The least and the most members that can use each of ``query`` (sorted distinct k-grams)."""
+        counted, users = _lookup(self.kgrams, self.users, query)
+        keys = np.concatenate([_EMPTY, *(kgrams for kgrams, _ in self.changes)])
+        change = np.concatenate([np.zeros(0, dtype=np.int64), *(c for _, c in self.changes)])
+        since = _sum_at(keys, change, query)
+        return np.maximum(users + since, 0), np.where(counted, users, 1) + since
+
+
+def draft_population(
+    kgrams: np.ndarray,
+    members: Iterable[str],
+    users: Users,
+    settings: ScanSettings,
+    *,
+    own: np.ndarray = _EMPTY,
+    replaced: np.ndarray = _EMPTY,
+) -> Population | None:
+    """The population a check of a draft counts boilerplate over, exact for the draft's k-grams; None when the
+    counts cannot tell whether one of them is boilerplate (a k-gram known only within one, at the threshold).
+
+    ``kgrams``: the draft's distinct k-grams. ``members``: every member whose report the check counts (the
+    round's, but for one the draft replaces) and the draft's author. ``users``: the round's counts. ``own``:
+    the distinct k-grams of the author's reports of the round (the author is counted once, for the draft);
+    ``replaced``: those a member uses only in the report the draft replaces (the report of the draft's id).
+
+    Only the draft's k-grams are given: a check counts boilerplate among the draft's k-grams only, so a k-gram
+    of another report that most members use but the draft does not is no boilerplate to it.
+    """
+    everyone = frozenset(members)
+    threshold = common_member_count(len(everyone), settings.boilerplate_share, settings.boilerplate_min_members)
+    low, high = users.bounds(kgrams)
+    # Users the round counts that this check does not count as others: the author, and a member who used a
+    # k-gram only in the replaced report.
+    known = _within_sorted(kgrams, own).astype(np.int64) + _within_sorted(kgrams, replaced)
+    if np.any(high < known):
+        return None  # counts that contradict the reports: never expected, recounted rather than trusted
+    low = np.maximum(low, known) - known
+    high = high - known
+    if np.any((low + 1 < threshold) & (high + 1 >= threshold)):
+        return None
+    keep = low >= 1
+    return Population(members=everyone, kgrams=kgrams[keep], users=low[keep])
+
+
+def counted_for_others(
+    reports: Iterable[tuple[str, str, np.ndarray]], draft_id: str, author: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``own`` and ``replaced`` for ``draft_population``, from the round's reports (path, member, distinct k-grams)
+    of the draft's author and of the member whose report has the draft's id."""
+    own, kept, dropped = [], [], []
+    for path, member, kgrams in reports:
+        (own if member == author else dropped if path == draft_id else kept).append(kgrams)
+    return distinct(own), np.setdiff1d(distinct(dropped), distinct(kept), assume_unique=True)
+
+
+def _within_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    return _lookup(sorted_set, np.ones(len(sorted_set), dtype=np.int64), values)[0]
+
+
+@dataclass(frozen=True)
+class DraftKeys:
+    """What of a draft is looked up in an index's derived data."""
+
+    fingerprints: Fingerprints
+    kgrams: np.ndarray  # every k-gram, by position
+    distinct: np.ndarray  # the distinct ones, sorted
+    bands: np.ndarray  # the band keys of every passage window
+    k: int
+
+    @classmethod
+    def of(cls, codes: np.ndarray, fingerprints: Fingerprints, settings: FingerprintSettings) -> DraftKeys:
+        kgrams = kgram_hashes(codes, settings.winnow_k)
+        bands = band_keys(fingerprints.signatures, settings)
+        return cls(fingerprints, kgrams, distinct([kgrams]), bands, settings.winnow_k)
+
+    def seeds(self, population: Population, settings: ScanSettings) -> np.ndarray:
+        """The winnowing hashes by which the draft can pair with another member's report (``seed_hashes``), with
+        boilerplate counted over ``population``."""
+        threshold = common_member_count(
+            len(population.members), settings.boilerplate_share, settings.boilerplate_min_members
+        )
+        common = population.common_hashes(threshold)
+        mask = common_mask(self.kgrams, self.fingerprints.n_tokens, common, self.k)
+        return seed_hashes(self.fingerprints, mask, common, self.k)
