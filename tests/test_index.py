@@ -601,3 +601,11 @@ def test_a_copy_only_the_lsh_finds_is_read(tmp_path: Path) -> None:
     others, population = index.reference_for(draft, "", settings)
     (doc,) = check_draft(draft, others, settings, population).documents
     assert doc.top_partner == "成员3"
+
+
+def test_derived_files_that_cannot_be_written_are_one_error_and_change_nothing(tmp_path: Path, corpus: Path) -> None:
+    path = tmp_path / "i.sqlite"
+    path.with_name("i.sqlite.d").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(IndexFileError, match=r"i\.sqlite\.d: cannot write the index's derived files"):
+        SQLiteIndex(path, FS).update(corpus)
+    assert SQLiteIndex(path, FS).documents() == []  # the update rolled back whole

@@ -33,7 +33,8 @@ _LOW_BITS = 1 << 20
 
 def distinct(arrays: Iterable[np.ndarray]) -> np.ndarray:
     """The sorted distinct values of uint64 arrays (``np.unique`` is many times slower on these)."""
-    values = np.sort(np.concatenate([_EMPTY, *arrays]))
+    values = np.concatenate([_EMPTY, *arrays])
+    values.sort()  # in place: a round's k-grams take hundreds of megabytes
     if len(values) < 2:
         return values
     keep = np.empty(len(values), dtype=bool)
@@ -63,8 +64,11 @@ class Postings:
         """The postings of ``keys[i]``, all held by ``reports[i]``."""
         if len(keys) > 1 << _REPORT_BITS:
             raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {len(keys)}")
-        packed = [(np.asarray(k, dtype=np.uint64) & _KEY_MASK) | np.uint64(i) for i, k in enumerate(keys)]
-        return cls(np.sort(np.concatenate([_EMPTY, *packed])), np.asarray(reports, dtype=np.int64))
+        packed = np.concatenate(
+            [_EMPTY, *((np.asarray(k, dtype=np.uint64) & _KEY_MASK) | np.uint64(i) for i, k in enumerate(keys))]
+        )
+        packed.sort()
+        return cls(packed, np.asarray(reports, dtype=np.int64))
 
     @classmethod
     def merged(cls, parts: Sequence[Postings]) -> Postings:
@@ -93,7 +97,8 @@ class Postings:
 
 def count_users(kgrams_by_member: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The sorted k-grams that two or more members use, and how many use each (one distinct array per member)."""
-    values = np.sort(np.concatenate([_EMPTY, *kgrams_by_member]))
+    values = np.concatenate([_EMPTY, *kgrams_by_member])
+    values.sort()
     repeats = values[1:][values[1:] == values[:-1]]  # a k-gram of n users, n - 1 times
     if not len(repeats):
         return _EMPTY, np.zeros(0, dtype=np.int64)

@@ -731,14 +731,19 @@ class SQLiteIndex:
             "rows": np.asarray(rows, dtype=np.int64),
         }
         generation = secrets.token_hex(8)
-        self._folder.mkdir(parents=True, exist_ok=True)
-        for path, part in zip(self._base_files(generation), _BASE_PARTS, strict=True):
-            self._written.append(path)
-            with path.open("wb") as handle:
-                np.save(handle, parts[part], allow_pickle=False)
-                handle.flush()
-                os.fsync(handle.fileno())  # the transaction that names the files must never outlive them
-        _fsync_folder(self._folder)
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            for path, part in zip(self._base_files(generation), _BASE_PARTS, strict=True):
+                self._written.append(path)
+                with path.open("wb") as handle:
+                    np.save(handle, parts[part], allow_pickle=False)
+                    handle.flush()
+                    os.fsync(handle.fileno())  # the transaction that names the files must never outlive them
+            _fsync_folder(self._folder)
+        except OSError as error:
+            raise IndexFileError(
+                str(self._folder), f"cannot write the index's derived files ({error.strerror or error})"
+            ) from error
         old = self._db.execute("SELECT generation FROM derived_base WHERE round = ?", (round,)).fetchone()
         if old is not None:
             self._superseded += self._base_files(old[0])
