@@ -130,13 +130,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--baseline-size", type=int, default=1000)
     args = parser.parse_args()
-    rows, walls = [], {}
+    rows, walls, measured = [], {}, {}
     with tempfile.TemporaryDirectory(prefix="dupcheck-scale-") as scratch:
         for size in sorted(args.sizes):
             corpus = Path(scratch) / f"corpus-{size}"
             make_corpus(corpus, size, seed=1)
             m = measure_scan(corpus, Path(scratch) / f"report-{size}.json")
-            walls[size] = m["wall"]
+            walls[size], measured[size] = m["wall"], m
             rows.append(row("dupcheck scan", size, m))
             print(" | ".join(rows[-1]), file=sys.stderr)
         corpus = Path(scratch) / f"corpus-{args.baseline_size}"
@@ -148,6 +148,20 @@ def main() -> None:
     if len(walls) > 1:
         small, large = min(walls), max(walls)
         print(f"\n{large:,} / {small:,} wall-time ratio: {walls[large] / walls[small]:.1f}; {os.cpu_count()} cores")
+    if 10_000 in measured and 1_000 in measured:
+        m = measured[10_000]
+        checks = [
+            (f"10,000 reports in {m['wall']:.1f} s (target ≤ 30 s)", m["wall"] <= 30),
+            (f"memory {max(m['rss'], m['pss']):,.0f} MiB (target ≤ 2,048 MiB)", max(m["rss"], m["pss"]) <= 2048),
+            (
+                f"10,000 / 1,000 time ratio {walls[10_000] / walls[1_000]:.1f} (target ≤ 11)",
+                walls[10_000] / walls[1_000] <= 11,
+            ),
+        ]
+        for text, met in checks:
+            print(f"- {text} {'met' if met else 'MISSED'}")
+        if not all(met for _, met in checks):
+            sys.exit(1)
 
 
 if __name__ == "__main__":
