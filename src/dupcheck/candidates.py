@@ -398,19 +398,19 @@ def find_candidates(
     parts = _chunks(len(entries), workers)
     # With a focus, only what the focused texts hold can make a pair, so everything else is left out early.
     focus_list = sorted(set(focus)) if focus is not None else None
-    hot = None
-    if common_hashes is None:  # counted here, not over a whole index
+    if common_hashes is not None:  # counted over a whole index: every k-gram of these texts is looked up
+        found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k), parts, workers) for f in part]
+    else:
         focus_kgrams = (
             np.unique(np.concatenate([entries[i].kgrams(k) for i in focus_list] or [np.zeros(0, np.uint64)]))
             if focus_list is not None
             else None
         )
         hot = _hot_buckets(entries, k, common_members, focus_kgrams, workers)
-        if hot is None:
-            common_hashes = np.zeros(0, dtype=np.uint64)
-            hot = np.zeros(1 << _BUCKET_BITS, dtype=bool)
-    found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k, hot=hot), parts, workers) for f in part]
-    if common_hashes is None:
+        if hot is None:  # fewer members than make a k-gram common
+            found = [(np.zeros(0, np.int64), np.zeros(0, np.uint64))] * len(entries)
+        else:
+            found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k, hot=hot), parts, workers) for f in part]
         kgrams_used = [h if focus_kgrams is None else h[_within(h, focus_kgrams)] for _, h in found]
         common_hashes = _common_hashes(entries, kgrams_used, common_members)
 

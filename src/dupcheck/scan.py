@@ -109,7 +109,7 @@ def scan(
 
     Files that cannot be read are listed in ``Report.errors``; the rest are scanned. Raises ``UsageError``
     when the corpus does not exist or holds no report. ``progress`` is told how far each stage has got;
-    ``workers`` processes read and fingerprint a large corpus (default: one per core).
+    ``workers`` processes read, fingerprint and compare a large corpus (default: one per core).
     """
     settings = settings or ScanSettings()
     documents, errors = load_corpus(
@@ -194,7 +194,7 @@ def compare(
     Boilerplate is counted over the current members' reports. ``focus``: report only these documents
     (indices into ``documents``), compared with all the others: a draft checked against a corpus.
     ``population``: who and what boilerplate is counted over, when ``documents`` are only part of the corpus.
-    ``workers``: processes that align and label a large corpus (default: one per core).
+    ``workers``: processes that find candidates in, align and label a large corpus (default: one per core).
     """
     fs = settings.fingerprints
     members = sorted({d.source.member for d in documents if d.is_current})
