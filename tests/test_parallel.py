@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from dupcheck.errors import WorkerError
 from dupcheck.parallel import fork_map, workers_for
 
 
@@ -33,3 +34,15 @@ def test_a_failure_in_a_worker_reaches_the_caller():
 
 def test_small_work_gets_no_workers():
     assert workers_for(10, 2) == 1 and workers_for(64, 2) == 2 and workers_for(1000, None) == (os.cpu_count() or 1)
+
+
+def _die_at_seven(state: None, item: int) -> int:
+    if item == 7:
+        os._exit(1)  # as a worker killed for want of memory ends
+    return item
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    with pytest.raises(WorkerError, match="while aligning"):
+        fork_map(_die_at_seven, None, list(range(100)), 2, stage="aligning")

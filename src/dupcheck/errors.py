@@ -27,3 +27,11 @@ class IndexFileError(DupcheckError):
         super().__init__(f"{location}: {reason}")
         self.location = location
         self.reason = reason
+
+
+class WorkerError(DupcheckError):
+    """A worker process ended abruptly (killed, most often for want of memory); carries the stage it ran."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(f"a worker process ended abruptly while {stage or 'working'} (out of memory?)")
+        self.stage = stage

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from dupcheck.errors import WorkerError
+
 PARALLEL_FROM = 64  # fewer reports (or pairs) are done faster than worker processes start
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): how far a long stage has got
@@ -54,18 +56,24 @@ def fork_map(
             if progress:
                 progress(stage, n, len(items))
         return results
-    import multiprocessing  # here: a self-check, which never forks, does without it
+    import multiprocessing  # here: a self-check, which never forks, does without them
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     _FORKED = (function, state)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # An executor rather than multiprocessing.Pool: when a worker dies (killed for want of memory) it
+        # raises, where a Pool would wait for the lost work forever.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = []
             chunk = max(1, len(items) // (workers * 32))
-            for n, result in enumerate(pool.imap(_run_forked, items, chunksize=chunk), 1):
+            for n, result in enumerate(pool.map(_run_forked, items, chunksize=chunk), 1):
                 results.append(result)
                 if progress:
                     progress(stage, n, len(items))
             return results
+    except BrokenProcessPool as error:
+        raise WorkerError(stage) from error
     finally:
         _FORKED = None
 

@@ -14,7 +14,7 @@ import numpy as np
 from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
 from dupcheck.candidates import Candidates, Entry, common_member_count, find_candidates
 from dupcheck.corpus import MembersBy, SourceFile, discover
-from dupcheck.errors import ReadError
+from dupcheck.errors import ReadError, WorkerError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.labels import Label, LabelCounts, Span, label_spans, label_tokens
 from dupcheck.normalise import Normalised, normalise
@@ -166,9 +166,13 @@ def _prepare_all(
         yield from (_prepare_one(source, fs, max_chars) for source in sources)
         return
     from concurrent.futures import ProcessPoolExecutor  # only for a large corpus: a check does without
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
+    except BrokenProcessPool as error:
+        raise WorkerError("reading") from error
 
 
 def _prepare_one(source: SourceFile, fs: FingerprintSettings, max_chars: int) -> Document | tuple[str, str]:
