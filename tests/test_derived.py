@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupcheck.derived import Postings, Users, count_users, draft_population, user_changes
+from dupcheck.candidates import count_users
+from dupcheck.derived import Postings, Users, draft_population, user_changes
 from dupcheck.scan import ScanSettings
 
 # Few distinct values, so that keys collide and k-grams are shared; some differ only in their low 24 bits.

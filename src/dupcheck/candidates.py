@@ -68,6 +68,7 @@ def common_member_count(n_members: int, share: float, floor: int) -> int:
     return max(floor, int(np.ceil(share * n_members - 1e-9)))
 
 
+_EMPTY = np.zeros(0, dtype=np.uint64)
 _BUCKET_BITS = 24  # 16M buckets: a 64 MB count table, and in a corpus of 10,000 reports 3 k-grams a bucket
 
 
@@ -161,10 +162,35 @@ def _common_hashes(entries: Sequence[Entry], hashes: Sequence[np.ndarray], thres
         if entry.counts:
             per_member[entry.member].append(text_hashes)
     if len(per_member) < threshold:
-        return np.zeros(0, dtype=np.uint64)
-    distinct = [np.unique(np.concatenate(arrays)) for arrays in per_member.values()]
-    values, counts = np.unique(np.concatenate(distinct), return_counts=True)
-    return values[counts >= threshold]
+        return _EMPTY
+    kgrams, users = count_users(distinct(arrays) for arrays in per_member.values())
+    return kgrams[users >= threshold]
+
+
+def distinct(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """The sorted distinct values of uint64 arrays (``np.unique`` is many times slower on these)."""
+    values = np.concatenate([_EMPTY, *arrays])
+    values.sort()  # in place: a round's k-grams take hundreds of megabytes
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def count_users(kgrams_by_member: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted k-grams that two or more members use, and how many use each (one distinct array per member)."""
+    values = np.concatenate([_EMPTY, *kgrams_by_member])
+    values.sort()
+    repeats = values[1:][values[1:] == values[:-1]]  # a k-gram of n users, n - 1 times
+    if not len(repeats):
+        return _EMPTY, np.zeros(0, dtype=np.int64)
+    first = np.empty(len(repeats), dtype=bool)
+    first[0] = True
+    np.not_equal(repeats[1:], repeats[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return repeats[starts], np.diff(np.append(starts, len(repeats))) + 1
 
 
 def _within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -231,8 +257,7 @@ def range_mask(size: int, ranges: Iterable[tuple[int, int]] | np.ndarray) -> np.
 
 def _repeated(keys: np.ndarray) -> np.ndarray:
     """The sorted distinct values that occur more than once in ``keys``."""
-    values = np.sort(keys)
-    return np.unique(values[1:][values[1:] == values[:-1]])
+    return count_users([keys])[0]
 
 
 def _group_bounds(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -391,6 +416,8 @@ def find_candidates(
     texts than ``entries`` (an index that hands out only the texts a draft may share something with).
     ``workers``: processes for the passes over a large corpus (default: one per core).
     """
+    if common_members < 2:
+        raise ValueError(f"boilerplate needs at least 2 members, got {common_members}")
     if not entries:
         return Candidates(pairs={}, common=[], common_members=common_members)
     k = settings.winnow_k

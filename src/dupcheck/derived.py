@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dupcheck.candidates import common_mask, common_member_count, seed_hashes
+from dupcheck.candidates import common_mask, common_member_count, distinct, seed_hashes
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
 from dupcheck.scan import Population, ScanSettings
 
@@ -29,18 +29,6 @@ _REPORT_BITS = 24
 _REPORT_MASK = np.uint64((1 << _REPORT_BITS) - 1)
 _KEY_MASK = ~_REPORT_MASK
 _LOW_BITS = 1 << 20
-
-
-def distinct(arrays: Iterable[np.ndarray]) -> np.ndarray:
-    """The sorted distinct values of uint64 arrays (``np.unique`` is many times slower on these)."""
-    values = np.concatenate([_EMPTY, *arrays])
-    values.sort()  # in place: a round's k-grams take hundreds of megabytes
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
 
 
 def distinct_kgrams(codes: np.ndarray, settings: FingerprintSettings) -> np.ndarray:
@@ -93,20 +81,6 @@ class Postings:
             return np.zeros(0, dtype=np.int64)
         positions = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
         return np.unique(self.reports[(self.packed[positions] & _REPORT_MASK).astype(np.int64)])
-
-
-def count_users(kgrams_by_member: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted k-grams that two or more members use, and how many use each (one distinct array per member)."""
-    values = np.concatenate([_EMPTY, *kgrams_by_member])
-    values.sort()
-    repeats = values[1:][values[1:] == values[:-1]]  # a k-gram of n users, n - 1 times
-    if not len(repeats):
-        return _EMPTY, np.zeros(0, dtype=np.int64)
-    first = np.empty(len(repeats), dtype=bool)
-    first[0] = True
-    np.not_equal(repeats[1:], repeats[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return repeats[starts], np.diff(np.append(starts, len(repeats))) + 1
 
 
 def user_changes(before: Mapping[str, np.ndarray], after: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

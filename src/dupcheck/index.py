@@ -36,14 +36,13 @@ from typing import Protocol
 
 import numpy as np
 
+from dupcheck.candidates import count_users, distinct
 from dupcheck.corpus import MembersBy, SourceFile, discover
 from dupcheck.derived import (
     DraftKeys,
     Postings,
     Users,
-    count_users,
     counted_for_others,
-    distinct,
     distinct_kgrams,
     draft_population,
     user_changes,

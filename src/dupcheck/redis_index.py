@@ -49,14 +49,13 @@ import numpy as np
 import redis
 from redis.connection import SSLConnection, parse_url
 
+from dupcheck.candidates import count_users, distinct
 from dupcheck.corpus import MembersBy, SourceFile
 from dupcheck.derived import (
     DraftKeys,
     Postings,
     Users,
-    count_users,
     counted_for_others,
-    distinct,
     distinct_kgrams,
     draft_population,
 )
