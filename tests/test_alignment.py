@@ -8,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
-from dupcheck.candidates import Entry, find_candidates
+from dupcheck.boilerplate import find_boilerplate
+from dupcheck.candidates import find_candidates
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
+from dupcheck.model import Entry
 
 FS = FingerprintSettings()
 AS = AlignSettings()
@@ -31,7 +33,7 @@ def shared_passages(a: str, b: str) -> list[Passage]:
         )
         for i, t in enumerate((a, b))
     ]
-    found = find_candidates(entries, FS, common_members=99).pairs.get((0, 1))
+    found = find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 99)).get((0, 1))
     if found is None:
         return []
     regions = seed_regions(found.seeds, FS.winnow_k, AS)

@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupcheck.candidates import count_users
+from dupcheck.arrays import repeated_counts
 from dupcheck.derived import Postings, Users, draft_population, user_changes
-from dupcheck.scan import ScanSettings
+from dupcheck.model import ScanSettings
 
 # Few distinct values, so that keys collide and k-grams are shared; some differ only in their low 24 bits.
 values = st.sampled_from([1, 2, 3, 5, 1 << 24, (1 << 24) + 1, 2**63 + 7, 2**64 - 1])
@@ -49,7 +49,7 @@ def test_postings_find_every_report_holding_a_key_and_only_near_misses_besides(
 @given(st.dictionaries(st.text(max_size=2), st.lists(values, max_size=6), max_size=6))
 def test_count_users_counts_members_using_a_kgram_two_or_more(used: dict[str, list[int]]) -> None:
     counts = Counter(v for kgrams in used.values() for v in set(kgrams))
-    kgrams, users = count_users(distinct_sorted(k) for k in used.values())
+    kgrams, users = repeated_counts(distinct_sorted(k) for k in used.values())
     assert dict(zip(kgrams.tolist(), users.tolist(), strict=True)) == {v: n for v, n in counts.items() if n >= 2}
     assert kgrams.tolist() == sorted(kgrams.tolist())
 
@@ -63,7 +63,7 @@ def test_counts_with_changes_bound_the_true_count_within_one(
 ) -> None:
     """Counts made once, then changed member by member, give the true number of users of a k-gram exactly if it
     was counted then, and within one if not."""
-    kgrams, users = count_users(distinct_sorted(k) for k in base.values())
+    kgrams, users = repeated_counts(distinct_sorted(k) for k in base.values())
     state = {m: distinct_sorted(k) for m, k in base.items()}
     changes = []
     for step in later:
@@ -104,6 +104,6 @@ def test_draft_population_is_exact_or_says_it_cannot_be(
         int(g) for g, u, mine in zip(kgrams, users, np.isin(kgrams, own), strict=True) if u - mine + 1 >= threshold
     }
     if population is not None:
-        assert set(population.common_hashes(threshold).tolist()) == truly_common
+        assert set(population.boilerplate_hashes(threshold).tolist()) == truly_common
     else:  # only a k-gram counted within one (0 or 1 other users) at a threshold of 2 is left undecided
         assert threshold == 2 and not counted[~np.isin(kgrams, own)].all()

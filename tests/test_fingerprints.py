@@ -8,7 +8,8 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupcheck.candidates import Entry, find_candidates
+from dupcheck.boilerplate import find_boilerplate
+from dupcheck.candidates import find_candidates
 from dupcheck.fingerprints import (
     FingerprintSettings,
     fingerprint,
@@ -20,6 +21,7 @@ from dupcheck.fingerprints import (
     window_signatures,
     winnow,
 )
+from dupcheck.model import Entry
 from dupcheck.normalise import normalise
 
 HANZI = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40)  # a small alphabet, so texts share k-grams
@@ -117,8 +119,8 @@ def test_lsh_candidates_equal_datasketch_minhashlsh():
         Entry(member=i, is_template=False, tokens=normalise(t).tokens, fingerprints=fingerprint(_codes(t), fs))
         for i, t in enumerate(texts)
     ]
-    found = find_candidates(entries, fs, common_members=99, min_window_similarity=0.0)
-    ours = {(i, x, j, y) for (i, j), c in found.pairs.items() for x, y in c.windows}
+    found = find_candidates(entries, fs, find_boilerplate(entries, fs.winnow_k, 99), min_window_similarity=0.0)
+    ours = {(i, x, j, y) for (i, j), c in found.items() for x, y in c.windows}
 
     lsh = MinHashLSH(num_perm=fs.num_perm, params=(fs.bands, fs.rows))
     keyed = {}

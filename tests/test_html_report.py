@@ -24,8 +24,10 @@ from test_scan import prose
 from dupcheck.check import check_draft, load_draft
 from dupcheck.corpus import discover
 from dupcheck.html_report import CONTENT_SECURITY_POLICY, page_data, render_html, script_json
+from dupcheck.model import ScanSettings
+from dupcheck.prepare import load
 from dupcheck.report import DocumentResult, MatchResult, Report, SectionResult, Shares, Side, SpanResult
-from dupcheck.scan import ScanSettings, load, scan
+from dupcheck.scan import scan
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -20,11 +20,13 @@ from hypothesis import strategies as st
 from test_scan import COPIED, COPIED_SPAN, by_member, prose, report_text, write
 
 from dupcheck import index as index_module
+from dupcheck.alignment import AlignSettings
 from dupcheck.check import check_draft, load_draft
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index, scan_with_index
-from dupcheck.scan import Document, ScanSettings, scan
+from dupcheck.model import Document, ScanSettings
+from dupcheck.scan import scan
 
 FS = FingerprintSettings()
 SETTINGS = ScanSettings()
@@ -121,7 +123,7 @@ def test_earlier_rounds_label_own_text_self_and_others_text_reuse(tmp_path: Path
     docs = by_member(report)
     own = docs["甲"]
     assert [report.texts[own.id][s.start : s.end] for s in own.spans if s.label == "self"] == [old_own.rstrip("。")]
-    assert own.shares.own_earlier > 0 and own.shares.reuse == 0
+    assert own.shares.self_ > 0 and own.shares.reuse == 0
     other = docs["丁"]
     assert [report.texts[other.id][s.start : s.end] for s in other.spans if s.label == "reuse"] == [
         old_other.rstrip("。")
@@ -590,7 +592,7 @@ def test_a_copy_only_the_lsh_finds_is_read(tmp_path: Path) -> None:
     """With winnowing of 50-grams, a copy with a character changed every 30 shares no winnowing hash: only the
     passage windows' band keys lead to the report it comes from."""
     fs = FingerprintSettings(winnow_k=50)
-    settings = ScanSettings(fingerprints=fs)
+    settings = ScanSettings(fingerprints=fs, alignment=AlignSettings(min_chars=55))
     passage = prose(4747, 600)
     edited = "".join("某" if n % 30 == 29 else c for n, c in enumerate(passage))
     files = {f"成员{i}.txt": report_text(i, passage if i == 3 else "") for i in range(8)}

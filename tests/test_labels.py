@@ -10,23 +10,23 @@ from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
 from dupcheck.normalise import normalise
 
 
-def labels_for(n, *, common=(), template=(), partners=None, common_members=4, min_reuse=3):
+def labels_for(n, *, boilerplate=(), template=(), partners=None, boilerplate_members=4, min_reuse=3):
     mask = np.zeros(n, dtype=bool)
-    for s, e in common:
+    for s, e in boilerplate:
         mask[s:e] = True
     return label_tokens(
         n,
-        common=mask,
+        boilerplate=mask,
         template_ranges=template,
         partner_ranges=partners or {},
-        common_members=common_members,
+        boilerplate_members=boilerplate_members,
         min_reuse=min_reuse,
     ).tolist()
 
 
 def test_template_wins_over_boilerplate_and_reuse():
     """Text taken from a template is template even where members also share it."""
-    got = labels_for(10, common=[(0, 10)], template=[(2, 5)], partners={"乙": [(0, 10)]})
+    got = labels_for(10, boilerplate=[(0, 10)], template=[(2, 5)], partners={"乙": [(0, 10)]})
     assert got[2:5] == [Label.TEMPLATE] * 3 and got[0] == Label.BOILERPLATE
 
 
@@ -39,7 +39,7 @@ def test_text_shared_with_few_members_is_reuse_and_with_many_is_boilerplate():
 
 def test_short_reuse_fragment_at_the_edge_of_boilerplate_joins_it():
     """Two characters after a set phrase are not a copy of their own."""
-    got = labels_for(20, common=[(0, 10)], partners={"乙": [(0, 12)]}, min_reuse=5)
+    got = labels_for(20, boilerplate=[(0, 10)], partners={"乙": [(0, 12)]}, min_reuse=5)
     assert got[:12] == [Label.BOILERPLATE] * 12 and got[12:] == [Label.ORIGINAL] * 8
 
 

@@ -33,8 +33,9 @@ from dupcheck.cli import cli
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index import SQLiteIndex, open_index, scan_with_index
+from dupcheck.model import ScanSettings
 from dupcheck.redis_index import RedisIndex
-from dupcheck.scan import ScanSettings, scan
+from dupcheck.scan import scan
 
 pytestmark = pytest.mark.redis
 

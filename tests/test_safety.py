@@ -36,9 +36,10 @@ from dupcheck.export import CSV_FILES, safe_cell, write_csv
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.html_report import render_html
 from dupcheck.index import SQLiteIndex, default_index_path, scan_with_index
+from dupcheck.model import ScanSettings
 from dupcheck.normalise import normalise
 from dupcheck.reading import HeadingHint
-from dupcheck.scan import ScanSettings, scan
+from dupcheck.scan import scan
 from dupcheck.sections import find_sections
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,8 @@ from accuracy.measures import (
     pan_scores_for,
     section_errors,
 )
-from dupcheck.scan import ScanSettings, scan
+from dupcheck.model import ScanSettings
+from dupcheck.scan import scan
 
 ROWS = (*LEVELS, "all but heavy", "all")
 COMMON_LABELS = frozenset({"boilerplate", "template"})

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from dupcheck.corpus import SourceFile, member_from_name
+from dupcheck.corpus import member_from_name
 from dupcheck.errors import UsageError
+from dupcheck.model import Document, Population, ScanSettings, SourceFile
+from dupcheck.prepare import load
 from dupcheck.reading import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES
 from dupcheck.report import Report
-from dupcheck.scan import Document, Population, ScanSettings, compare, load
+from dupcheck.scan import compare
 
 
 def load_draft(

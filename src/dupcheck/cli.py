@@ -16,9 +16,11 @@ from dupcheck.check import check_draft, load_draft
 from dupcheck.errors import DupcheckError, ReadError, UsageError
 from dupcheck.export import render_check, render_table, write_csv, write_json
 from dupcheck.index import Index, default_index_path, open_index, scan_with_index
+from dupcheck.model import ScanSettings
+from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
-from dupcheck.scan import ScanSettings, load_corpus, scan
+from dupcheck.scan import scan
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 

@@ -22,29 +22,14 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from dupcheck.errors import ReadError, UsageError
+from dupcheck.model import MembersBy, SourceFile
 from dupcheck.reading import SUPPORTED_SUFFIXES, unsupported_reason
 
 TEMPLATES_FOLDER = "templates"
-MembersBy = Literal["file", "folder"]
 _NAME_END = re.compile(r"[-_—－–\s]")
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A file to read, with its identity in reports."""
-
-    path: Path
-    id: str  # path relative to the corpus with '/' separators (templates outside it: as given)
-    member: str  # '' for a template
-    unit: str  # folder of the file relative to the corpus, '' at the top level
-    is_template: bool = False
-    round: str = ""  # the year or meeting the report belongs to, when it comes from an index
-    earlier: bool = False  # from an earlier round: compared against, never reported on
 
 
 def member_from_name(file_name: str) -> str:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dupcheck.candidates import common_mask, common_member_count, distinct, seed_hashes
+from dupcheck.arrays import EMPTY_HASHES, distinct, within
+from dupcheck.boilerplate import boilerplate_mask, boilerplate_members, seed_hashes
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
-from dupcheck.scan import Population, ScanSettings
+from dupcheck.model import Population, ScanSettings
 
-_EMPTY = np.zeros(0, dtype=np.uint64)
 # A posting packs the key's high bits and the report's index (low bits) in one uint64, so that one np.sort
 # (several times faster than an argsort) orders them.
 _REPORT_BITS = 24
@@ -53,7 +53,7 @@ class Postings:
         if len(keys) > 1 << _REPORT_BITS:
             raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {len(keys)}")
         packed = np.concatenate(
-            [_EMPTY, *((np.asarray(k, dtype=np.uint64) & _KEY_MASK) | np.uint64(i) for i, k in enumerate(keys))]
+            [EMPTY_HASHES, *((np.asarray(k, dtype=np.uint64) & _KEY_MASK) | np.uint64(i) for i, k in enumerate(keys))]
         )
         packed.sort()
         return cls(packed, np.asarray(reports, dtype=np.int64))
@@ -66,7 +66,7 @@ class Postings:
             raise ValueError(f"postings of at most {1 << _REPORT_BITS} reports, got {offsets[-1]}")
         packed = [p.packed + np.uint64(offset) for p, offset in zip(parts, offsets[:-1], strict=True)]
         reports = np.concatenate([np.zeros(0, dtype=np.int64), *(p.reports for p in parts)])
-        return cls(np.sort(np.concatenate([_EMPTY, *packed])), reports)
+        return cls(np.sort(np.concatenate([EMPTY_HASHES, *packed])), reports)
 
     def holding(self, query: np.ndarray) -> np.ndarray:
         """The distinct reports holding any of ``query``."""
@@ -86,9 +86,9 @@ class Postings:
 def user_changes(before: Mapping[str, np.ndarray], after: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """How the number of users of each k-gram changes when members' distinct k-grams go from ``before`` to
     ``after`` (a member missing from one has none there): sorted k-grams and the (non-zero) change of each."""
-    keys, signs = [_EMPTY], [np.zeros(0, dtype=np.int64)]
+    keys, signs = [EMPTY_HASHES], [np.zeros(0, dtype=np.int64)]
     for member in before.keys() | after.keys():
-        old, new = before.get(member, _EMPTY), after.get(member, _EMPTY)
+        old, new = before.get(member, EMPTY_HASHES), after.get(member, EMPTY_HASHES)
         gained = np.setdiff1d(new, old, assume_unique=True)
         lost = np.setdiff1d(old, new, assume_unique=True)
         keys += [gained, lost]
@@ -133,14 +133,14 @@ class Users:
     A k-gram left out of the count had one user or none, so its number now is known within one.
     """
 
-    kgrams: np.ndarray = field(default_factory=lambda: _EMPTY)
+    kgrams: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)
     users: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     changes: Sequence[tuple[np.ndarray, np.ndarray]] = ()
 
     def bounds(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The least and the most members that can use each of ``query`` (sorted distinct k-grams)."""
         counted, users = _lookup(self.kgrams, self.users, query)
-        keys = np.concatenate([_EMPTY, *(kgrams for kgrams, _ in self.changes)])
+        keys = np.concatenate([EMPTY_HASHES, *(kgrams for kgrams, _ in self.changes)])
         change = np.concatenate([np.zeros(0, dtype=np.int64), *(c for _, c in self.changes)])
         since = _sum_at(keys, change, query)
         return np.maximum(users + since, 0), np.where(counted, users, 1) + since
@@ -152,8 +152,8 @@ def draft_population(
     users: Users,
     settings: ScanSettings,
     *,
-    own: np.ndarray = _EMPTY,
-    replaced: np.ndarray = _EMPTY,
+    own: np.ndarray = EMPTY_HASHES,
+    replaced: np.ndarray = EMPTY_HASHES,
 ) -> Population | None:
     """The population a check of a draft counts boilerplate over, exact for the draft's k-grams; None when the
     counts cannot tell whether one of them is boilerplate (a k-gram known only within one, at the threshold).
@@ -167,11 +167,11 @@ def draft_population(
     of another report that most members use but the draft does not is no boilerplate to it.
     """
     everyone = frozenset(members)
-    threshold = common_member_count(len(everyone), settings.boilerplate_share, settings.boilerplate_min_members)
+    threshold = boilerplate_members(len(everyone), settings.boilerplate_share, settings.boilerplate_min_members)
     low, high = users.bounds(kgrams)
     # Users the round counts that this check does not count as others: the author, and a member who used a
     # k-gram only in the replaced report.
-    known = _within_sorted(kgrams, own).astype(np.int64) + _within_sorted(kgrams, replaced)
+    known = within(kgrams, own).astype(np.int64) + within(kgrams, replaced)
     if np.any(high < known):
         return None  # counts that contradict the reports: never expected, recounted rather than trusted
     low = np.maximum(low, known) - known
@@ -193,10 +193,6 @@ def counted_for_others(
     return distinct(own), np.setdiff1d(distinct(dropped), distinct(kept), assume_unique=True)
 
 
-def _within_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    return _lookup(sorted_set, np.ones(len(sorted_set), dtype=np.int64), values)[0]
-
-
 @dataclass(frozen=True)
 class DraftKeys:
     """What of a draft is looked up in an index's derived data."""
@@ -216,9 +212,9 @@ class DraftKeys:
     def seeds(self, population: Population, settings: ScanSettings) -> np.ndarray:
         """The winnowing hashes by which the draft can pair with another member's report (``seed_hashes``), with
         boilerplate counted over ``population``."""
-        threshold = common_member_count(
+        threshold = boilerplate_members(
             len(population.members), settings.boilerplate_share, settings.boilerplate_min_members
         )
-        common = population.common_hashes(threshold)
-        mask = common_mask(self.kgrams, self.fingerprints.n_tokens, common, self.k)
-        return seed_hashes(self.fingerprints, mask, common, self.k)
+        hashes = population.boilerplate_hashes(threshold)
+        mask = boilerplate_mask(self.kgrams, self.fingerprints.n_tokens, hashes, self.k)
+        return seed_hashes(self.fingerprints, mask, hashes, self.k)

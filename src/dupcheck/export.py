@@ -42,7 +42,7 @@ def _short(text: str, limit: int) -> str:
 
 def render_table(report: Report, *, threshold: float, evidence: bool = False, max_pairs: int = 20) -> str:
     """The terminal summary: documents (least original first), member pairs, groups, and optionally evidence."""
-    rounds = any(d.shares.own_earlier for d in report.documents)  # the column only where earlier rounds count
+    rounds = any(d.shares.self_ for d in report.documents)  # the column only where earlier rounds count
     rows = []
     for d in report.documents:
         partner = f"{d.top_partner} ({percent(d.top_partner_share)})" if d.top_partner else ""
@@ -55,7 +55,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
                 percent(d.shares.reuse),
                 percent(d.shares.template),
                 percent(d.shares.boilerplate),
-                *([percent(d.shares.own_earlier)] if rounds else []),
+                *([percent(d.shares.self_)] if rounds else []),
                 partner,
                 flagged,
             ]
@@ -120,7 +120,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
     member's own with where it comes from (worst first), and one verdict line."""
     (draft,) = report.documents
     s = draft.shares
-    rounds = s.own_earlier > 0
+    rounds = s.self_ > 0
     parts = [
         f"Draft {draft.id} (member {draft.member}), {draft.chars} characters",
         "  ".join(
@@ -129,7 +129,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
                 f"reuse {percent(s.reuse)}",
                 f"template {percent(s.template)}",
                 f"boilerplate {percent(s.boilerplate)}",
-                *([f"own earlier {percent(s.own_earlier)}"] if rounds else []),
+                *([f"self {percent(s.self_)}"] if rounds else []),
             ]
         ),
         "",
@@ -143,7 +143,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
                     percent(sec.shares.reuse),
                     percent(sec.shares.template),
                     percent(sec.shares.boilerplate),
-                    *([percent(sec.shares.own_earlier)] if rounds else []),
+                    *([percent(sec.shares.self_)] if rounds else []),
                 ]
                 for sec in draft.sections
             ],

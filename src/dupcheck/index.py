@@ -36,8 +36,8 @@ from typing import Protocol
 
 import numpy as np
 
-from dupcheck.candidates import count_users, distinct
-from dupcheck.corpus import MembersBy, SourceFile, discover
+from dupcheck.arrays import distinct, repeated_counts
+from dupcheck.corpus import discover
 from dupcheck.derived import (
     DraftKeys,
     Postings,
@@ -49,10 +49,13 @@ from dupcheck.derived import (
 )
 from dupcheck.errors import IndexFileError, ReadError
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, fingerprint
+from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
 from dupcheck.normalise import Normalised
+from dupcheck.parallel import Progress
+from dupcheck.prepare import prepare
 from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import Report
-from dupcheck.scan import Document, Population, Progress, ScanSettings, compare, prepare
+from dupcheck.scan import compare
 from dupcheck.sections import Section
 
 # 2: tokens fold Traditional characters to Simplified and drop every invisible character, so an index of
@@ -191,7 +194,7 @@ def unpack_document(
         source=source,
         text=zlib.decompress(text).decode("utf-8"),
         normalised=normalised,
-        sections=[Section(title, level, start, end) for title, level, start, end in json.loads(sections)],
+        sections=tuple(Section(title, level, start, end) for title, level, start, end in json.loads(sections)),
         fingerprints=fingerprints,
     )
 
@@ -721,7 +724,7 @@ class SQLiteIndex:
             derive(row_id, document.normalised.codes(), fp.winnow_hashes, fp.signatures)
         for row_id, arrays in stored:
             derive(row_id, *unpack_arrays(arrays, "codes", "winnow_hashes", "signatures"))
-        counted, users = count_users(a[0] if len(a) == 1 else distinct(a) for a in kgrams.values())
+        counted, users = repeated_counts(a[0] if len(a) == 1 else distinct(a) for a in kgrams.values())
         parts = {
             "kgrams": counted,
             "users": users.astype(np.uint32),

@@ -1,7 +1,7 @@
 """Label every token of a member's text, and measure the labels over any stretch of the original text.
 
 A token covered by a passage shared with a template is **template**; one inside text that many members
-share (a k-gram at least ``common_members`` members use, or a passage aligned with that many members) is
+share (a k-gram at least ``boilerplate_members`` members use, or a passage aligned with that many members) is
 **boilerplate**; one shared with fewer members is **reuse**; one found only in the member's own report of an
 earlier round is **self**; the rest is the member's own. Shares are
 counted over the non-whitespace characters of the original text, so punctuation inside a copied passage
@@ -17,7 +17,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from dupcheck.candidates import range_mask
+from dupcheck.arrays import range_mask
 from dupcheck.normalise import Normalised
 
 
@@ -33,9 +33,6 @@ class Label(IntEnum):
         return self.name.lower()
 
 
-NON_ORIGINAL = (Label.REUSE, Label.TEMPLATE, Label.BOILERPLATE, Label.SELF)
-
-
 @dataclass(frozen=True)
 class Span:
     """A labelled stretch of the original text, ``text[start:end]``."""
@@ -48,10 +45,10 @@ class Span:
 def label_tokens(
     n_tokens: int,
     *,
-    common: np.ndarray,
+    boilerplate: np.ndarray,
     template_ranges: Iterable[tuple[int, int]],
     partner_ranges: Mapping[object, Iterable[tuple[int, int]]],
-    common_members: int,
+    boilerplate_members: int,
     min_reuse: int,
     self_ranges: Iterable[tuple[int, int]] = (),
 ) -> np.ndarray:
@@ -67,7 +64,7 @@ def label_tokens(
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[range_mask(n_tokens, self_ranges)] = Label.SELF
     labels[partners > 0] = Label.REUSE
-    labels[(partners + 1 >= common_members) | common] = Label.BOILERPLATE
+    labels[(partners + 1 >= boilerplate_members) | boilerplate] = Label.BOILERPLATE
     labels[range_mask(n_tokens, template_ranges)] = Label.TEMPLATE
     _absorb_fragments(labels, min_reuse)
     return labels

@@ -35,6 +35,12 @@ def workers_for(n_items: int, workers: int | None) -> int:
     return 1 if n_items < PARALLEL_FROM else worker_count(workers)
 
 
+def chunks(n: int, workers: int) -> list[range]:
+    """``range(n)`` in consecutive parts, several per worker so that a slow part does not hold up the rest."""
+    size = max(1, -(-n // (workers * 8)))
+    return [range(first, min(n, first + size)) for first in range(0, n, size)]
+
+
 def fork_map(
     function: Callable[[State, Item], Result],
     state: State,

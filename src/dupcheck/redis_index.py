@@ -49,8 +49,7 @@ import numpy as np
 import redis
 from redis.connection import SSLConnection, parse_url
 
-from dupcheck.candidates import count_users, distinct
-from dupcheck.corpus import MembersBy, SourceFile
+from dupcheck.arrays import distinct, repeated_counts
 from dupcheck.derived import (
     DraftKeys,
     Postings,
@@ -75,8 +74,9 @@ from dupcheck.index import (
     unpack_arrays,
     unpack_document,
 )
+from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
+from dupcheck.parallel import Progress
 from dupcheck.reading import DEFAULT_MAX_CHARS
-from dupcheck.scan import Document, Population, Progress, ScanSettings
 
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
@@ -467,7 +467,7 @@ class RedisIndex:
             members.append(member.decode("utf-8"))
             templates.append(bool(int(is_template)))
             hashes.append(winnow_hashes)
-        kgrams, users = count_users(distinct(arrays) for arrays in per_member.values())
+        kgrams, users = repeated_counts(distinct(arrays) for arrays in per_member.values())
         population = _npz(members=np.array(sorted(per_member), dtype=str), kgrams=kgrams, users=users)
         postings = _npz(
             packed=Postings.of(hashes, range(len(kept))).packed,

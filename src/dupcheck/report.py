@@ -20,10 +20,10 @@ class Shares:
     reuse: float
     template: float
     boilerplate: float
-    own_earlier: float = 0.0  # the member's own text of an earlier round ("self" in JSON)
+    self_: float = 0.0  # "self": the member's own text of an earlier round, repeated (`self` is taken)
 
     def as_dict(self) -> dict[str, float]:
-        values = (self.originality, self.reuse, self.template, self.boilerplate, self.own_earlier)
+        values = (self.originality, self.reuse, self.template, self.boilerplate, self.self_)
         return {key: round(value, 4) for key, value in zip(SHARE_KEYS, values, strict=True)}
 
 

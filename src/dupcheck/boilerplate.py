@@ -1,0 +1,184 @@
+"""Boilerplate: the wording most members share — a k-gram that at least a share of the members (and at least a
+floor of them) use.
+
+Counted over the members' current reports only (not templates, not earlier rounds), per member (a member with
+two files counts once). What comes out is the threshold, the sorted boilerplate k-gram hashes and, per text, a
+mask of the tokens inside one of them: the labeller marks those tokens boilerplate, alignment blanks them, and
+candidates never expand a boilerplate k-gram into all its pairs (which keeps their number near-linear in the
+corpus).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dupcheck.arrays import EMPTY_HASHES, bucket_count, bucket_of, distinct, range_mask, repeated_counts, within
+from dupcheck.fingerprints import Fingerprints
+from dupcheck.model import Entry
+from dupcheck.parallel import chunks, fork_map, workers_for
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """What is boilerplate among a set of texts."""
+
+    members: int  # how many members make a k-gram boilerplate
+    hashes: np.ndarray  # sorted k-gram hashes at least that many members use
+    masks: Sequence[np.ndarray]  # per text: bool per token, True inside a boilerplate k-gram
+
+
+def boilerplate_members(n_members: int, share: float, floor: int) -> int:
+    """Members that must share a text for it to count as boilerplate: ``share`` of them, at least ``floor``."""
+    if not 0.0 < share <= 1.0:
+        raise ValueError(f"boilerplate share must be in (0, 1], got {share}")
+    return max(floor, int(np.ceil(share * n_members - 1e-9)))
+
+
+def find_boilerplate(
+    entries: Sequence[Entry],
+    k: int,
+    members: int,
+    *,
+    focus: Collection[int] | None = None,
+    hashes: np.ndarray | None = None,
+    workers: int | None = None,
+) -> Boilerplate:
+    """The boilerplate of ``entries``: k-grams (of ``k`` tokens) that at least ``members`` members use.
+
+    ``focus``: only the k-grams these entries hold are counted (a draft checked against a corpus: boilerplate is
+    counted among the draft's k-grams). ``hashes``: the boilerplate k-grams, when they were counted over more
+    texts than ``entries`` (an index that hands out only the texts a draft may share something with); then only
+    the masks are made. ``workers``: processes for the passes over a large corpus (default: one per core).
+    """
+    if members < 2:
+        raise ValueError(f"boilerplate needs at least 2 members, got {members}")
+    if not entries:
+        return Boilerplate(members, EMPTY_HASHES if hashes is None else hashes, [])
+    workers = workers_for(len(entries), workers)
+    parts = chunks(len(entries), workers)
+    if hashes is not None:  # counted over a whole index: every k-gram of these texts is looked up
+        found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k), parts, workers) for f in part]
+    else:
+        focus_list = sorted(set(focus)) if focus is not None else None
+        focus_kgrams = (
+            np.unique(np.concatenate([entries[i].kgrams(k) for i in focus_list] or [EMPTY_HASHES]))
+            if focus_list is not None
+            else None
+        )
+        hot = _hot_buckets(entries, k, members, focus_kgrams, workers)
+        if hot is None:  # fewer members than make a k-gram boilerplate
+            found = [(np.zeros(0, np.int64), EMPTY_HASHES)] * len(entries)
+        else:
+            found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k, hot=hot), parts, workers) for f in part]
+        kgrams_used = [h if focus_kgrams is None else h[within(h, focus_kgrams)] for _, h in found]
+        hashes = _used_by(entries, kgrams_used, members)
+    state = _Pass(entries, k, found=found, hashes=hashes)
+    masks = [mask for part in fork_map(_masks, state, parts, workers) for mask in part]
+    return Boilerplate(members, hashes, masks)
+
+
+def boilerplate_mask(
+    kgrams: np.ndarray, n_tokens: int, hashes: np.ndarray, k: int, positions: np.ndarray | None = None
+) -> np.ndarray:
+    """Bool per token of a text: inside one of its k-grams (``kgrams``, by position, or starting at
+    ``positions``) that is boilerplate (in ``hashes``, sorted)."""
+    hits = np.flatnonzero(within(kgrams, hashes))
+    if positions is not None:
+        hits = positions[hits]
+    return range_mask(n_tokens, np.stack([hits, hits + k], axis=1))
+
+
+def mostly_fresh(positions: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Which k-grams starting at ``positions`` have fewer than half their tokens inside boilerplate (``mask``).
+
+    A k-gram that is mostly boilerplate (a heading and the first characters after it) is shared by chance by
+    every member whose next words happen to agree: no evidence of a copy, and, in a large corpus, a quadratic
+    number of pairs. A copy long enough to report holds k-grams of its own.
+    """
+    covered = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+    return (covered[positions + k] - covered[positions]) * 2 < k
+
+
+def seed_hashes(fingerprints: Fingerprints, mask: np.ndarray, hashes: np.ndarray, k: int) -> np.ndarray:
+    """The distinct winnowing hashes by which a text can pair with another member's: taken where the text's
+    k-gram is mostly outside boilerplate (``mask``, per token), and not boilerplate itself (``hashes``)."""
+    winnowed = fingerprints.winnow_hashes[mostly_fresh(fingerprints.winnow_positions, mask, k)]
+    return np.unique(winnowed[~within(winnowed, hashes)])
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """What a pass over the texts reads (in worker processes forked for a large corpus)."""
+
+    entries: Sequence[Entry]
+    k: int
+    among: np.ndarray | None = None  # sorted k-grams: only these are counted
+    hot: np.ndarray | None = None  # bool per bucket
+    found: Sequence[tuple[np.ndarray, np.ndarray]] = ()  # per text: positions and hashes of its hot k-grams
+    hashes: np.ndarray | None = None  # the boilerplate k-grams
+
+
+def _count_buckets(state: _Pass, part: range) -> np.ndarray:
+    """How many of the counted texts in ``part`` use each bucket."""
+    texts = np.zeros(bucket_count(), dtype=np.uint32)
+    for i in part:
+        entry = state.entries[i]
+        if entry.counts:
+            kgrams = entry.kgrams(state.k)
+            if state.among is not None:
+                kgrams = kgrams[within(kgrams, state.among)]
+            texts[bucket_of(kgrams)] += 1  # a bucket repeated in one text counts once
+    return texts
+
+
+def _hot_buckets(
+    entries: Sequence[Entry], k: int, threshold: int, among: np.ndarray | None, workers: int
+) -> np.ndarray | None:
+    """Which buckets of k-gram hashes (their top bits) at least ``threshold`` texts use: a k-gram outside them
+    cannot be boilerplate, so only the few inside are counted exactly. Counting texts per bucket over-counts
+    members (a member with two texts, other k-grams of the bucket), never under-counts, so nothing is missed;
+    it costs a pass over each text instead of sorting every k-gram of the corpus. None: fewer members than
+    ``threshold``, so nothing is boilerplate."""
+    if len({entry.member for entry in entries if entry.counts}) < threshold:
+        return None
+    stripes = [range(w, len(entries), workers) for w in range(workers)]
+    return sum(fork_map(_count_buckets, _Pass(entries, k, among=among), stripes, workers)) >= threshold
+
+
+def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text of ``part``: positions and hashes of its k-grams in a hot bucket (all of them without ``hot``)."""
+    out = []
+    for i in part:
+        kgrams = state.entries[i].kgrams(state.k)
+        if state.hot is None:
+            out.append((np.arange(len(kgrams)), kgrams))
+        else:
+            positions = np.flatnonzero(state.hot[bucket_of(kgrams)])
+            out.append((positions, kgrams[positions]))
+    return out
+
+
+def _used_by(entries: Sequence[Entry], hashes: Sequence[np.ndarray], threshold: int) -> np.ndarray:
+    """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates and earlier rounds not
+    counted), among each text's ``hashes``."""
+    per_member: dict[int, list[np.ndarray]] = defaultdict(list)
+    for entry, text_hashes in zip(entries, hashes, strict=True):
+        if entry.counts:
+            per_member[entry.member].append(text_hashes)
+    if len(per_member) < threshold:
+        return EMPTY_HASHES
+    kgrams, users = repeated_counts(distinct(arrays) for arrays in per_member.values())
+    return kgrams[users >= threshold]
+
+
+def _masks(state: _Pass, part: range) -> list[np.ndarray]:
+    """Per text of ``part``: the mask of its tokens inside a boilerplate k-gram."""
+    assert state.hashes is not None
+    return [
+        boilerplate_mask(hashes, state.entries[i].fingerprints.n_tokens, state.hashes, state.k, positions)
+        for i, (positions, hashes) in zip(part, (state.found[i] for i in part), strict=True)
+    ]

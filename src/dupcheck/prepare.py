@@ -1,0 +1,89 @@
+"""Read files and prepare them for matching: text, normalised tokens, outline and fingerprints.
+
+A large corpus is read on every core (a process pool that is sent each file's path); a file that cannot be read
+is one ``ReadError``, and the rest go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
+from pathlib import Path
+
+from dupcheck.corpus import discover
+from dupcheck.errors import ReadError, WorkerError
+from dupcheck.fingerprints import FingerprintSettings
+from dupcheck.model import Document, MembersBy, SourceFile
+from dupcheck.normalise import normalise
+from dupcheck.parallel import Progress, workers_for
+from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
+from dupcheck.sections import find_sections
+
+
+def load(source: SourceFile, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Read and prepare one file, fingerprints left out; raises ``ReadError`` (also for a text over
+    ``max_chars`` characters)."""
+    read = read_document(source.path, display_path=source.id, max_chars=max_chars)
+    return Document(
+        source=source,
+        text=read.text,
+        normalised=normalise(read.text),
+        sections=() if source.is_template else tuple(find_sections(read.text, read.hints)),
+    )
+
+
+def prepare(source: SourceFile, settings: FingerprintSettings, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Read a file and compute what comparing it needs, fingerprints included; raises ``ReadError``."""
+    return load(source, max_chars=max_chars).fingerprinted(settings)
+
+
+def load_corpus(
+    corpus: Path,
+    templates: Iterable[Path] = (),
+    fingerprint_settings: FingerprintSettings | None = None,
+    *,
+    members_by: MembersBy = "file",
+    progress: Progress | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    workers: int | None = None,
+) -> tuple[list[Document], list[ReadError]]:
+    """Every report and template of ``corpus``, prepared (see ``prepare``), and the files that cannot be read."""
+    fs = fingerprint_settings or FingerprintSettings()
+    sources, unreadable = discover(corpus, templates, members_by=members_by)
+    errors: list[ReadError] = list(unreadable)
+    documents = []
+    for n, prepared in enumerate(_prepare_all(sources, fs, max_chars, workers), 1):
+        if isinstance(prepared, Document):
+            documents.append(prepared)
+        else:
+            errors.append(ReadError(*prepared))
+        if progress:
+            progress("reading", n, len(sources))
+    return documents, errors
+
+
+def _prepare_all(
+    sources: Sequence[SourceFile], fs: FingerprintSettings, max_chars: int, workers: int | None
+) -> Iterator[Document | tuple[str, str]]:
+    """Read and fingerprint every source, on ``workers`` processes (default: every core) for a large corpus,
+    in the sources' order. An unreadable file comes back as (path, reason): an exception with arguments of
+    its own does not cross a process boundary."""
+    workers = workers_for(len(sources), workers)
+    if workers <= 1:
+        yield from (_prepare_one(source, fs, max_chars) for source in sources)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # only for a large corpus: a check does without
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
+    except BrokenProcessPool as error:
+        raise WorkerError("reading") from error
+
+
+def _prepare_one(source: SourceFile, fs: FingerprintSettings, max_chars: int) -> Document | tuple[str, str]:
+    try:
+        return prepare(source, fs, max_chars=max_chars)
+    except ReadError as error:
+        return (error.path, error.reason)

@@ -1,0 +1,213 @@
+"""The parts of a report built from what the comparison found: per document its shares, sections and spans; the
+matches a reviewer reads; reuse between members summed into pairs; groups of three or more members sharing one
+passage; the settings the report was made with.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+
+import numpy as np
+
+from dupcheck.alignment import Passage
+from dupcheck.labels import Label, LabelCounts, Span
+from dupcheck.model import Document, ScanSettings
+from dupcheck.report import (
+    DocumentResult,
+    GroupResult,
+    MatchResult,
+    PairResult,
+    SectionResult,
+    Shares,
+    Side,
+    SpanResult,
+)
+
+
+def share_result(values: dict[Label, float]) -> Shares:
+    return Shares(
+        originality=values[Label.ORIGINAL],
+        reuse=values[Label.REUSE],
+        template=values[Label.TEMPLATE],
+        boilerplate=values[Label.BOILERPLATE],
+        self_=values[Label.SELF],
+    )
+
+
+def document_result(doc: Document, spans: list[Span], counts: LabelCounts) -> DocumentResult:
+    """A document's result: its shares, per section and overall, and its labelled spans (partners come later)."""
+    chars, of = counts.summary()
+    sections = []
+    for s in doc.sections:
+        section_chars, section_of = counts.summary(s.start, s.end)
+        sections.append(SectionResult(s.title, s.level, s.start, s.end, section_chars, share_result(section_of)))
+    return DocumentResult(
+        id=doc.source.id,
+        member=doc.source.member,
+        unit=doc.source.unit,
+        round=doc.source.round,
+        chars=chars,
+        shares=share_result(of),
+        sections=sections,
+        spans=[SpanResult(s.start, s.end, s.label.key) for s in spans],
+        top_partner=None,
+        top_partner_share=0.0,
+    )
+
+
+def with_partners(result: DocumentResult, partner_chars: dict[str, int]) -> DocumentResult:
+    """The result with the member it shares most reuse with (characters of its own text per partner)."""
+    if not partner_chars:
+        return result
+    top = min(partner_chars, key=lambda p: (-partner_chars[p], p))
+    return replace(
+        result, top_partner=top, top_partner_share=partner_chars[top] / result.chars if result.chars else 0.0
+    )
+
+
+def side_of(doc: Document, start: int, end: int) -> Side:
+    return Side(doc.source.id, *doc.normalised.original_span(start, end))
+
+
+def matches(
+    shared: dict[tuple[int, int], list[Passage]],
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    settings: ScanSettings,
+) -> list[MatchResult]:
+    """Template, reuse and self matches of the labelled documents; a passage two members share only as
+    boilerplate is no finding."""
+    out = []
+    for (i, j), passages in shared.items():
+        if i not in labels:  # the labelled document comes first
+            i, j = j, i
+            passages = [Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.matched) for p in passages]
+        if i not in labels:
+            continue
+        di, dj = documents[i], documents[j]
+        if dj.source.is_template:
+            kind, label = "template", Label.TEMPLATE
+        elif dj.source.member == di.source.member:
+            kind, label = "self", Label.SELF
+        else:
+            kind, label = "reuse", Label.REUSE
+        for p in passages:
+            if kind == "template":
+                out.append(
+                    MatchResult(kind, p.similarity, side_of(di, p.a_start, p.a_end), side_of(dj, p.b_start, p.b_end))
+                )
+                continue
+            a_range = label_within(labels[i], label, p.a_start, p.a_end)
+            b_range = (
+                label_within(labels[j], label, p.b_start, p.b_end)
+                if j in labels
+                else (p.b_start, p.b_end, p.b_end - p.b_start)
+            )
+            if a_range and b_range and max(a_range[2], b_range[2]) >= settings.alignment.min_chars:
+                out.append(MatchResult(kind, p.similarity, side_of(di, *a_range[:2]), side_of(dj, *b_range[:2])))
+    return sorted(out, key=lambda m: (m.kind, m.a.doc, m.a.start, m.b.doc, m.b.start))
+
+
+def label_within(labels: np.ndarray, label: Label, start: int, end: int) -> tuple[int, int, int] | None:
+    """The part of a passage from its first to its last token with ``label``, and how many tokens have it;
+    the evidence for reuse should not run on into a heading or set phrase both members share with everyone."""
+    hits = np.flatnonzero(labels[start:end] == label)
+    if not hits.size:
+        return None
+    return start + int(hits[0]), start + int(hits[-1]) + 1, int(hits.size)
+
+
+def pairs(
+    matches: Sequence[MatchResult],
+    documents: Sequence[Document],
+    index_of: dict[str, int],
+    shares: dict[int, LabelCounts],
+    reused_chars: dict[int, dict[str, int]],
+) -> list[PairResult]:
+    """Reuse between members, summed over their documents."""
+    member_chars: dict[str, int] = defaultdict(int)
+    for i, s in shares.items():
+        member_chars[documents[i].source.member] += s.chars()
+    chars: dict[tuple[str, str], int] = defaultdict(int)  # (member, partner) -> member's chars
+    for i, by_partner in reused_chars.items():
+        for partner, n in by_partner.items():
+            chars[(documents[i].source.member, partner)] += n
+    passages: dict[tuple[str, str], int] = defaultdict(int)
+    for m in matches:
+        if m.kind == "reuse":
+            a, b = (documents[index_of[side.doc]].source.member for side in (m.a, m.b))
+            passages[(min(a, b), max(a, b))] += 1
+    out = [
+        PairResult(
+            member_a=a,
+            member_b=b,
+            chars_a=chars[(a, b)],
+            chars_b=chars[(b, a)],
+            share_a=chars[(a, b)] / member_chars[a] if member_chars[a] else 0.0,
+            share_b=chars[(b, a)] / member_chars[b] if member_chars[b] else 0.0,
+            matches=n,
+        )
+        for (a, b), n in passages.items()
+    ]
+    return sorted(out, key=lambda p: (-max(p.chars_a, p.chars_b), p.member_a, p.member_b))
+
+
+def groups(
+    views: dict[int, list[tuple[int, int, int]]],
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    settings: ScanSettings,
+) -> list[GroupResult]:
+    """Three or more members who share one passage: runs of reuse covered by the same set of members.
+
+    A run is keyed by the exact set of members it is shared with, so chains (A shares one passage with B,
+    and B another with C) do not glue unrelated members together.
+    """
+    passages: dict[frozenset[str], list[Side]] = defaultdict(list)
+    for i, view in views.items():
+        if i not in labels:
+            continue
+        partners: dict[str, np.ndarray] = {}
+        n = len(labels[i])
+        for j, start, end in view:
+            if documents[j].is_current:  # a group is of this round's members
+                mask = partners.setdefault(documents[j].source.member, np.zeros(n, dtype=bool))
+                mask[start:end] = True
+        if len(partners) < 2:
+            continue
+        names = sorted(partners)
+        stacked = np.stack([partners[name] for name in names])
+        stacked &= labels[i] == Label.REUSE
+        keys = np.packbits(stacked, axis=0).T  # one row of bits per token: which partners share it
+        widths = stacked.sum(axis=0)
+        change = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
+        bounds = [0, *change.tolist(), n]
+        for start, stop in itertools.pairwise(bounds):
+            if widths[start] >= 2 and stop - start >= settings.alignment.min_chars:
+                group = frozenset(
+                    [documents[i].source.member, *(m for m, on in zip(names, stacked[:, start], strict=True) if on)]
+                )
+                passages[group].append(side_of(documents[i], start, stop))
+    member_of = {d.source.id: d.source.member for d in documents}
+    groups = [
+        GroupResult(members=sorted(members), passages=sorted(sides, key=lambda s: (s.doc, s.start)))
+        for members, sides in passages.items()
+        # Every member of the group must hold the passage, or it is an accident of alignment, not a group.
+        if {member_of[side.doc] for side in sides} == members
+    ]
+    return sorted(groups, key=lambda g: (-len(g.members), g.members))
+
+
+def settings_dict(settings: ScanSettings, n_members: int, boilerplate_members: int) -> dict:
+    return {
+        "fingerprints": asdict(settings.fingerprints),
+        "alignment": asdict(settings.alignment),
+        "boilerplate_share": settings.boilerplate_share,
+        "boilerplate_min_members": settings.boilerplate_min_members,
+        "section_threshold": settings.section_threshold,
+        "members": n_members,
+        "boilerplate_members": boilerplate_members,
+    }

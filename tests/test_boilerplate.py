@@ -1,0 +1,87 @@
+"""Boilerplate: the bucket prefilter and the masks, against a plain count with sets."""
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dupcheck import arrays
+from dupcheck.boilerplate import find_boilerplate
+from dupcheck.candidates import find_candidates
+from dupcheck.fingerprints import FingerprintSettings, fingerprint
+from dupcheck.model import Entry
+from dupcheck.normalise import normalise
+
+FS = FingerprintSettings(winnow_k=3, winnow_w=2)
+TEXT = st.text(alphabet="甲乙丙丁戊", min_size=0, max_size=40)  # five characters: texts share many 3-grams
+
+
+def _entries(texts: list[str], members: list[int], kinds: list[str]) -> list[Entry]:
+    out = []
+    for text, member, kind in zip(texts, members, kinds, strict=True):
+        tokens = normalise(text).tokens
+        codes = np.array([ord(c) for c in tokens], dtype=np.uint32)
+        out.append(
+            Entry(
+                member=member,
+                is_template=kind == "template",
+                tokens=tokens,
+                fingerprints=fingerprint(codes, FS),
+                is_reference=kind == "earlier",
+            )
+        )
+    return out
+
+
+def _reference_masks(entries: list[Entry], threshold: int) -> list[np.ndarray]:
+    """Per text, True inside any k-gram that ``threshold`` distinct members' current texts hold: counted with
+    plain sets."""
+    k = FS.winnow_k
+    users: dict[int, set] = defaultdict(set)
+    for e in entries:
+        if e.counts:
+            users[e.member] |= set(e.kgrams(k).tolist())
+    counts = Counter(h for held in users.values() for h in held)
+    boilerplate = {h for h, n in counts.items() if n >= threshold} if len(users) >= threshold else set()
+    masks = []
+    for e in entries:
+        mask = np.zeros(e.fingerprints.n_tokens, dtype=bool)
+        for p, h in enumerate(e.kgrams(k).tolist()):
+            if h in boilerplate:
+                mask[p : p + k] = True
+        masks.append(mask)
+    return masks
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(TEXT, min_size=1, max_size=9),
+    data=st.data(),
+    threshold=st.integers(min_value=2, max_value=4),
+    bucket_bits=st.sampled_from([1, 2, 24]),
+)
+def test_boilerplate_equals_a_plain_count_whatever_the_buckets(texts, data, threshold, bucket_bits):
+    """The bucket prefilter never changes which k-grams are boilerplate: with 2 buckets (everything collides) as
+    with 16M, the masks equal a count of distinct members per k-gram; members with two texts, templates and
+    earlier rounds' texts included."""
+    n = len(texts)
+    members = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    kinds = data.draw(st.lists(st.sampled_from(["current", "current", "template", "earlier"]), min_size=n, max_size=n))
+    entries = _entries(texts, members, kinds)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrays, "BUCKET_BITS", bucket_bits)
+        found = find_boilerplate(entries, FS.winnow_k, threshold)
+    for ours, reference in zip(found.masks, _reference_masks(entries, threshold), strict=True):
+        np.testing.assert_array_equal(ours, reference)
+
+
+def test_a_phrase_every_member_holds_is_boilerplate_and_a_pair_of_copies_is_not():
+    phrase = "根据组织生活会的通知要求"
+    texts = [phrase + own for own in ("甲乙丙丁戊己庚辛", "子丑寅卯辰巳午未", "天地玄黄宇宙洪荒", "甲乙丙丁戊己庚辛")]
+    entries = _entries(texts, [0, 1, 2, 3], ["current"] * 4)
+    found = find_boilerplate(entries, FS.winnow_k, 3)
+    for mask in found.masks:
+        assert mask[: len(phrase)].all() and not mask[len(phrase) + 1 :].any()
+    assert (0, 3) in find_candidates(entries, FS, found)  # the copied own text
