@@ -647,6 +647,13 @@
     }
   }
 
+  // Only under node (tests/test_html_script.py, whose sandbox has `module`): hand over the helpers, build no page.
+  if (typeof module !== "undefined") {
+    module.exports = { fmt, pct, hash, toInt, codePoints, excerpt, short, memberOf, sectionAt, isFlagged, unique,
+      sharesSummary, sidesOf, compareHref, firstMatchBetween, firstMatchOf, memberStats, heat, diff };
+    return;
+  }
+
   buildOverview();
   applyFilters();
   window.addEventListener("hashchange", route);
