@@ -105,6 +105,22 @@ def test_scan_from_the_index_equals_scan_from_the_files(tmp_path: Path, corpus: 
     assert fresh.to_dict() == again.to_dict() == scan(corpus).to_dict()
 
 
+def test_the_index_package_imports_neither_the_redis_client_nor_datasketch(tmp_path: Path) -> None:
+    """A SQLite index, opened and updated, needs neither: only a Redis URL imports them."""
+    corpus = write(tmp_path / "c", {"成员.txt": report_text(7)})
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dupcheck.fingerprints import FingerprintSettings\n"
+        "from dupcheck.index import open_index\n"
+        "open_index(sys.argv[1], FingerprintSettings()).update(Path(sys.argv[2]))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'datasketch', 'scipy'}))\n"
+    )
+    command = [sys.executable, "-c", code, str(tmp_path / "i.sqlite"), str(corpus)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_index_survives_reopening(tmp_path: Path, corpus: Path) -> None:
     SQLiteIndex(tmp_path / "i.sqlite", FS).update(corpus)
     reopened = open_index(tmp_path / "i.sqlite", FS)
