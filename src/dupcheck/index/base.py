@@ -132,7 +132,8 @@ class Index(ABC):
         """Every round that holds a report, in order."""
 
     @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Let go of the file or the connection: the index is not used after."""
 
     @abstractmethod
     def _known(self, corpus_key: str, round: str) -> dict[str, Known]:

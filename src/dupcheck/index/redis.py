@@ -104,7 +104,7 @@ def _redacted(url: str) -> str:
 
 
 def _text(value: bytes | str, errors: str = "strict") -> str:
-    """A value as the client returns it (bytes: the index's client does not decode) as text."""
+    """A value the client returns, as text (the index's client returns bytes; its type hints allow str too)."""
     return value.decode("utf-8", errors) if isinstance(value, bytes) else value
 
 
