@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dupcheck import index as index_module
+from dupcheck.index import base as index_base
 
 WriteCorpus = Callable[..., Path]
 
@@ -37,7 +37,7 @@ def write_corpus_fixture() -> WriteCorpus:
 def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Record every file an index update hashes and every file it prepares (reads and fingerprints)."""
     calls: dict[str, list[str]] = {"hashed": [], "prepared": []}
-    sha256_of, prepare = index_module.sha256_of, index_module.prepare
+    sha256_of, prepare = index_base.sha256_of, index_base.prepare
 
     def counted_sha(path: Path) -> str:
         calls["hashed"].append(path.name)
@@ -47,6 +47,6 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         calls["prepared"].append(source.id)
         return prepare(source, settings, **options)
 
-    monkeypatch.setattr(index_module, "sha256_of", counted_sha)
-    monkeypatch.setattr(index_module, "prepare", counted_prepare)
+    monkeypatch.setattr(index_base, "sha256_of", counted_sha)
+    monkeypatch.setattr(index_base, "prepare", counted_prepare)
     return calls

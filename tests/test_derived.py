@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dupcheck.arrays import repeated_counts
-from dupcheck.derived import Postings, Users, draft_population, user_changes
+from dupcheck.index.derived import Postings, Users, draft_population, user_changes
 from dupcheck.model import ScanSettings
 
 # Few distinct values, so that keys collide and k-grams are shared; some differ only in their low 24 bits.

@@ -19,13 +19,16 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from test_scan import COPIED, COPIED_SPAN, by_member, prose, report_text, write
 
-from dupcheck import index as index_module
 from dupcheck.alignment import AlignSettings
 from dupcheck.check import check_draft, load_draft
+from dupcheck.corpus import discover
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index, scan_with_index
+from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index
+from dupcheck.index import sqlite as sqlite_index
+from dupcheck.index.codec import pack_document, unpack_document
 from dupcheck.model import Document, ScanSettings
+from dupcheck.prepare import prepare
 from dupcheck.scan import scan
 
 FS = FingerprintSettings()
@@ -95,10 +98,27 @@ def test_a_file_unreadable_this_time_is_kept(tmp_path: Path, corpus: Path) -> No
 
 def test_scan_from_the_index_equals_scan_from_the_files(tmp_path: Path, corpus: Path) -> None:
     index = SQLiteIndex(tmp_path / "i.sqlite", FS)
-    fresh, _ = scan_with_index(index, corpus)
-    again, result = scan_with_index(index, corpus)
+    fresh = scan(corpus, index=index)
+    result = index.update(corpus)
+    again = scan(corpus, index=index)  # its own update changes nothing
     assert result.unchanged == 6
     assert fresh.to_dict() == again.to_dict() == scan(corpus).to_dict()
+
+
+def test_the_index_package_imports_neither_the_redis_client_nor_datasketch(tmp_path: Path) -> None:
+    """A SQLite index, opened and updated, needs neither: only a Redis URL imports them."""
+    corpus = write(tmp_path / "c", {"成员.txt": report_text(7)})
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dupcheck.fingerprints import FingerprintSettings\n"
+        "from dupcheck.index import open_index\n"
+        "open_index(sys.argv[1], FingerprintSettings()).update(Path(sys.argv[2]))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'redis', 'datasketch', 'scipy'}))\n"
+    )
+    command = [sys.executable, "-c", code, str(tmp_path / "i.sqlite"), str(corpus)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_index_survives_reopening(tmp_path: Path, corpus: Path) -> None:
@@ -119,7 +139,7 @@ def test_earlier_rounds_label_own_text_self_and_others_text_reuse(tmp_path: Path
     )
     index = SQLiteIndex(tmp_path / "i.sqlite", FS)
     index.update(last_year, round="2023")
-    report, _ = scan_with_index(index, this_year, round="2024")
+    report = scan(this_year, index=index, round="2024")
     docs = by_member(report)
     own = docs["甲"]
     assert [report.texts[own.id][s.start : s.end] for s in own.spans if s.label == "self"] == [old_own.rstrip("。")]
@@ -142,7 +162,7 @@ def test_a_set_phrase_of_an_earlier_round_is_boilerplate_in_the_first_report_of_
     this_year = write(tmp_path / "2024", {"新.txt": report_text(40, phrase, copied)})
     index = SQLiteIndex(tmp_path / "i.sqlite", FS)
     index.update(last_year, round="2023")
-    report, _ = scan_with_index(index, this_year, round="2024")
+    report = scan(this_year, index=index, round="2024")
     (doc,) = report.documents
     labelled = {report.texts[doc.id][s.start : s.end]: s.label for s in doc.spans}
     assert labelled == {phrase.rstrip("。"): "boilerplate", copied.rstrip("。"): "reuse"}
@@ -210,9 +230,9 @@ def test_two_processes_updating_one_index_at_once_leave_it_consistent(tmp_path: 
 # The update runs in a child process that pauses after writing its rows, before the commit, and says so.
 _PAUSED_UPDATE = """
 import time
-from dupcheck import index
+from dupcheck.index import sqlite
 
-put = index.SQLiteIndex._put
+put = sqlite.SQLiteIndex._put
 
 
 def put_then_pause(self, records):
@@ -221,7 +241,7 @@ def put_then_pause(self, records):
     time.sleep(120)
 
 
-index.SQLiteIndex._put = put_then_pause
+sqlite.SQLiteIndex._put = put_then_pause
 from dupcheck.cli import main
 
 main()
@@ -254,7 +274,7 @@ def test_an_update_killed_before_its_commit_loses_nothing_that_was_there(tmp_pat
 
 def test_scan_keeps_the_copy_found_in_the_index(tmp_path: Path, corpus: Path) -> None:
     index = SQLiteIndex(tmp_path / "i.sqlite", FS)
-    report, _ = scan_with_index(index, corpus)
+    report = scan(corpus, index=index)
     docs = by_member(report)
     for member in ("成员0", "成员1"):
         d = docs[member]
@@ -264,9 +284,9 @@ def test_scan_keeps_the_copy_found_in_the_index(tmp_path: Path, corpus: Path) ->
 def test_a_document_comes_back_from_the_index_exactly_as_prepared(tmp_path: Path) -> None:
     text = report_text(5) + "\nLTE 与 5G-Advanced 网络，ｆｕｌｌ－ｗｉｄｔｈ 字样，zero\u200bwidth。"
     corpus = write(tmp_path / "c", {"成员.txt": text})
-    (source,) = index_module.discover(corpus, ())[0]
-    prepared = index_module.prepare(source, FS)
-    back = index_module.unpack_document(source, *index_module.pack_document(prepared), FS)
+    (source,) = discover(corpus, ())[0]
+    prepared = prepare(source, FS)
+    back = unpack_document(source, *pack_document(prepared), FS)
     assert back.text == prepared.text and back.sections == prepared.sections
     assert back.normalised.tokens == prepared.normalised.tokens
     assert (back.normalised.starts == prepared.normalised.starts).all()
@@ -369,8 +389,8 @@ def test_checks_after_changes_removals_and_additions_equal_checks_against_every_
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compact: bool
 ) -> None:
     if compact:
-        monkeypatch.setattr(index_module, "DELTA_MIN_REPORTS", 0)
-        monkeypatch.setattr(index_module, "DELTA_SHARE", 0.0)
+        monkeypatch.setattr(sqlite_index, "DELTA_MIN_REPORTS", 0)
+        monkeypatch.setattr(sqlite_index, "DELTA_SHARE", 0.0)
     path = tmp_path / "i.sqlite"
     index = SQLiteIndex(path, FS)
     last_year, _ = _rounds_corpus(tmp_path, 0)
@@ -455,7 +475,7 @@ def test_counts_known_only_within_one_at_the_threshold_are_made_again(tmp_path: 
 def test_a_new_base_is_made_when_the_changes_since_the_last_one_are_many(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "DELTA_MIN_REPORTS", 2)
+    monkeypatch.setattr(sqlite_index, "DELTA_MIN_REPORTS", 2)
     path = tmp_path / "i.sqlite"
     index = SQLiteIndex(path, FS)
     index.update(corpus)
@@ -468,7 +488,7 @@ def test_a_new_base_is_made_when_the_changes_since_the_last_one_are_many(
     index.update(corpus)  # a third change: more than 2
     (second,) = generations(path)
     assert second != first and deltas(path) == 0
-    assert base_files(path) == {f"{second}.{part}.npy" for part in index_module._BASE_PARTS}  # the old ones went
+    assert base_files(path) == {f"{second}.{part}.npy" for part in sqlite_index._BASE_PARTS}  # the old ones went
     same_check(index, as_draft(tmp_path, "成员1-草稿.txt", report_text(50, COPIED)))
 
 
@@ -508,7 +528,7 @@ def test_an_index_of_schema_2_is_upgraded_in_place(tmp_path: Path, corpus: Path)
         "成员1.txt",
     ]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (index_module.SQLITE_SCHEMA_VERSION,)
+        assert db.execute("PRAGMA user_version").fetchone() == (sqlite_index.SQLITE_SCHEMA_VERSION,)
 
 
 def test_rebuild_removes_the_derived_files_too(tmp_path: Path, corpus: Path) -> None:
@@ -524,16 +544,16 @@ def test_rebuild_removes_the_derived_files_too(tmp_path: Path, corpus: Path) -> 
 # The update runs in a child process that pauses after writing its derived data, before the commit, and says so.
 _PAUSED_DERIVING = """
 import sys, time
-from dupcheck import index
+from dupcheck.index import sqlite
 
 if sys.argv.pop(1) == "base":
-    index.DELTA_MIN_REPORTS, index.DELTA_SHARE = 0, 0.0
+    sqlite.DELTA_MIN_REPORTS, sqlite.DELTA_SHARE = 0, 0.0
 for name in ("_add_delta", "_make_base"):
-    def paused(self, *args, original=getattr(index.SQLiteIndex, name), **kwargs):
+    def paused(self, *args, original=getattr(sqlite.SQLiteIndex, name), **kwargs):
         original(self, *args, **kwargs)
         print("derived, not committed", flush=True)
         time.sleep(120)
-    setattr(index.SQLiteIndex, name, paused)
+    setattr(sqlite.SQLiteIndex, name, paused)
 from dupcheck.cli import main
 
 main()

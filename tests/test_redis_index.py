@@ -27,14 +27,14 @@ from click.testing import CliRunner, Result
 from test_index import SET_PHRASE, _rounds_corpus, as_draft, same_check
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
 
-from dupcheck import redis_index
 from dupcheck.check import check_draft, load_draft
 from dupcheck.cli import cli
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index import SQLiteIndex, open_index, scan_with_index
+from dupcheck.index import SQLiteIndex, open_index
+from dupcheck.index import redis as redis_index
+from dupcheck.index.redis import RedisIndex
 from dupcheck.model import ScanSettings
-from dupcheck.redis_index import RedisIndex
 from dupcheck.scan import scan
 
 pytestmark = pytest.mark.redis
@@ -177,10 +177,11 @@ def test_documents_come_back_as_indexed(tmp_path: Path, corpus: Path, index: Red
 def test_scan_from_redis_equals_scan_from_the_files_and_from_sqlite(
     tmp_path: Path, corpus: Path, index: RedisIndex
 ) -> None:
-    fresh, _ = scan_with_index(index, corpus)
-    again, result = scan_with_index(index, corpus)
+    fresh = scan(corpus, index=index)
+    result = index.update(corpus)
+    again = scan(corpus, index=index)  # its own update changes nothing
     assert result.unchanged == 13
-    through_sqlite, _ = scan_with_index(SQLiteIndex(tmp_path / "i.sqlite", FS), corpus)
+    through_sqlite = scan(corpus, index=SQLiteIndex(tmp_path / "i.sqlite", FS))
     assert fresh.to_dict() == again.to_dict() == scan(corpus).to_dict() == through_sqlite.to_dict()
     assert [(m.kind, m.a.doc, m.b.doc) for m in fresh.matches if m.kind == "reuse"] == []  # one copier only
 
@@ -288,10 +289,7 @@ def test_earlier_rounds_own_text_is_self_and_comes_back_as_earlier(tmp_path: Pat
     # And a scan of the round from the index sees the earlier round as the SQLite index does.
     sqlite = SQLiteIndex(tmp_path / "i.sqlite", FS)
     sqlite.update(last_year, round="2023")
-    assert (
-        scan_with_index(index, this_year, round="2024")[0].to_dict()
-        == scan_with_index(sqlite, this_year, round="2024")[0].to_dict()
-    )
+    assert scan(this_year, index=index, round="2024").to_dict() == scan(this_year, index=sqlite, round="2024").to_dict()
     assert [d.source.id for d in index.documents("2024", earlier=False)] == [f"成员{i}.txt" for i in range(6)]
     sqlite.close()
 
@@ -345,7 +343,7 @@ def test_two_processes_indexing_two_halves_at_once(tmp_path: Path, url: str, cli
     version = client.get(redis_index._key("version", "2024"))
     assert client.get(redis_index._key("derived", "2024", "version")) == version
 
-    report, _ = scan_with_index(index, halves[0], round="2024")
+    report = scan(halves[0], index=index, round="2024")
     assert [(m.kind, {m.a.doc, m.b.doc}) for m in report.matches] == [("reuse", {"甲3.txt", "乙7.txt"})]
     draft = write(tmp_path / "d", {"丙-草稿.txt": report_text(400, COPIED)}) / "丙-草稿.txt"
     others, population = index.reference_for(load_draft(draft, round="2024"), "2024")
@@ -357,7 +355,7 @@ def test_two_processes_indexing_two_halves_at_once(tmp_path: Path, url: str, cli
 # The update runs in a child process that stops after its transaction, before the LSH, and says so.
 _PAUSED_UPDATE = """
 import time
-from dupcheck import redis_index
+from dupcheck.index import redis as redis_index
 
 
 def pause(self, lock, round, paths, signatures):

@@ -35,7 +35,7 @@ from dupcheck.cli import cli
 from dupcheck.export import CSV_FILES, safe_cell, write_csv
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.html_report import render_html
-from dupcheck.index import SQLiteIndex, default_index_path, scan_with_index
+from dupcheck.index import SQLiteIndex, default_index_path
 from dupcheck.model import ScanSettings
 from dupcheck.normalise import normalise
 from dupcheck.reading import HeadingHint
@@ -378,7 +378,7 @@ def test_no_command_writes_into_the_corpus_under_the_write_guard(corpus, outside
         report = scan(corpus)
         index = SQLiteIndex(outside / "library.sqlite", FingerprintSettings())
         try:
-            indexed, _ = scan_with_index(index, corpus)
+            indexed = scan(corpus, index=index)
             document = load_draft(draft)
             others, population = index.reference_for(document, "", ScanSettings())
             checked = check_draft(document, others, ScanSettings(), population)
@@ -455,7 +455,8 @@ def test_library_and_cli_work_without_network(outside, draft, monkeypatch):
         assert report.errors == [] and report.pairs
         index = SQLiteIndex(outside / "library.sqlite", FingerprintSettings())
         try:
-            indexed, update = scan_with_index(index, EXAMPLE)
+            update = index.update(EXAMPLE)
+            indexed = scan(EXAMPLE, index=index)  # its own update changes nothing
             document = load_draft(draft)
             others, population = index.reference_for(document, "", ScanSettings())
             checked = check_draft(document, others, ScanSettings(), population)

@@ -15,7 +15,7 @@ import click
 from dupcheck.check import check_draft, load_draft
 from dupcheck.errors import DupcheckError, ReadError, UsageError
 from dupcheck.export import render_check, render_table, write_csv, write_json
-from dupcheck.index import Index, default_index_path, open_index, scan_with_index
+from dupcheck.index import Index, default_index_path, is_redis_url, open_index
 from dupcheck.model import ScanSettings
 from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
@@ -185,11 +185,7 @@ def _index_for(
         if not (create or rebuild or path.exists()):
             return None
         location = str(path)
-    if (
-        not location.startswith(("redis://", "rediss://", "unix://"))
-        and corpus.is_dir()
-        and _inside(Path(location), corpus)
-    ):
+    if not is_redis_url(location) and corpus.is_dir() and _inside(Path(location), corpus):
         raise click.UsageError(f"--index '{location}' is inside the corpus; dupcheck never writes into the corpus")
     return open_index(location, settings.fingerprints, rebuild=rebuild)
 
@@ -309,11 +305,11 @@ def scan_command(
             )
         else:
             try:
-                report, _ = scan_with_index(
-                    index,
+                report = scan(
                     corpus,
                     templates,
                     settings,
+                    index=index,
                     round=round_ or "",
                     members_by=members_by,  # type: ignore[arg-type]
                     progress=progress,
@@ -508,7 +504,7 @@ def check_command(
 
 
 def _open_named_index(location: str, settings: ScanSettings, *, rebuild: bool) -> Index:
-    if not location.startswith(("redis://", "rediss://", "unix://")) and not Path(location).is_file():
+    if not is_redis_url(location) and not Path(location).is_file():
         raise UsageError(f"{location}: neither a corpus folder nor an index file")
     return open_index(location, settings.fingerprints, rebuild=rebuild)
 

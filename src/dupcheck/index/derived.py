@@ -21,7 +21,7 @@ import numpy as np
 from dupcheck.arrays import EMPTY_HASHES, distinct, within
 from dupcheck.boilerplate import boilerplate_mask, boilerplate_members, seed_hashes
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
-from dupcheck.model import Population, ScanSettings
+from dupcheck.model import Document, Population, ScanSettings
 
 # A posting packs the key's high bits and the report's index (low bits) in one uint64, so that one np.sort
 # (several times faster than an argsort) orders them.
@@ -187,7 +187,9 @@ def counted_for_others(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``own`` and ``replaced`` for ``draft_population``, from the round's reports (path, member, distinct k-grams)
     of the draft's author and of the member whose report has the draft's id."""
-    own, kept, dropped = [], [], []
+    own: list[np.ndarray] = []
+    kept: list[np.ndarray] = []
+    dropped: list[np.ndarray] = []
     for path, member, kgrams in reports:
         (own if member == author else dropped if path == draft_id else kept).append(kgrams)
     return distinct(own), np.setdiff1d(distinct(dropped), distinct(kept), assume_unique=True)
@@ -204,8 +206,9 @@ class DraftKeys:
     k: int
 
     @classmethod
-    def of(cls, codes: np.ndarray, fingerprints: Fingerprints, settings: FingerprintSettings) -> DraftKeys:
-        kgrams = kgram_hashes(codes, settings.winnow_k)
+    def of(cls, draft: Document, settings: FingerprintSettings) -> DraftKeys:
+        fingerprints = draft.fingerprints_for(settings)
+        kgrams = kgram_hashes(draft.normalised.codes(), settings.winnow_k)
         bands = band_keys(fingerprints.signatures, settings)
         return cls(fingerprints, kgrams, distinct([kgrams]), bands, settings.winnow_k)
 

@@ -42,44 +42,29 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 import numpy as np
 import redis
 from redis.connection import SSLConnection, parse_url
 
 from dupcheck.arrays import distinct, repeated_counts
-from dupcheck.derived import (
-    DraftKeys,
-    Postings,
-    Users,
-    counted_for_others,
-    distinct_kgrams,
-    draft_population,
-)
 from dupcheck.errors import IndexFileError
-from dupcheck.fingerprints import FingerprintSettings, fingerprint
-from dupcheck.index import (
+from dupcheck.fingerprints import FingerprintSettings
+from dupcheck.index.base import Index, Known, Plan, own_and_replaced, stored_source
+from dupcheck.index.codec import (
     APPLICATION,
     SCHEMA_VERSION,
-    Known,
-    Record,
-    UpdateResult,
-    draft_record,
-    earlier_id,
     pack_document,
-    plan_update,
     settings_json,
     unpack_arrays,
     unpack_document,
 )
-from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
-from dupcheck.parallel import Progress
-from dupcheck.reading import DEFAULT_MAX_CHARS
+from dupcheck.index.derived import DraftKeys, Postings, Users, distinct_kgrams, draft_population
+from dupcheck.model import Document, Population, ScanSettings
 
 if TYPE_CHECKING:
-    from datasketch import MinHashLSH
+    from datasketch import MinHashLSH  # type: ignore[import-untyped]  # datasketch ships no type hints
     from redis.lock import Lock
 
 PREFIX = "dupcheck:"
@@ -118,13 +103,18 @@ def _redacted(url: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def _decoded(values: Iterable[bytes]) -> list[str]:
-    return [v.decode("utf-8") for v in values]
+def _text(value: bytes | str, errors: str = "strict") -> str:
+    """A value the client returns, as text (the index's client returns bytes; its type hints allow str too)."""
+    return value.decode("utf-8", errors) if isinstance(value, bytes) else value
+
+
+def _decoded(values: Iterable[bytes | str]) -> list[str]:
+    return [_text(v) for v in values]
 
 
 def _npz(**arrays: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **cast(dict[str, Any], arrays))  # numpy's hints take every keyword for allow_pickle
     return buffer.getvalue()
 
 
@@ -177,7 +167,7 @@ def _lsh_redis_config(url: str) -> dict[str, Any]:
     return params
 
 
-class RedisIndex:
+class RedisIndex(Index):
     """An index in one Redis database, shared by every process that opens the same URL."""
 
     def __init__(self, url: str, settings: FingerprintSettings, *, rebuild: bool = False) -> None:
@@ -222,7 +212,7 @@ class RedisIndex:
                 pipe.hsetnx(meta_key, "schema", str(SCHEMA_VERSION))
                 pipe.hsetnx(meta_key, "settings", settings_json(self.settings))
                 pipe.execute()
-        meta = {k.decode(): v.decode("utf-8", "replace") for k, v in self._client.hgetall(meta_key).items()}
+        meta = {_text(k): _text(v, "replace") for k, v in self._client.hgetall(meta_key).items()}
         if meta.get("application") != APPLICATION:
             raise IndexFileError(
                 self.location, f"the database holds something else under {meta_key}; --rebuild replaces it"
@@ -298,24 +288,16 @@ class RedisIndex:
                 continue  # removed since its path was read
             row_round, path, member, unit, is_template, text, sections, arrays = row
             row_round, path = row_round.decode("utf-8"), path.decode("utf-8")
-            is_earlier = row_round != round
-            if is_earlier and int(is_template):
+            if row_round != round and int(is_template):
                 continue
-            source = SourceFile(
-                path=Path(path),
-                id=earlier_id(row_round, path) if is_earlier else path,
-                member=member.decode("utf-8"),
-                unit=unit.decode("utf-8"),
-                is_template=bool(int(is_template)),
-                round=row_round,
-                earlier=is_earlier,
+            source = stored_source(
+                row_round, path, member.decode("utf-8"), unit.decode("utf-8"), bool(int(is_template)), round
             )
             out.append(unpack_document(source, text, sections.decode("utf-8"), arrays, self.settings))
         return out
 
     @_translating
     def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]:
-        """The reports and templates of ``round``, and (``earlier``) the reports of every round before it."""
         rounds = [round, *(r for r in self.rounds() if r < round)] if earlier else [round]
 
         def read() -> list[Document]:
@@ -330,15 +312,11 @@ class RedisIndex:
         return self._consistent(rounds, read)
 
     @_translating
-    def reference_for(
-        self, draft: Document, round: str = "", settings: ScanSettings | None = None
+    def _reference(
+        self, draft: Document, keys: DraftKeys, round: str, settings: ScanSettings
     ) -> tuple[list[Document], Population | None]:
-        """The reports a draft of ``round`` may share something with, and the population boilerplate is counted
-        over: ``check_draft`` with them gives the draft's report as against every report, for these ``settings``
-        (default: ``ScanSettings()``)."""
-        settings = settings or ScanSettings()
-        codes = draft.normalised.codes()
-        keys = DraftKeys.of(codes, draft.fingerprints or fingerprint(codes, self.settings), self.settings)
+        """The LSH's candidates for the draft's windows, the reports holding its winnowing hashes that can pair it
+        (from the postings of the round and of every earlier round), and the round's templates."""
         derived = {r: self._derived(r) for r in self.rounds() if r <= round}
         here = derived.get(round)
         members = {draft.source.member}
@@ -366,8 +344,8 @@ class RedisIndex:
         return self._fetch(wanted, round), population
 
     def _own_and_replaced(self, draft: Document, round: str, here: _Round | None) -> tuple[np.ndarray, np.ndarray]:
-        """``own`` and ``replaced`` of ``draft_population``: from the round's reports of the draft's author and of
-        the member whose report the draft replaces."""
+        """``own_and_replaced`` of the draft: from the round's reports of its author and of the member whose report
+        it replaces."""
         if here is None:
             return distinct([]), distinct([])
         author = draft.source.member
@@ -382,12 +360,8 @@ class RedisIndex:
             for path in paths:
                 pipe.hget(_key("doc", round, path), "arrays")
             blobs = pipe.execute()
-        reports = [
-            (path, whose[path], distinct_kgrams(unpack_arrays(blob, "codes")[0], self.settings))
-            for path, blob in zip(paths, blobs, strict=True)
-            if blob is not None
-        ]
-        return counted_for_others(reports, draft.source.id, author)
+        stored = ((path, whose[path], blob) for path, blob in zip(paths, blobs, strict=True) if blob is not None)
+        return own_and_replaced(draft, stored, self.settings)
 
     def _lsh_candidates(self, signatures: np.ndarray, round: str) -> set[tuple[str, str]]:
         """Reports of ``round`` and earlier rounds with a passage window the LSH pairs with one of ``signatures``."""
@@ -441,7 +415,7 @@ class RedisIndex:
                 watch.multi()
                 watch.set(derived[1], population)
                 watch.set(derived[2], postings)
-                watch.set(derived[0], version)
+                watch.set(derived[0], cast(bytes, version))  # not None: a write made it
                 try:
                     watch.execute()
                 except redis.exceptions.WatchError:
@@ -494,6 +468,7 @@ class RedisIndex:
             with suppress(redis.exceptions.LockError):  # it expired: nothing of ours to release
                 lock.release()
 
+    @_translating
     def _known(self, corpus_key: str, round: str) -> dict[str, Known]:
         paths = sorted(_decoded(self._client.smembers(_key("corpus", round, corpus_key))))
         with self._client.pipeline(transaction=False) as pipe:
@@ -507,55 +482,16 @@ class RedisIndex:
         }
 
     @_translating
-    def update(
-        self,
-        corpus: Path,
-        templates: Iterable[Path] = (),
-        *,
-        round: str = "",
-        members_by: MembersBy = "file",
-        progress: Progress | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS,
-    ) -> UpdateResult:
-        corpus_key = str(corpus.resolve())
-        known = self._known(corpus_key, round)
-        plan = plan_update(
-            known,
-            corpus,
-            templates,
-            self.settings,
-            round=round,
-            members_by=members_by,
-            progress=progress,
-            max_chars=max_chars,
-        )
+    def _apply(self, round: str, plan: Plan) -> None:
         if plan.put or plan.touch or plan.remove or self._client.exists(_key("lsh-pending", round)):
             with self._write_lock(round) as lock:
-                self._write(lock, round, plan.put, plan.touch, plan.remove, corpus_key, known)
-        self._refresh_derived(round)
-        return plan.result
-
-    @_translating
-    def add(self, document: Document, *, round: str = "") -> None:
-        """Add one prepared report (a checked draft) under ``round``; it replaces one of the same id."""
-        record = draft_record(document, round, self.settings)
-        with self._write_lock(round) as lock:
-            self._write(lock, round, [record])
+                self._write(lock, round, plan)
         self._refresh_derived(round)
 
-    def _write(
-        self,
-        lock: Lock,
-        round: str,
-        put: Sequence[Record],
-        touch: Sequence[tuple[str, int, int]] = (),
-        remove: Sequence[str] = (),
-        corpus_key: str = "",
-        known: dict[str, Known] | None = None,
-    ) -> None:
+    def _write(self, lock: Lock, round: str, plan: Plan) -> None:
         """Write a plan in one transaction, then bring the LSH in line with it; the caller holds the lock."""
         self._repair(lock, round)
-        known = known or {}
+        put, touch, remove, corpus_key, known = plan.put, plan.touch, plan.remove, plan.corpus, plan.known
         names = [r.path for r in put] + [path for path, _, _ in touch] + list(remove)
         with self._client.pipeline(transaction=True) as pipe:
             pipe.smembers(_key("paths", round))
@@ -623,7 +559,7 @@ class RedisIndex:
                 pipe.sadd(_key("lsh-pending", round), *changed)
             pipe.execute()
         if changed:
-            signatures = {r.path: r.document.fingerprints.signatures for r in put if r.document.fingerprints}
+            signatures = {r.path: r.document.fingerprints_for(self.settings).signatures for r in put}
             self._sync_lsh(lock, round, changed, signatures)
 
     def _repair(self, lock: Lock, round: str) -> None:

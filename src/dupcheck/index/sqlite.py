@@ -1,335 +1,41 @@
-"""A persistent index of prepared reports, so a repeated scan or a self-check does not start from nothing.
+"""The default index: one SQLite file, no server; the derived data of each round beside it.
 
-An index holds, per report: where it came from (corpus folder, path, round), who wrote it, a content hash
-with the file's size and modification time, the text as read, its sections, its tokens with their
-offsets, and its fingerprints (winnowing hashes, passage windows and their MinHash signatures). Updating
-an index from a corpus re-reads only files whose size or modification time changed, re-prepares only
-those whose content hash changed, and drops files that are gone; all of it in one transaction, so an
-update is applied whole or not at all, whatever happens to the process.
-
-Beside the reports, each round has derived data (``derived``): which reports hold each winnowing hash and LSH
-band key, and how many members use each k-gram. A self-check looks its draft up in them and reads only the few
-reports that can share something with it, yet gets the report a check against every report gives.
-
-The default backend is SQLite (one file, no server; the derived data of a round are a base in files beside it,
-``<file>.d/``, and the changes since in the file itself, written in the transaction that changes the reports).
-``open_index`` also accepts ``redis://HOST:PORT/DB`` for an index shared by several reviewers and machines (see
-``redis_index``).
+The reports are rows of one table. The derived data of a round (see ``derived``) are a base, in files beside the
+index (``<file>.d/``), and what changed since, in the file itself, written in the transaction that changes the
+reports; so an update is one transaction, applied whole or not at all. Writers take turns (a busy timeout, one
+transaction per update); a reader reads one commit's index (one read transaction).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import re
 import secrets
 import sqlite3
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple
 
 import numpy as np
 
 from dupcheck.arrays import distinct, repeated_counts
-from dupcheck.corpus import discover
-from dupcheck.derived import (
+from dupcheck.errors import IndexFileError
+from dupcheck.fingerprints import FingerprintSettings, band_keys
+from dupcheck.index.base import Index, Known, Plan, Record, own_and_replaced, stored_kgrams, stored_source
+from dupcheck.index.codec import APPLICATION, pack_document, settings_json, unpack_arrays, unpack_document
+from dupcheck.index.derived import (
     DraftKeys,
     Postings,
     Users,
-    counted_for_others,
     distinct_kgrams,
     draft_population,
     user_changes,
 )
-from dupcheck.errors import IndexFileError, ReadError
-from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, fingerprint
-from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
-from dupcheck.normalise import Normalised
-from dupcheck.parallel import Progress
-from dupcheck.prepare import prepare
-from dupcheck.reading import DEFAULT_MAX_CHARS
-from dupcheck.report import Report
-from dupcheck.scan import compare
-from dupcheck.sections import Section
-
-# 2: tokens fold Traditional characters to Simplified and drop every invisible character, so an index of
-# version 1 holds tokens this dupcheck would not make, and asks for --rebuild.
-SCHEMA_VERSION = 2
-APPLICATION = "dupcheck index"
-
-
-@dataclass(frozen=True)
-class UpdateResult:
-    """What an update did to the index."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[ReadError] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Record:
-    """One report as the index keeps it."""
-
-    round: str
-    corpus: str  # the corpus folder it was indexed from (absolute), or '' for a draft added by a check
-    path: str  # the report's id within its corpus
-    member: str
-    unit: str
-    is_template: bool
-    sha256: str
-    size: int
-    mtime_ns: int
-    document: Document
-
-
-class Index(Protocol):
-    """What the scan and the self-check need of an index, whatever keeps it."""
-
-    location: str
-
-    def update(
-        self,
-        corpus: Path,
-        templates: Iterable[Path] = (),
-        *,
-        round: str = "",
-        members_by: MembersBy = "file",
-        progress: Progress | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS,
-    ) -> UpdateResult: ...
-
-    def add(self, document: Document, *, round: str = "") -> None: ...
-
-    def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]: ...
-
-    def rounds(self) -> list[str]: ...
-
-    def reference_for(
-        self, draft: Document, round: str = "", settings: ScanSettings | None = None
-    ) -> tuple[list[Document], Population | None]:
-        """The reports a draft of ``round`` is checked against, and, when those are not the whole round, the
-        population boilerplate is counted over (``settings`` say what counts as boilerplate): ``check_draft`` with
-        them gives the draft's report as against ``documents(round)``."""
-        ...
-
-    def close(self) -> None: ...
-
-
-def default_index_path(corpus: Path) -> Path:
-    """Where the index of a corpus lives unless ``--index`` says otherwise: never inside the corpus.
-
-    ``$DUPCHECK_INDEX_DIR``, else ``$XDG_CACHE_HOME/dupcheck``, else ``~/.cache/dupcheck``; the file is named
-    after the corpus folder and a hash of its absolute path, so two corpora never share an index by accident.
-    """
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dupcheck"
-    base = Path(os.environ.get("DUPCHECK_INDEX_DIR") or cache)
-    resolved = corpus.resolve()
-    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
-    return base / f"{resolved.name or 'corpus'}-{digest}.sqlite"
-
-
-def open_index(location: str | Path, settings: FingerprintSettings, *, rebuild: bool = False) -> Index:
-    """Open (creating it if needed) the index at a file path or a ``redis://`` URL."""
-    if str(location).startswith(("redis://", "rediss://", "unix://")):
-        from dupcheck.redis_index import RedisIndex  # the redis client is needed only for a shared index
-
-        return RedisIndex(str(location), settings, rebuild=rebuild)
-    return SQLiteIndex(Path(location), settings, rebuild=rebuild)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Serialising a prepared document: text compressed, arrays in one .npz blob.
-
-
-def pack_document(document: Document) -> tuple[bytes, str, bytes]:
-    """The text (zlib), the sections (JSON) and the arrays (npz) of a prepared document."""
-    if document.fingerprints is None:
-        raise ValueError("a document is indexed with its fingerprints")
-    fp, normalised = document.fingerprints, document.normalised
-    lengths = normalised.ends - normalised.starts
-    buffer = io.BytesIO()
-    # Compact types and compression halve what a report costs on disk (about 40 KB for 5,000 characters).
-    np.savez_compressed(
-        buffer,
-        codes=normalised.codes(),
-        starts=normalised.starts.astype(np.int32),
-        lengths=lengths.astype(np.uint16 if lengths.max(initial=0) < 1 << 16 else np.uint32),
-        winnow_hashes=fp.winnow_hashes,
-        winnow_positions=fp.winnow_positions.astype(np.int32),
-        windows=fp.windows.astype(np.int32),
-        signatures=fp.signatures,
-    )
-    sections = json.dumps([[s.title, s.level, s.start, s.end] for s in document.sections], ensure_ascii=False)
-    return zlib.compress(document.text.encode("utf-8")), sections, buffer.getvalue()
-
-
-def unpack_document(
-    source: SourceFile, text: bytes, sections: str, arrays: bytes, settings: FingerprintSettings
-) -> Document:
-    with np.load(io.BytesIO(arrays)) as data:
-        codes = data["codes"].astype(np.uint32)
-        starts = data["starts"].astype(np.int32)
-        normalised = Normalised(
-            tokens=codes.astype("<u4").tobytes().decode("utf-32-le"),
-            starts=starts,
-            ends=starts + data["lengths"].astype(np.int32),
-        )
-        fingerprints = Fingerprints(
-            n_tokens=len(codes),
-            winnow_hashes=data["winnow_hashes"],
-            winnow_positions=data["winnow_positions"].astype(np.int32),
-            windows=data["windows"].astype(np.int64).reshape(-1, 2),
-            signatures=data["signatures"],
-        )
-    return Document(
-        source=source,
-        text=zlib.decompress(text).decode("utf-8"),
-        normalised=normalised,
-        sections=tuple(Section(title, level, start, end) for title, level, start, end in json.loads(sections)),
-        fingerprints=fingerprints,
-    )
-
-
-def unpack_arrays(arrays: bytes, *names: str) -> list[np.ndarray]:
-    """Some of the arrays ``pack_document`` packed, without the rest (a count needs a report's codes only)."""
-    with np.load(io.BytesIO(arrays), allow_pickle=False) as data:
-        return [data[name] for name in names]
-
-
-def draft_record(document: Document, round: str, settings: FingerprintSettings) -> Record:
-    """The record of a report that comes from no corpus folder (a draft a check adds)."""
-    if document.fingerprints is None:
-        document = replace(document, fingerprints=fingerprint(document.normalised.codes(), settings))
-    data = document.text.encode("utf-8")
-    return Record(
-        round=round,
-        corpus="",
-        path=document.source.id,
-        member=document.source.member,
-        unit=document.source.unit,
-        is_template=False,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        mtime_ns=0,
-        document=document,
-    )
-
-
-def earlier_id(round: str, path: str) -> str:
-    """A report of an earlier round is named with its round, so it cannot be taken for this round's."""
-    return f"{round}:{path}"
-
-
-def file_state(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the index knows of a file, to decide whether to read it again."""
-
-    sha256: str
-    size: int
-    mtime_ns: int
-
-
-@dataclass
-class Plan:
-    """The changes an update will write, computed before the write transaction starts."""
-
-    put: list[Record] = field(default_factory=list)
-    touch: list[tuple[str, int, int]] = field(default_factory=list)  # path, size, mtime_ns: content unchanged
-    remove: list[str] = field(default_factory=list)
-    result: UpdateResult = field(default_factory=UpdateResult)
-
-
-def plan_update(
-    known: dict[str, Known],
-    corpus: Path,
-    templates: Iterable[Path],
-    settings: FingerprintSettings,
-    *,
-    round: str,
-    members_by: MembersBy,
-    progress: Progress | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-) -> Plan:
-    """Compare the corpus with what the index knows of it; read and prepare only what changed."""
-    sources, errors = discover(corpus, templates, members_by=members_by)
-    errors = list(errors)
-    plan = Plan()
-    added, updated, unchanged = [], [], 0
-    seen = set()
-    corpus_key = str(corpus.resolve())
-    for n, source in enumerate(sources, 1):
-        if progress:
-            progress("reading", n, len(sources))
-        seen.add(source.id)
-        try:
-            size, mtime_ns = file_state(source.path)
-            before = known.get(source.id)
-            if before and (before.size, before.mtime_ns) == (size, mtime_ns):
-                unchanged += 1
-                continue
-            digest = sha256_of(source.path)
-            if before and before.sha256 == digest:
-                plan.touch.append((source.id, size, mtime_ns))
-                unchanged += 1
-                continue
-            document = prepare(source, settings, max_chars=max_chars)
-        except ReadError as error:
-            errors.append(error)
-            continue
-        except OSError as error:
-            errors.append(ReadError(source.id, error.strerror or str(error)))
-            continue
-        plan.put.append(
-            Record(
-                round=round,
-                corpus=corpus_key,
-                path=source.id,
-                member=source.member,
-                unit=source.unit,
-                is_template=source.is_template,
-                sha256=digest,
-                size=size,
-                mtime_ns=mtime_ns,
-                document=document,
-            )
-        )
-        (updated if before else added).append(source.id)
-    # A file that could not be read this time is kept as it was: nothing is lost to a passing error.
-    unreadable = {e.path for e in errors}
-    plan.remove = sorted(p for p in known if p not in seen and p not in unreadable)
-    plan.result = UpdateResult(added, updated, plan.remove, unchanged, sorted(errors, key=lambda e: e.path))
-    return plan
-
-
-def settings_json(settings: FingerprintSettings) -> str:
-    return json.dumps(asdict(settings), sort_keys=True)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# SQLite
-
+from dupcheck.model import Document, Population, ScanSettings
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -391,8 +97,7 @@ _BASE_FILE = re.compile(r"[0-9a-f]{16}\.(?:" + "|".join(_BASE_PARTS) + r")\.npy"
 _DOCUMENT_COLUMNS = "round, path, member, unit, is_template, text, sections, arrays"
 
 
-@dataclass(frozen=True)
-class _Gone:
+class _Gone(NamedTuple):
     """A row an update replaces or removes."""
 
     id: int
@@ -426,7 +131,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-class SQLiteIndex:
+class SQLiteIndex(Index):
     """An index in one SQLite file, and the derived data of its rounds beside it (``<file>.d``). Writers take
     turns (a busy timeout, one transaction per update)."""
 
@@ -517,53 +222,19 @@ class SQLiteIndex:
         )
         return {path: Known(sha, size, mtime) for path, sha, size, mtime in rows}
 
-    def update(
-        self,
-        corpus: Path,
-        templates: Iterable[Path] = (),
-        *,
-        round: str = "",
-        members_by: MembersBy = "file",
-        progress: Progress | None = None,
-        max_chars: int = DEFAULT_MAX_CHARS,
-    ) -> UpdateResult:
-        corpus_key = str(corpus.resolve())
-        known = self._known(corpus_key, round)
-        plan = plan_update(
-            known,
-            corpus,
-            templates,
-            self.settings,
-            round=round,
-            members_by=members_by,
-            progress=progress,
-            max_chars=max_chars,
-        )
+    def _apply(self, round: str, plan: Plan) -> None:
         with self._transaction():
-            self._write(round, plan.put, plan.touch, plan.remove, corpus_key)
-        return plan.result
+            self._write(round, plan)
 
-    def add(self, document: Document, *, round: str = "") -> None:
-        """Add one prepared report (a checked draft) under ``round``; it replaces one of the same id."""
-        record = draft_record(document, round, self.settings)
-        with self._transaction():
-            self._write(round, [record])
-
-    def _write(
-        self,
-        round: str,
-        put: Sequence[Record],
-        touch: Sequence[tuple[str, int, int]] = (),
-        remove: Sequence[str] = (),
-        corpus_key: str = "",
-    ) -> None:
+    def _write(self, round: str, plan: Plan) -> None:
         """Write a plan and bring the round's derived data in line with it, in the caller's transaction."""
         self._remove_stray_files()
+        put, corpus_key = plan.put, plan.corpus
         rows_at = (
             "SELECT id, member, is_template FROM documents WHERE round = ? AND path IN (SELECT value FROM json_each(?))"
         )
         replaced = self._rows(rows_at, round, [r.path for r in put])
-        removed = self._rows(rows_at + " AND corpus = ?", round, list(remove), corpus_key)
+        removed = self._rows(rows_at + " AND corpus = ?", round, plan.remove, corpus_key)
         gone = replaced + removed
         changed = len(put) + len(removed)
         base = self._base(round)
@@ -578,7 +249,7 @@ class SQLiteIndex:
         ids = self._put(put)
         self._db.executemany(
             "UPDATE documents SET size = ?, mtime_ns = ? WHERE corpus = ? AND round = ? AND path = ?",
-            [(size, mtime, corpus_key, round, path) for path, size, mtime in touch],
+            [(size, mtime, corpus_key, round, path) for path, size, mtime in plan.touch],
         )
         self._db.executemany("DELETE FROM documents WHERE id = ?", [(g.id,) for g in removed])
         if incremental and changed:
@@ -652,10 +323,7 @@ class SQLiteIndex:
             "AND member IN (SELECT value FROM json_each(?))",
             (round, json.dumps(sorted(members))),
         )
-        return {
-            row_id: (member, distinct_kgrams(unpack_arrays(arrays, "codes")[0], self.settings))
-            for row_id, member, arrays in rows
-        }
+        return {row_id: (member, stored_kgrams(arrays, self.settings)) for row_id, member, arrays in rows}
 
     def _add_delta(
         self,
@@ -682,7 +350,7 @@ class SQLiteIndex:
         kgrams, changes = user_changes(
             {m: distinct(a) for m, a in used_before.items()}, {m: distinct(a) for m, a in used_after.items()}
         )
-        fingerprints = [_fingerprints(r.document) for _, r in new]
+        fingerprints = [r.document.fingerprints_for(self.settings) for _, r in new]
         rows = [i for i, _ in new]
         winnow = Postings.of([fp.winnow_hashes for fp in fingerprints], rows)
         bands = Postings.of([band_keys(fp.signatures, self.settings) for fp in fingerprints], rows)
@@ -720,7 +388,7 @@ class SQLiteIndex:
             bands.append(band_keys(signatures, self.settings))
 
         for row_id, document in fresh.items():
-            fp = _fingerprints(document)
+            fp = document.fingerprints_for(self.settings)
             derive(row_id, document.normalised.codes(), fp.winnow_hashes, fp.signatures)
         for row_id, arrays in stored:
             derive(row_id, *unpack_arrays(arrays, "codes", "winnow_hashes", "signatures"))
@@ -782,22 +450,11 @@ class SQLiteIndex:
         return [row[0] for row in self._db.execute("SELECT DISTINCT round FROM documents ORDER BY round")]
 
     def _document(self, row: tuple, round: str) -> Document:
-        """A report as a check or scan of ``round`` sees it: one of an earlier round named with its round."""
         row_round, path, member, unit, is_template, text, sections, arrays = row
-        is_earlier = row_round != round
-        source = SourceFile(
-            path=Path(path),
-            id=earlier_id(row_round, path) if is_earlier else path,
-            member=member,
-            unit=unit,
-            is_template=bool(is_template),
-            round=row_round,
-            earlier=is_earlier,
-        )
+        source = stored_source(row_round, path, member, unit, bool(is_template), round)
         return unpack_document(source, text, sections, arrays, self.settings)
 
     def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]:
-        """The reports and templates of ``round``, and (``earlier``) the reports of every round before it."""
         query = f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE round = ?"
         params: tuple = (round,)
         if earlier:
@@ -805,18 +462,13 @@ class SQLiteIndex:
             params = (round, round)
         return [self._document(row, round) for row in self._db.execute(query + " ORDER BY round, path", params)]
 
-    def reference_for(
-        self, draft: Document, round: str = "", settings: ScanSettings | None = None
+    def _reference(
+        self, draft: Document, keys: DraftKeys, round: str, settings: ScanSettings
     ) -> tuple[list[Document], Population | None]:
-        """The reports a draft of ``round`` may share something with, and the population boilerplate is counted
-        over, from the derived data: the draft's report is the one a check against every report gives, for these
-        ``settings`` (default: ``ScanSettings()``)."""
-        settings = settings or ScanSettings()
-        codes = draft.normalised.codes()
-        keys = DraftKeys.of(codes, draft.fingerprints or fingerprint(codes, self.settings), self.settings)
+        """From the derived data, read in one transaction; a base found stale is made again first."""
         for attempt in range(3):
             with self._snapshot():
-                found = self._reference(draft, keys, round, settings)
+                found = self._reference_once(draft, keys, round, settings)
             if not isinstance(found, set):
                 return found
             if not found:
@@ -830,10 +482,10 @@ class SQLiteIndex:
         # Counts only known within one decide whether a k-gram of the draft is boilerplate: every report.
         return self.documents(round), None
 
-    def _reference(
+    def _reference_once(
         self, draft: Document, keys: DraftKeys, round: str, settings: ScanSettings
     ) -> tuple[list[Document], Population] | set[str]:
-        """``reference_for`` in one read transaction, or the rounds whose base must be made again first (none: the
+        """``_reference`` in one read transaction, or the rounds whose base must be made again first (none: the
         counts cannot decide even from a new base)."""
         derived = {r: self._derived(r) for r in self.rounds() if r <= round}
         stale = {r for r, d in derived.items() if d is None}
@@ -886,35 +538,7 @@ class SQLiteIndex:
             "AND member IN (SELECT value FROM json_each(?))",
             (round, json.dumps([author] if replaced_member is None else [author, replaced_member])),
         )
-        reports = [
-            (path, member, distinct_kgrams(unpack_arrays(arrays, "codes")[0], self.settings))
-            for path, member, arrays in rows
-        ]
-        return counted_for_others(reports, draft.source.id, author)
+        return own_and_replaced(draft, rows, self.settings)
 
     def close(self) -> None:
         self._db.close()
-
-
-def _fingerprints(document: Document) -> Fingerprints:
-    if document.fingerprints is None:
-        raise ValueError("a document is indexed with its fingerprints")
-    return document.fingerprints
-
-
-def scan_with_index(
-    index: Index,
-    corpus: Path,
-    templates: Iterable[Path] = (),
-    settings: ScanSettings | None = None,
-    *,
-    round: str = "",
-    members_by: MembersBy = "file",
-    progress: Progress | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-) -> tuple[Report, UpdateResult]:
-    """Bring the index up to date with the corpus, then scan this round's reports from it, against each other,
-    the round's templates and the reports of earlier rounds."""
-    settings = settings or ScanSettings()
-    result = index.update(corpus, templates, round=round, members_by=members_by, progress=progress, max_chars=max_chars)
-    return compare(index.documents(round), settings, result.errors, progress=progress), result

@@ -1,0 +1,41 @@
+"""Where an index is: the default file of a corpus, whether a location names a Redis server, and opening the
+backend a location names (the Redis client is imported only for a Redis URL)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from dupcheck.fingerprints import FingerprintSettings
+from dupcheck.index.base import Index
+from dupcheck.index.sqlite import SQLiteIndex
+
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def is_redis_url(location: str | Path) -> bool:
+    """Whether ``location`` names a Redis database (``redis://``, ``rediss://``, ``unix://``) rather than a file."""
+    return str(location).startswith(_REDIS_SCHEMES)
+
+
+def default_index_path(corpus: Path) -> Path:
+    """Where the index of a corpus lives unless ``--index`` says otherwise: never inside the corpus.
+
+    ``$DUPCHECK_INDEX_DIR``, else ``$XDG_CACHE_HOME/dupcheck``, else ``~/.cache/dupcheck``; the file is named
+    after the corpus folder and a hash of its absolute path, so two corpora never share an index by accident.
+    """
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dupcheck"
+    base = Path(os.environ.get("DUPCHECK_INDEX_DIR") or cache)
+    resolved = corpus.resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
+    return base / f"{resolved.name or 'corpus'}-{digest}.sqlite"
+
+
+def open_index(location: str | Path, settings: FingerprintSettings, *, rebuild: bool = False) -> Index:
+    """Open (creating it if needed) the index at a file path or a ``redis://`` URL."""
+    if is_redis_url(location):
+        from dupcheck.index.redis import RedisIndex  # the redis client is needed only for a shared index
+
+        return RedisIndex(str(location), settings, rebuild=rebuild)
+    return SQLiteIndex(Path(location), settings, rebuild=rebuild)
