@@ -142,6 +142,10 @@ def test_check_finds_the_members_own_earlier_report(tmp_path: Path) -> None:
         ("check", "missing.txt", "--against", "{corpus}"),
         ("check", "{draft}", "--against", "no-such-place"),
         ("check", "{draft}"),
+        ("check", "{draft}", "--against", "{corpus}", "--index", "x.sqlite"),  # --against names the index
+        ("check", "{draft}", "--against", "{corpus}", "--min-chars", "12"),  # below what winnowing guarantees
+        ("index", "{corpus}", "--min-chars", "20"),  # an index does not depend on it
+        ("index", "{corpus}", "--boilerplate-share", "40"),
     ],
 )
 def test_check_usage_errors_exit_2(corpus: Path, draft: Path, args: tuple[str, ...]) -> None:
@@ -166,3 +170,27 @@ def test_scan_uses_the_index_once_made(corpus: Path) -> None:
     indexed = run("scan", corpus, "--format", "json")
     assert plain.exit_code == indexed.exit_code == 0
     assert json.loads(plain.output) == json.loads(indexed.output)
+
+
+def test_check_against_in_python_does_what_the_command_does(corpus: Path, draft: Path, index_dir: Path) -> None:
+    """The library's check: the draft alone is reported, the copy from 成员1 found, nothing written without --add;
+    with add, the corpus's index is made and holds the draft."""
+    from dupcheck.check import check_against
+
+    result = check_against(draft, corpus)
+    (doc,) = result.report.documents
+    assert doc.member == "成员0" and doc.top_partner == "成员1" and doc.shares.template > 0
+    assert result.round == "" and result.errors == () and not result.added
+    assert not index_dir.exists()
+    added = check_against(draft, corpus, add=True)
+    assert added.added
+    index = SQLiteIndex(default_index_path(corpus), FingerprintSettings())
+    assert "成员0-草稿.txt" in {d.source.id for d in index.documents("")}
+
+
+def test_check_against_nothing_that_exists_is_a_usage_error(draft: Path, tmp_path: Path) -> None:
+    from dupcheck.check import check_against
+    from dupcheck.errors import UsageError
+
+    with pytest.raises(UsageError, match="neither a corpus folder nor an index file"):
+        check_against(draft, tmp_path / "nowhere")

@@ -73,7 +73,7 @@ def test_copied_paragraphs_are_reuse_between_the_two_members(report):
 def test_outside_passage_shared_by_three_members_is_a_group(report):
     """Three members with one passage from an outside source form one group; the passage is reuse in each."""
     group = TRUTH["group"]
-    assert [g.members for g in report.groups] == [sorted(group["members"])]
+    assert [g.members for g in report.groups] == [tuple(sorted(group["members"]))]
     for member, excerpt in group["excerpts"].items():
         assert covered(report, member, excerpt, "reuse") >= 0.9
 

@@ -86,3 +86,19 @@ def test_fast_normalise_equals_the_reference(text: str) -> None:
     assert fast.tokens == reference.tokens
     assert fast.starts.tolist() == reference.starts.tolist()
     assert fast.ends.tolist() == reference.ends.tolist()
+
+
+def test_every_compatibility_ideograph_is_the_token_of_its_unified_form():
+    """OpenCC's t2s folds compatibility ideographs (U+F900–FAFF, U+2F800–2FA1F) as NFKC does; normalise relies
+    on it instead of an NFKC step of its own."""
+    import unicodedata
+
+    checked = 0
+    for low, high in ((0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for code in range(low, high + 1):
+            char = chr(code)
+            if unicodedata.category(char) == "Cn":
+                continue
+            checked += 1
+            assert normalise(char).tokens == normalise(unicodedata.normalize("NFKC", char)).tokens, hex(code)
+    assert checked > 1000

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dupcheck.errors import ReadError
-from dupcheck.reading import SUPPORTED_SUFFIXES, HeadingHint, ReadText, decode_text, read_document
+from dupcheck.read_text import HeadingHint, ReadText
+from dupcheck.reading import SUPPORTED_SUFFIXES, decode_text, read_document
 
 BINARY = "not a text file (binary content)"
 EMPTY = "empty file"

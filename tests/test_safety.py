@@ -38,7 +38,7 @@ from dupcheck.html_report import render_html
 from dupcheck.index import SQLiteIndex, default_index_path
 from dupcheck.model import ScanSettings
 from dupcheck.normalise import normalise
-from dupcheck.reading import HeadingHint
+from dupcheck.read_text import HeadingHint
 from dupcheck.scan import scan
 from dupcheck.sections import find_sections
 
@@ -417,7 +417,6 @@ INSIDE = [
     pytest.param(["index", "{corpus}", "--index", "{corpus}/index.sqlite"], id="index-index"),
     pytest.param(["index", "{corpus}", "--index", "{corpus}/sub/index.sqlite", "--rebuild"], id="index-rebuild"),
     pytest.param(["check", "{draft}", "--against", "{corpus}", "--html", "{corpus}/check.html"], id="check-html"),
-    pytest.param(["check", "{draft}", "--against", "{corpus}", "--index", "{corpus}/i.sqlite"], id="check-index"),
     pytest.param(["check", "{draft}", "--against", "{corpus}", "--output", "{corpus}/check.txt"], id="check-output"),
 ]
 

@@ -139,7 +139,7 @@ def test_three_members_sharing_an_outside_passage_form_a_group(tmp_path):
     files = {f"成员{i}.txt": report_text(i, COPIED if i in (1, 3, 5) else "") for i in range(12)}
     report = scan(write(tmp_path / "c", files))
     (group,) = report.groups
-    assert group.members == ["成员1", "成员3", "成员5"]
+    assert group.members == ("成员1", "成员3", "成员5")
     assert all(report.texts[p.doc][p.start : p.end] == COPIED_SPAN for p in group.passages)
 
 

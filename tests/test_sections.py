@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupcheck.reading import HeadingHint
+from dupcheck.read_text import HeadingHint
 from dupcheck.sections import Section, find_sections
 
 REPORT = "\n".join(

@@ -28,7 +28,7 @@ class Boilerplate:
 
     members: int  # how many members make a k-gram boilerplate
     hashes: np.ndarray  # sorted k-gram hashes at least that many members use
-    masks: Sequence[np.ndarray]  # per text: bool per token, True inside a boilerplate k-gram
+    masks: tuple[np.ndarray, ...]  # per text: bool per token, True inside a boilerplate k-gram
 
 
 def boilerplate_members(n_members: int, share: float, floor: int) -> int:
@@ -57,7 +57,7 @@ def find_boilerplate(
     if members < 2:
         raise ValueError(f"boilerplate needs at least 2 members, got {members}")
     if not entries:
-        return Boilerplate(members, EMPTY_HASHES if hashes is None else hashes, [])
+        return Boilerplate(members, EMPTY_HASHES if hashes is None else hashes, ())
     workers = workers_for(len(entries), workers)
     parts = chunks(len(entries), workers)
     if hashes is not None:  # counted over a whole index: every k-gram of these texts is looked up
@@ -77,7 +77,7 @@ def find_boilerplate(
         kgrams_used = [h if focus_kgrams is None else h[within(h, focus_kgrams)] for _, h in found]
         hashes = _used_by(entries, kgrams_used, members)
     state = _Pass(entries, k, found=found, hashes=hashes)
-    masks = [mask for part in fork_map(_masks, state, parts, workers) for mask in part]
+    masks = tuple(mask for part in fork_map(_masks, state, parts, workers) for mask in part)
     return Boilerplate(members, hashes, masks)
 
 
@@ -146,7 +146,10 @@ def _hot_buckets(
     if len({entry.member for entry in entries if entry.counts}) < threshold:
         return None
     stripes = [range(w, len(entries), workers) for w in range(workers)]
-    return sum(fork_map(_count_buckets, _Pass(entries, k, among=among), stripes, workers)) >= threshold
+    texts = np.zeros(bucket_count(), dtype=np.uint32)
+    for counted in fork_map(_count_buckets, _Pass(entries, k, among=among), stripes, workers):
+        texts += counted
+    return texts >= threshold
 
 
 def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]]:

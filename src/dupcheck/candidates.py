@@ -146,7 +146,7 @@ class _Texts:
 class _Bands:
     """What pairing windows band by band reads."""
 
-    keys: list[np.ndarray]  # per band, the key of every window
+    keys: tuple[np.ndarray, ...]  # per band, the key of every window
     window_doc: np.ndarray  # the entry of every window
     texts: _Texts
     boilerplate_members: int
@@ -270,7 +270,7 @@ def find_candidates(
     sizes = [len(e.fingerprints.signatures) for e in entries]
     window_doc = np.repeat(np.arange(len(entries), dtype=np.int64), sizes)
     window_idx = np.arange(len(window_doc)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
-    bands = _Bands(_band_keys(entries, settings), window_doc, texts, boilerplate.members, focus is not None)
+    bands = _Bands(tuple(_band_keys(entries, settings)), window_doc, texts, boilerplate.members, focus is not None)
     found_pairs = fork_map(_band_pairs, bands, range(settings.bands), workers)
     window_pairs = np.unique(np.concatenate([np.zeros(0, np.int64), *found_pairs]))
     p, q = window_pairs // max(1, len(window_doc)), window_pairs % max(1, len(window_doc))

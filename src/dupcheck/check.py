@@ -1,17 +1,99 @@
-"""The pre-submission self-check: one draft against a corpus or an index, before it is handed in."""
+"""The pre-submission self-check: one draft against a corpus or an index, before it is handed in.
+
+``check_against`` does what ``dupcheck check`` does: it finds what the draft is compared with (a corpus folder,
+its index if ``dupcheck index`` made one, or an index named by path or URL), brings a corpus's index up to date,
+takes the newest round unless told otherwise, and adds the draft to the index only when asked.
+``check_draft`` is the comparison itself, for a caller that already holds the documents.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dupcheck.corpus import member_from_name
-from dupcheck.errors import UsageError
-from dupcheck.model import Document, Population, ScanSettings, SourceFile
-from dupcheck.prepare import load
+from dupcheck.errors import ReadError, UsageError
+from dupcheck.index import Index, corpus_index, existing_index
+from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
+from dupcheck.parallel import Progress
+from dupcheck.prepare import load, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES
 from dupcheck.report import Report
 from dupcheck.scan import compare
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A self-check's report, the round it was checked in, and the corpus files that could not be read."""
+
+    report: Report
+    round: str
+    errors: tuple[ReadError, ...] = field(default_factory=tuple)
+    added: bool = False  # the draft was added to the index as its member's report of the round
+
+
+def check_against(
+    draft: Path,
+    against: str | Path,
+    settings: ScanSettings | None = None,
+    *,
+    templates: Iterable[Path] = (),
+    member: str | None = None,
+    round: str | None = None,
+    members_by: MembersBy = "file",
+    add: bool = False,
+    rebuild: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check ``draft`` against ``against``: a corpus folder, an index file, or ``redis://HOST:PORT/DB``.
+
+    A corpus with an index (made by ``dupcheck index``) is checked through it, after bringing it up to date;
+    without one its files are read, and nothing is written unless ``add`` asks for an index to be made.
+    ``round``: the round the draft belongs to (default: the newest round of the index). ``member``: who wrote
+    the draft (default: from its file name, as in a corpus). Raises ``UsageError`` for a draft or ``against``
+    that does not exist, ``IndexFileError`` for an index that cannot be used.
+    """
+    settings = settings or ScanSettings()
+    templates = list(templates)
+    folder = Path(against)
+    is_corpus = folder.is_dir()
+    fs = settings.fingerprints
+    index = (
+        corpus_index(folder, None, fs, rebuild=rebuild, create=add)
+        if is_corpus
+        else existing_index(against, fs, rebuild=rebuild)
+    )
+    errors: list[ReadError] = []
+    try:
+        if index is not None and is_corpus:
+            update = index.update(
+                folder,
+                templates,
+                round=round or _newest(index),
+                members_by=members_by,
+                progress=progress,
+                max_chars=max_chars,
+            )
+            errors += update.errors
+        round_name = round if round is not None else (_newest(index) if index is not None else "")
+        document = load_draft(draft, member=member, round=round_name, max_chars=max_chars)
+        population = None
+        if index is not None:
+            others, population = index.reference_for(document, round_name, settings)
+        else:
+            others, unreadable = load_corpus(
+                folder, templates, settings.fingerprints, members_by=members_by, max_chars=max_chars
+            )
+            errors += unreadable
+        report = check_draft(document, others, settings, population)
+        if add and index is not None:
+            index.add(document, round=round_name)
+    finally:
+        if index is not None:
+            index.close()
+    return CheckResult(report=report, round=round_name, errors=tuple(errors), added=add and index is not None)
 
 
 def load_draft(
@@ -37,3 +119,8 @@ def check_draft(
     """
     corpus = [d for d in others if d.source.id != draft.source.id]
     return compare([*corpus, draft], settings, focus={len(corpus)}, population=population)
+
+
+def _newest(index: Index) -> str:
+    rounds = index.rounds()
+    return rounds[-1] if rounds else ""

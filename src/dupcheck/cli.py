@@ -12,17 +12,18 @@ from typing import IO
 
 import click
 
-from dupcheck.check import check_draft, load_draft
+from dupcheck.check import check_against
 from dupcheck.errors import DupcheckError, ReadError, UsageError
 from dupcheck.export import render_check, render_table, write_csv, write_json
-from dupcheck.index import Index, default_index_path, is_redis_url, open_index
-from dupcheck.model import ScanSettings
-from dupcheck.prepare import load_corpus
+from dupcheck.fingerprints import FingerprintSettings
+from dupcheck.index import corpus_index
+from dupcheck.model import MembersBy, ScanSettings
+from dupcheck.outputs import ensure_outside, write_file
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
 
-EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
+EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
 
 
 class Percent(click.ParamType):
@@ -104,64 +105,84 @@ def cli() -> None:
     """dupcheck: what in each member's report is their own writing, and what is boilerplate, template or reuse."""
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
-def _common_options(command: Callable) -> Callable:
-    """The options every command that compares reports takes."""
-    options = [
-        click.option(
-            "--template",
-            "templates",
-            multiple=True,
-            type=click.Path(path_type=Path),
-            help="Official template text, a file or a folder (repeatable). CORPUS/templates/ is always read as "
-            "templates.",
-        ),
-        click.option(
-            "--min-chars",
-            type=click.IntRange(min=4),
-            default=13,
-            show_default=True,
-            help="Shortest shared passage reported, in characters (a Latin word counts as one).",
-        ),
-        click.option(
-            "--boilerplate-share",
-            type=PERCENT,
-            default="30",
-            show_default=True,
-            help="Text shared by at least this percentage of members (and at least 4 members) is boilerplate, "
-            "not reuse.",
-        ),
-        click.option(
-            "--members-by",
-            type=click.Choice(["file", "folder"]),
-            default="file",
-            show_default=True,
-            help="Who wrote a file: the file name up to the first '-' or '_', or the top-level folder.",
-        ),
-        click.option(
-            "--index",
-            "index_location",
-            help="Index file or redis://HOST:PORT/DB to use and update (default: the corpus's index if "
-            "'dupcheck index' made one).",
-        ),
-        click.option("--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."),
-        click.option("--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway)."),
-        click.option(
-            "--max-chars",
-            type=click.IntRange(min=1),
-            default=DEFAULT_MAX_CHARS,
-            show_default=True,
-            help="Longest report read, in characters; a longer file is reported as unreadable (a text file over "
-            "4 bytes a character is refused unread).",
-        ),
-    ]
+def _apply(command: Callable, options: list[Callable]) -> Callable:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _matching_options(command: Callable) -> Callable:
+    """The options of how reports are compared (scan and check)."""
+    return _apply(
+        command,
+        [
+            click.option(
+                "--min-chars",
+                type=click.IntRange(min=ScanSettings().shortest_guaranteed),
+                default=13,
+                show_default=True,
+                help="Shortest shared passage reported, in characters (a Latin word counts as one).",
+            ),
+            click.option(
+                "--boilerplate-share",
+                type=PERCENT,
+                default="30",
+                show_default=True,
+                help="Text shared by at least this percentage of members (and at least 4 members) is boilerplate, "
+                "not reuse.",
+            ),
+        ],
+    )
+
+
+def _index_option(command: Callable) -> Callable:
+    return click.option(
+        "--index",
+        "index_location",
+        help="Index file or redis://HOST:PORT/DB to use and update (default: the corpus's index if "
+        "'dupcheck index' made one).",
+    )(command)
+
+
+def _reading_options(command: Callable) -> Callable:
+    """The options of what is read, and how (every command that reads a corpus)."""
+    return _apply(
+        command,
+        [
+            click.option(
+                "--template",
+                "templates",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="Official template text, a file or a folder (repeatable). CORPUS/templates/ is always read as "
+                "templates.",
+            ),
+            click.option(
+                "--members-by",
+                type=click.Choice(["file", "folder"]),
+                default="file",
+                show_default=True,
+                help="Who wrote a file: the file name up to the first '-' or '_', or the top-level folder.",
+            ),
+            click.option(
+                "--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."
+            ),
+            click.option(
+                "--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."
+            ),
+            click.option(
+                "--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway)."
+            ),
+            click.option(
+                "--max-chars",
+                type=click.IntRange(min=1),
+                default=DEFAULT_MAX_CHARS,
+                show_default=True,
+                help="Longest report read, in characters; a longer file is reported as unreadable (a text file over "
+                "4 bytes a character is refused unread).",
+            ),
+        ],
+    )
 
 
 def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) -> ScanSettings:
@@ -174,20 +195,6 @@ def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) 
         boilerplate_share=boilerplate_share,
         section_threshold=threshold,
     )
-
-
-def _index_for(
-    corpus: Path, location: str | None, settings: ScanSettings, *, rebuild: bool, create: bool
-) -> Index | None:
-    """The index named with --index, else the corpus's default index if it exists (or ``create``)."""
-    if location is None:
-        path = default_index_path(corpus)
-        if not (create or rebuild or path.exists()):
-            return None
-        location = str(path)
-    if not is_redis_url(location) and corpus.is_dir() and _inside(Path(location), corpus):
-        raise click.UsageError(f"--index '{location}' is inside the corpus; dupcheck never writes into the corpus")
-    return open_index(location, settings.fingerprints, rebuild=rebuild)
 
 
 def _html_options(command: Callable) -> Callable:
@@ -207,21 +214,30 @@ def _html_options(command: Callable) -> Callable:
     )(command)
 
 
-def _check_html_path(path: Path | None, corpus: Path) -> None:
-    if path is None:
-        return
-    if corpus.is_dir() and _inside(path, corpus):
-        raise click.UsageError(f"--html '{path}' is inside the corpus; dupcheck never writes into the corpus")
-    if path.is_dir():
-        raise click.UsageError(f"--html '{path}' is a folder; name the HTML file to write")
+def _check_outputs(corpus: Path, *, output: Path | None, html_path: Path | None, fmt: str) -> None:
+    """Refuse, before any work, outputs that cannot be written: inside the corpus, or a folder for a file."""
+    if output is not None:
+        ensure_outside(output, [corpus], "--output")
+        if fmt != "csv" and output.is_dir():
+            raise UsageError(f"--output '{output}' is a folder; name a file for --format {fmt}")
+    if html_path is not None:
+        ensure_outside(html_path, [corpus], "--html")
+        if html_path.is_dir():
+            raise UsageError(f"--html '{html_path}' is a folder; name the HTML file to write")
 
 
-def _write_html(report: Report, path: Path, *, lang: str, threshold: float) -> None:
+def _write_html(report: Report, path: Path, *, lang: str, threshold: float, corpus: Path) -> None:
     from dupcheck.html_report import render_html  # only for --html
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report, lang=lang, threshold=threshold), encoding="utf-8")
+    write_file(path, lambda out: out.write(render_html(report, lang=lang, threshold=threshold)), protect=[corpus])
     click.echo(f"wrote {path}", err=True)
+
+
+def _write_text(output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path) -> None:
+    if output:
+        write_file(output, write, protect=[corpus])
+    else:
+        write(sys.stdout)
 
 
 def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
@@ -231,7 +247,9 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
 
 @cli.command("scan")
 @click.argument("corpus", type=click.Path(path_type=Path))
-@_common_options
+@_reading_options
+@_matching_options
+@_index_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option(
     "--output",
@@ -256,14 +274,14 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
 def scan_command(
     corpus: Path,
     templates: tuple[Path, ...],
-    min_chars: int,
-    boilerplate_share: float,
-    members_by: str,
-    index_location: str | None,
+    members_by: MembersBy,
     round_: str | None,
     rebuild: bool,
     quiet: bool,
     max_chars: int,
+    min_chars: int,
+    boilerplate_share: float,
+    index_location: str | None,
     fmt: str,
     output: Path | None,
     threshold: float,
@@ -285,55 +303,44 @@ def scan_command(
     """
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes several files: name a folder with --output")
-    if output is not None and corpus.is_dir() and _inside(output, corpus):
-        raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
-    if output is not None and fmt != "csv" and output.is_dir():
-        raise click.UsageError(f"--output '{output}' is a folder; name a file for --format {fmt}")
-    _check_html_path(html_path, corpus)
-    settings = _settings(min_chars, boilerplate_share, threshold)
     progress = _progress_bar(quiet)
     with _as_click_errors(progress):
-        index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=round_ is not None)
-        if index is None:
+        _check_outputs(corpus, output=output, html_path=html_path, fmt=fmt)
+        settings = _settings(min_chars, boilerplate_share, threshold)
+        index = corpus_index(corpus, index_location, settings.fingerprints, rebuild=rebuild, create=round_ is not None)
+        try:
             report = scan(
                 corpus,
                 templates,
                 settings,
-                members_by=members_by,  # type: ignore[arg-type]
+                index=index,
+                round=round_ or "",
+                members_by=members_by,
                 progress=progress,
                 max_chars=max_chars,
             )
-        else:
-            try:
-                report = scan(
-                    corpus,
-                    templates,
-                    settings,
-                    index=index,
-                    round=round_ or "",
-                    members_by=members_by,  # type: ignore[arg-type]
-                    progress=progress,
-                    max_chars=max_chars,
-                )
-            finally:
+        finally:
+            if index is not None:
                 index.close()
 
     _report_errors(report.errors)
-    if html_path is not None:
-        _write_html(report, html_path, lang=lang, threshold=threshold)
-    if fmt == "csv":
-        assert output is not None
-        written = write_csv(report, output, threshold=threshold)
-        click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
-    else:
-        _write_text(
-            output,
-            lambda out: (
-                write_json(report, out)
-                if fmt == "json"
-                else out.write(render_table(report, threshold=threshold, evidence=evidence))
-            ),
-        )
+    with _as_click_errors(progress):
+        if html_path is not None:
+            _write_html(report, html_path, lang=lang, threshold=threshold, corpus=corpus)
+        if fmt == "csv":
+            assert output is not None
+            written = write_csv(report, output, threshold=threshold, protect=[corpus])
+            click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+        else:
+            _write_text(
+                output,
+                lambda out: (
+                    write_json(report, out)
+                    if fmt == "json"
+                    else out.write(render_table(report, threshold=threshold, evidence=evidence))
+                ),
+                corpus=corpus,
+            )
 
     if report.errors:
         sys.exit(EXIT_UNREADABLE)
@@ -343,29 +350,19 @@ def scan_command(
         sys.exit(EXIT_BELOW)
 
 
-def _write_text(output: Path | None, write: Callable[[IO[str]], object]) -> None:
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8") as out:
-            write(out)
-    else:
-        write(sys.stdout)
-
-
 @cli.command("index")
 @click.argument("corpus", type=click.Path(path_type=Path))
-@_common_options
+@_reading_options
+@_index_option
 def index_command(
     corpus: Path,
     templates: tuple[Path, ...],
-    min_chars: int,
-    boilerplate_share: float,
-    members_by: str,
-    index_location: str | None,
+    members_by: MembersBy,
     round_: str | None,
     rebuild: bool,
     quiet: bool,
     max_chars: int,
+    index_location: str | None,
 ) -> None:
     """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
 
@@ -376,19 +373,13 @@ def index_command(
         dupcheck index corpus/
         dupcheck index reports-2023/ --index dupcheck.sqlite --round 2023
     """
-    settings = _settings(min_chars, boilerplate_share)
     progress = _progress_bar(quiet)
     with _as_click_errors(progress):
-        index = _index_for(corpus, index_location, settings, rebuild=rebuild, create=True)
+        index = corpus_index(corpus, index_location, FingerprintSettings(), rebuild=rebuild, create=True)
         assert index is not None
         try:
             result = index.update(
-                corpus,
-                templates,
-                round=round_ or "",
-                members_by=members_by,  # type: ignore[arg-type]
-                progress=progress,
-                max_chars=max_chars,
+                corpus, templates, round=round_ or "", members_by=members_by, progress=progress, max_chars=max_chars
             )
         finally:
             index.close()
@@ -409,7 +400,8 @@ def index_command(
     required=True,
     help="The corpus folder, or an index (a file made by 'dupcheck index', or redis://HOST:PORT/DB).",
 )
-@_common_options
+@_reading_options
+@_matching_options
 @click.option("--member", help="Who wrote the draft (default: its file name up to the first '-' or '_').")
 @click.option("--add", is_flag=True, help="Add the draft to the index (it is not added otherwise).")
 @click.option("--fail-under", type=PERCENT, help="Exit with status 3 when the draft is less original than this.")
@@ -420,14 +412,13 @@ def check_command(
     draft: Path,
     against: str,
     templates: tuple[Path, ...],
-    min_chars: int,
-    boilerplate_share: float,
-    members_by: str,
-    index_location: str | None,
+    members_by: MembersBy,
     round_: str | None,
     rebuild: bool,
     quiet: bool,
     max_chars: int,
+    min_chars: int,
+    boilerplate_share: float,
     member: str | None,
     add: bool,
     fail_under: float | None,
@@ -443,75 +434,38 @@ def check_command(
         dupcheck check 王建国-对照检查材料.docx --against corpus/
         dupcheck check 王建国.docx --against dupcheck.sqlite --round 2024 --fail-under 80
     """
-    settings = _settings(min_chars, boilerplate_share)
     folder = Path(against)
-    _check_html_path(html_path, folder)
-    if output is not None and folder.is_dir() and _inside(output, folder):
-        raise click.UsageError(f"--output '{output}' is inside the corpus; dupcheck never writes into the corpus")
     progress = _progress_bar(quiet)
     with _as_click_errors(progress):
-        if index_location is not None:
-            raise UsageError("--against names the corpus or the index; --index is not used with check")
-        is_corpus = folder.is_dir()
-        index = (
-            _index_for(folder, None, settings, rebuild=rebuild, create=add)
-            if is_corpus
-            else _open_named_index(against, settings, rebuild=rebuild)
+        _check_outputs(folder, output=output, html_path=html_path, fmt=fmt)
+        result = check_against(
+            draft,
+            against,
+            _settings(min_chars, boilerplate_share),
+            templates=templates,
+            member=member,
+            round=round_,
+            members_by=members_by,
+            add=add,
+            rebuild=rebuild,
+            max_chars=max_chars,
+            progress=progress,
         )
-        try:
-            if index is not None and is_corpus:
-                result = index.update(
-                    folder,
-                    templates,
-                    round=round_ or _newest(index),
-                    members_by=members_by,  # type: ignore[arg-type]
-                    progress=progress,
-                    max_chars=max_chars,
-                )
-                _report_errors(result.errors)
-            round_name = round_ if round_ is not None else (_newest(index) if index is not None else "")
-            document = load_draft(draft, member=member, round=round_name, max_chars=max_chars)
-            population = None
-            if index is not None:
-                others, population = index.reference_for(document, round_name, settings)
-            else:
-                others, unreadable = load_corpus(
-                    folder,
-                    templates,
-                    settings.fingerprints,
-                    members_by=members_by,  # type: ignore[arg-type]
-                    max_chars=max_chars,
-                )
-                _report_errors(unreadable)
-            report = check_draft(document, others, settings, population)
-            if add and index is not None:
-                index.add(document, round=round_name)
-        finally:
-            if index is not None:
-                index.close()
-
-    _write_text(
-        output,
-        lambda out: (
-            write_json(report, out) if fmt == "json" else out.write(render_check(report, fail_under=fail_under))
-        ),
-    )
-    if html_path is not None:
-        _write_html(report, html_path, lang=lang, threshold=0.7)
+    _report_errors(result.errors)
+    report = result.report
+    with _as_click_errors(progress):
+        _write_text(
+            output,
+            lambda out: (
+                write_json(report, out) if fmt == "json" else out.write(render_check(report, fail_under=fail_under))
+            ),
+            corpus=folder,
+        )
+        if html_path is not None:
+            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder)
     (result_doc,) = report.documents
     if fail_under is not None and result_doc.shares.originality < fail_under:
         sys.exit(EXIT_BELOW)
-
-
-def _open_named_index(location: str, settings: ScanSettings, *, rebuild: bool) -> Index:
-    if not is_redis_url(location) and not Path(location).is_file():
-        raise UsageError(f"{location}: neither a corpus folder nor an index file")
-    return open_index(location, settings.fingerprints, rebuild=rebuild)
-
-
-def _newest(index: Index) -> str:
-    rounds = index.rounds()
-    return rounds[-1] if rounds else ""
 
 
 @cli.command("text")

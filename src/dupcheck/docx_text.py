@@ -16,14 +16,14 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Parented
 from docx.styles.style import BaseStyle, CharacterStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from docx.types import ProvidesStoryPart
 from lxml import etree
 
-from dupcheck.reading import HeadingHint
+from dupcheck.read_text import HeadingHint
 
 _MAX_BOLD_HEADING_CHARS = 40
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
@@ -59,7 +59,7 @@ def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
     return "\n".join(lines), tuple(hints)
 
 
-def _iter_paragraphs(container: etree._Element, parent: Parented) -> Iterator[tuple[Paragraph, list[Run]]]:
+def _iter_paragraphs(container: etree._Element, parent: ProvidesStoryPart) -> Iterator[tuple[Paragraph, list[Run]]]:
     """Paragraphs of a body, table cell, text box, header or note in document order, with the runs shown in
     each; descends into tables and content controls, and reads a paragraph's text boxes right after it."""
     for child in container.iterchildren():
@@ -115,7 +115,7 @@ def _iter_table_paragraphs(table: Table) -> Iterator[tuple[Paragraph, list[Run]]
             yield from _iter_paragraphs(cell._tc, cell)
 
 
-def _outside_the_body(document: Document) -> Iterator[tuple[etree._Element, Parented]]:
+def _outside_the_body(document: Document) -> Iterator[tuple[etree._Element, ProvidesStoryPart]]:
     """The root elements of the headers and footers (each part once) and of the footnotes and endnotes, with
     the object their paragraphs belong to."""
     seen: set[Part] = set()

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from tabulate import tabulate
 
+from dupcheck.outputs import ensure_outside, write_file
 from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
 
 CSV_FILES = ("documents.csv", "sections.csv", "pairs.csv", "passages.csv")
@@ -213,15 +214,19 @@ def safe_cell(value: Any) -> Any:
 
 
 def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
+    def write(out: IO[str]) -> None:
+        writer = csv.writer(out)
         writer.writerow(header)
         for row in rows:
             writer.writerow([safe_cell(v) for v in row])
 
+    write_file(path, write, encoding="utf-8-sig", newline="")
 
-def write_csv(report: Report, folder: Path, *, threshold: float) -> list[Path]:
-    """documents.csv, sections.csv, pairs.csv and passages.csv in ``folder`` (created if missing)."""
+
+def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterable[Path] = ()) -> list[Path]:
+    """documents.csv, sections.csv, pairs.csv and passages.csv in ``folder`` (created if missing), never inside
+    the corpus folders ``protect``; each file is written whole or not at all."""
+    ensure_outside(folder, protect, "--output")
     folder.mkdir(parents=True, exist_ok=True)
     share_header = list(SHARE_KEYS)
 

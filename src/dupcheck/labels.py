@@ -47,7 +47,7 @@ def label_tokens(
     *,
     boilerplate: np.ndarray,
     template_ranges: Iterable[tuple[int, int]],
-    partner_ranges: Mapping[object, Iterable[tuple[int, int]]],
+    partner_ranges: Mapping[str, Iterable[tuple[int, int]]],
     boilerplate_members: int,
     min_reuse: int,
     self_ranges: Iterable[tuple[int, int]] = (),

@@ -33,7 +33,6 @@ import numpy as np
 # Ideographs: the unified blocks, the compatibility ideographs and the whole of planes 2 and 3 (extensions B
 # to I and whatever Unicode adds there), so a newer Python's Unicode tables do not change what is a token.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd"
-_COMPATIBILITY = (("\uf900", "\ufaff"), ("\U0002f800", "\U0002fa1f"))
 # Unicode's Default_Ignorable_Code_Point: characters that show as nothing, which people slip into words to
 # break matching. They make no token and, inside a Latin word, are skipped.
 _INVISIBLE = (
@@ -165,8 +164,7 @@ def _fold_cjk(char: str) -> str:
     token = _CJK_FOLDS.get(char)
     if token is None:
         token = char
-        if any(low <= char <= high for low, high in _COMPATIBILITY):
-            token = unicodedata.normalize("NFKC", char)
+        # OpenCC's t2s also unifies every compatibility ideograph (tests/test_normalise.py checks all 1,014).
         simplified = _t2s()(token)
         # t2s maps a character to one character; anything else (it never happens) keeps the character.
         if len(simplified) == 1 and _CJK_CHAR.match(simplified):

@@ -17,7 +17,9 @@ from dupcheck.errors import WorkerError
 PARALLEL_FROM = 64  # fewer reports (or pairs) are done faster than worker processes start
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): how far a long stage has got
-State, Item, Result = TypeVar("State"), TypeVar("Item"), TypeVar("Result")
+State = TypeVar("State")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 _FORKED: tuple[Callable, object] | None = None  # what forked workers run and read; see fork_map
 # Only on Linux: macOS offers fork, but system libraries (Accelerate under numpy among them) may crash in a
@@ -56,7 +58,7 @@ def fork_map(
     global _FORKED
     workers = min(worker_count(workers), len(items))
     if workers <= 1 or not _CAN_FORK:
-        results = []
+        results: list[Result] = []
         for n, item in enumerate(items, 1):
             results.append(function(state, item))
             if progress:
@@ -71,13 +73,13 @@ def fork_map(
         # An executor rather than multiprocessing.Pool: when a worker dies (killed for want of memory) it
         # raises, where a Pool would wait for the lost work forever.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = []
+            forked: list[Result] = []
             chunk = max(1, len(items) // (workers * 32))
             for n, result in enumerate(pool.map(_run_forked, items, chunksize=chunk), 1):
-                results.append(result)
+                forked.append(result)  # type: ignore[arg-type]  # what function returned, through a pipe
                 if progress:
                     progress(stage, n, len(items))
-            return results
+            return forked
     except BrokenProcessPool as error:
         raise WorkerError(stage) from error
     finally:

@@ -23,11 +23,11 @@ import warnings
 import zipfile
 import zlib
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from dupcheck.errors import ReadError
+from dupcheck.read_text import ReadText
 
 if TYPE_CHECKING:
     import pypdf
@@ -57,26 +57,6 @@ MAX_DOCX_RATIO = 1000
 MAX_DOCX_RATIO_MIN_BYTES = 10 * MB
 #: Seconds LibreOffice gets to convert one .doc or .wps file to .docx.
 CONVERT_TIMEOUT_SECONDS = 120
-
-
-@dataclass(frozen=True)
-class HeadingHint:
-    """A paragraph the source format marks as a heading.
-
-    That is a Word heading style, or a short all-bold paragraph.
-    """
-
-    start: int  # offset of the paragraph's first character in ReadText.text
-    end: int  # offset just past its last character (exclusive, newline not included)
-    level: int  # Word 'Heading N' / '标题 N' -> N; a short all-bold paragraph with no heading style -> 0
-
-
-@dataclass(frozen=True)
-class ReadText:
-    text: str  # the text exactly as read: offsets everywhere in dupcheck index into this
-    encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "utf-16", "docx", "pdf", "doc" (converted)
-    hints: tuple[HeadingHint, ...] = ()
-    replaced: int = 0  # undecodable bytes of a plain-text file replaced with U+FFFD (a few corrupt bytes)
 
 
 _BINARY = "not a text file (binary content)"

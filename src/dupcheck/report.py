@@ -51,8 +51,8 @@ class DocumentResult:
     unit: str
     chars: int
     shares: Shares
-    sections: list[SectionResult]
-    spans: list[SpanResult]
+    sections: tuple[SectionResult, ...]
+    spans: tuple[SpanResult, ...]
     top_partner: str | None = None  # the member this document shares most reuse with
     top_partner_share: float = 0.0  # share of this document's characters it shares with them
     round: str = ""  # the round the report belongs to, when it comes from an index
@@ -90,8 +90,8 @@ class PairResult:
 class GroupResult:
     """Three or more members who share one passage (copied from each other or from one outside source)."""
 
-    members: list[str]
-    passages: list[Side]
+    members: tuple[str, ...]
+    passages: tuple[Side, ...]
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class Report:
             ],
             "groups": [
                 {
-                    "members": g.members,
+                    "members": list(g.members),
                     "passages": [{"doc": s.doc, "start": s.start, "end": s.end} for s in g.passages],
                 }
                 for g in self.groups

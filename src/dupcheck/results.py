@@ -51,8 +51,8 @@ def document_result(doc: Document, spans: list[Span], counts: LabelCounts) -> Do
         round=doc.source.round,
         chars=chars,
         shares=share_result(of),
-        sections=sections,
-        spans=[SpanResult(s.start, s.end, s.label.key) for s in spans],
+        sections=tuple(sections),
+        spans=tuple(SpanResult(s.start, s.end, s.label.key) for s in spans),
         top_partner=None,
         top_partner_share=0.0,
     )
@@ -193,7 +193,7 @@ def groups(
                 passages[group].append(side_of(documents[i], start, stop))
     member_of = {d.source.id: d.source.member for d in documents}
     groups = [
-        GroupResult(members=sorted(members), passages=sorted(sides, key=lambda s: (s.doc, s.start)))
+        GroupResult(members=tuple(sorted(members)), passages=tuple(sorted(sides, key=lambda s: (s.doc, s.start))))
         for members, sides in passages.items()
         # Every member of the group must hold the passage, or it is an accident of alignment, not a group.
         if {member_of[side.doc] for side in sides} == members

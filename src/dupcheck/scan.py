@@ -7,7 +7,7 @@ runs the pipeline's stages in order: entries → boilerplate → candidates → 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -215,7 +215,7 @@ class _Aligning:
     """What aligning a candidate pair reads."""
 
     entries: Sequence[Entry]
-    candidates: dict[tuple[int, int], PairCandidates]
+    candidates: Mapping[tuple[int, int], PairCandidates]
     tokens: _MemberTokens
     settings: ScanSettings
 
@@ -235,7 +235,7 @@ class _Labelling:
     """What labelling a document reads."""
 
     documents: Sequence[Document]
-    views: dict[int, list[tuple[int, int, int]]]  # per document: (other document, token start, token end)
+    views: Mapping[int, Sequence[tuple[int, int, int]]]  # per document: (other document, token start, token end)
     boilerplate: Boilerplate
     min_reuse: int
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dupcheck.reading import HeadingHint
+from dupcheck.read_text import HeadingHint
 
 __all__ = ["Section", "find_sections"]
 

@@ -20,7 +20,7 @@ backend only for a Redis URL.
 """
 
 from dupcheck.index.base import Index, Known, Plan, Record, UpdateResult, plan_update
-from dupcheck.index.location import default_index_path, is_redis_url, open_index
+from dupcheck.index.location import corpus_index, default_index_path, existing_index, is_redis_url, open_index
 from dupcheck.index.sqlite import SQLiteIndex
 
 __all__ = [
@@ -30,7 +30,9 @@ __all__ = [
     "Record",
     "SQLiteIndex",
     "UpdateResult",
+    "corpus_index",
     "default_index_path",
+    "existing_index",
     "is_redis_url",
     "open_index",
     "plan_update",

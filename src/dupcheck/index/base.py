@@ -29,9 +29,9 @@ from dupcheck.prepare import prepare
 from dupcheck.reading import DEFAULT_MAX_CHARS
 
 
-@dataclass(frozen=True)
+@dataclass
 class UpdateResult:
-    """What an update did to the index."""
+    """What an update did to the index (lists a caller may go on with: not frozen)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)

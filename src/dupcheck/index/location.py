@@ -1,5 +1,6 @@
-"""Where an index is: the default file of a corpus, whether a location names a Redis server, and opening the
-backend a location names (the Redis client is imported only for a Redis URL)."""
+"""Where an index is: the default file of a corpus, whether a location names a Redis server, opening the backend
+a location names (the Redis client is imported only for a Redis URL), and which index a command on a corpus
+uses."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import hashlib
 import os
 from pathlib import Path
 
+from dupcheck.errors import UsageError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index.base import Index
 from dupcheck.index.sqlite import SQLiteIndex
+from dupcheck.outputs import ensure_outside
 
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
@@ -39,3 +42,32 @@ def open_index(location: str | Path, settings: FingerprintSettings, *, rebuild: 
 
         return RedisIndex(str(location), settings, rebuild=rebuild)
     return SQLiteIndex(Path(location), settings, rebuild=rebuild)
+
+
+def corpus_index(
+    corpus: Path,
+    location: str | Path | None,
+    settings: FingerprintSettings,
+    *,
+    rebuild: bool = False,
+    create: bool = False,
+) -> Index | None:
+    """The index a command on ``corpus`` uses: the one at ``location``, else the corpus's default index if
+    ``dupcheck index`` made it (or ``create``: make it), else None. An index file inside the corpus is refused
+    (``UsageError``): dupcheck never writes into the corpus."""
+    if location is None:
+        path = default_index_path(corpus)
+        if not (create or rebuild or path.exists()):
+            return None
+        location = path
+    if not is_redis_url(location):
+        ensure_outside(Path(location), [corpus], "--index")
+    return open_index(location, settings, rebuild=rebuild)
+
+
+def existing_index(location: str | Path, settings: FingerprintSettings, *, rebuild: bool = False) -> Index:
+    """The index a location names that must exist already: a Redis URL or an index file (``UsageError``
+    otherwise)."""
+    if not is_redis_url(location) and not Path(location).is_file():
+        raise UsageError(f"{location}: neither a corpus folder nor an index file")
+    return open_index(location, settings, rebuild=rebuild)

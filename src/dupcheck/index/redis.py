@@ -64,7 +64,7 @@ from dupcheck.index.derived import DraftKeys, Postings, Users, distinct_kgrams, 
 from dupcheck.model import Document, Population, ScanSettings
 
 if TYPE_CHECKING:
-    from datasketch import MinHashLSH  # type: ignore[import-untyped]  # datasketch ships no type hints
+    from datasketch import MinHashLSH
     from redis.lock import Lock
 
 PREFIX = "dupcheck:"
@@ -129,8 +129,8 @@ class _Round:
 
     population: Population  # the round's members; the k-grams two or more of them use, and how many use each
     postings: Postings  # reports as indices into ``paths``
-    paths: list[str]  # every report of the round (templates too), sorted
-    members: list[str]  # whose each is ('' for a template)
+    paths: tuple[str, ...]  # every report of the round (templates too), sorted
+    members: tuple[str, ...]  # whose each is ('' for a template)
     templates: np.ndarray  # bool per path
 
 
@@ -624,11 +624,11 @@ def _round(population: bytes, postings: bytes) -> _Round | None:
     data = _load(postings)
     if "packed" not in data:
         return None
-    paths = [str(p) for p in data["paths"].tolist()]
+    paths = tuple(str(p) for p in data["paths"].tolist())
     return _Round(
         population=_population(population),
         postings=Postings(data["packed"], np.arange(len(paths), dtype=np.int64)),
         paths=paths,
-        members=[str(m) for m in data["members"].tolist()],
+        members=tuple(str(m) for m in data["members"].tolist()),
         templates=data["templates"].astype(bool),
     )

@@ -110,8 +110,8 @@ class _Derived:
     """A round's derived data, as one read transaction sees it."""
 
     users: Users
-    winnow: list[Postings]  # the base's, and those of every update since in one
-    bands: list[Postings]
+    winnow: tuple[Postings, ...]  # the base's, and those of every update since in one
+    bands: tuple[Postings, ...]
     changed: bool  # whether anything changed since the base
 
 
@@ -438,9 +438,9 @@ class SQLiteIndex(Index):
             bands.append(Postings(np.frombuffer(bands_blob, dtype="<u8"), rows))
             changes.append((np.frombuffer(kgrams, dtype="<u8"), np.frombuffer(change, dtype="<i8")))
         return _Derived(
-            Users(base["kgrams"], base["users"], changes),
-            [Postings(base["winnow"], base["rows"]), *([Postings.merged(winnow)] if winnow else [])],
-            [Postings(base["bands"], base["rows"]), *([Postings.merged(bands)] if bands else [])],
+            Users(base["kgrams"], base["users"], tuple(changes)),
+            (Postings(base["winnow"], base["rows"]), *([Postings.merged(winnow)] if winnow else [])),
+            (Postings(base["bands"], base["rows"]), *([Postings.merged(bands)] if bands else [])),
             bool(changes),
         )
 
