@@ -780,12 +780,15 @@ def _unit_words(core: str) -> tuple[str, ...]:
 
 
 def _named_unit(units: list[str]) -> str:
-    return "".join(dict.fromkeys(u for u in units if not _BARE_UNIT.fullmatch(u)))
+    """The unit a list of peeled units spells, without the branch's 党支部 (人力资源部 + 党支部 → 人力资源部)."""
+    kept = (re.sub(r"(?:党支部|支部|党总支)$", "", u) for u in units if not _BARE_UNIT.fullmatch(u))
+    return "".join(dict.fromkeys(u for u in kept if u))
 
 
 def person_in_name(file_name: str, unit_words: tuple[str, ...] = ()) -> str | None:
     """The person a file name names, None when it names nobody (no text, no folder: the name alone)."""
-    piece, _ = _choose(_read(_stem(file_name), unit_words).persons, None)
+    cleaned, _, _ = _take_versions(_fold(_stem(file_name)))
+    piece, _ = _choose(_read(cleaned, unit_words).persons, None)
     return piece.text if piece else None
 
 
