@@ -78,7 +78,7 @@ def test_check_json_has_the_scan_schema_and_only_the_draft(corpus: Path, draft: 
     result = run("check", draft, "--against", corpus, "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["schema"] == "dupcheck.report/1"
+    assert report["schema"] == "dupcheck.report/2"
     (doc,) = report["documents"]
     assert doc["id"] == "成员0-草稿.txt" and doc["member"] == "成员0"
     reuse = [s for s in doc["spans"] if s["label"] == "reuse"]

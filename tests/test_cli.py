@@ -302,7 +302,7 @@ def test_scan_json_contract(tmp_path: Path, write_corpus: WriteCorpus) -> None:
     """JSON: schema, originality order, disjoint sorted spans within the text, section shares summing to 1."""
     corpus = write_corpus(tmp_path / "corpus", copying_files())
     data = scan_json(corpus)
-    assert data["schema"] == "dupcheck.report/1"
+    assert data["schema"] == "dupcheck.report/2"
     assert data["errors"] == []
     documents = data["documents"]
     assert {d["id"] for d in documents} == {
@@ -421,7 +421,7 @@ def test_scan_output_writes_json_file(tmp_path: Path, write_corpus: WriteCorpus)
     raw = target.read_text(encoding="utf-8")
     assert "张三-对照检查材料.txt" in raw
     data = json.loads(raw)
-    assert data["schema"] == "dupcheck.report/1"
+    assert data["schema"] == "dupcheck.report/2"
     assert len(data["documents"]) == 4
 
 
@@ -442,7 +442,7 @@ def test_scan_output_in_missing_folder_is_created(tmp_path: Path, write_corpus: 
     target = tmp_path / "结果" / "report.json"
     result = run("scan", corpus, "--format", "json", "--output", target)
     assert result.exit_code == 0
-    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupcheck.report/1"
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupcheck.report/2"
 
 
 def test_scan_evidence_prints_copied_passage(tmp_path: Path, write_corpus: WriteCorpus) -> None:
@@ -474,8 +474,10 @@ def test_scan_members_by_folder_files_of_one_member_do_not_pair(tmp_path: Path, 
     }
     corpus = write_corpus(tmp_path / "corpus", files)
 
-    by_file = scan_json(corpus)
+    by_file = scan_json(corpus, "--members-by", "file")
     assert [p["members"] for p in by_file["pairs"]] == [["发言提纲", "对照检查材料"]]
+    by_name = scan_json(corpus)  # the folder names the person: two files of 张三 are versions of one report
+    assert [d["member"] for d in by_name["documents"]] == ["张三", "李四"] and by_name["pairs"] == []
 
     by_folder = scan_json(corpus, "--members-by", "folder")
     assert by_folder["pairs"] == []
@@ -499,7 +501,7 @@ def test_help_exits_0(args: list[str]) -> None:
 def test_every_command_has_help_text() -> None:
     """Every command has a docstring, shown in its own --help and summarised in the group's --help."""
     group_help = run("--help").stdout
-    assert set(cli.commands) == {"scan", "index", "check", "text"}
+    assert set(cli.commands) == {"scan", "index", "check", "members", "text"}
     for name, command in cli.commands.items():
         assert command.help and command.help.strip(), name
         listed = next(line.split() for line in group_help.splitlines() if line.split()[:1] == [name])

@@ -783,7 +783,7 @@ def test_odd_file_names_are_scanned_with_exact_ids(tmp_path: Path, write_corpus:
     except OSError:  # pragma: no cover - file systems that refuse it
         pass
     corpus = write_corpus(tmp_path / "corpus", files)
-    result, data = scan_json(corpus)
+    result, data = scan_json(corpus, "--members-by", "file")  # names cut at the first separator, as given
     assert result.exit_code == 0, result.stderr
     assert {d["id"]: d["member"] for d in data["documents"]} == {
         name: unicodedata.normalize("NFC", member) for name, member in names.items()
@@ -916,7 +916,13 @@ def test_identical_files_of_two_members_are_reuse(tmp_path: Path, write_corpus: 
 
 def test_identical_files_of_one_member_are_two_documents_never_reuse(tmp_path: Path, write_corpus: WriteCorpus) -> None:
     corpus = write_corpus(tmp_path / "corpus", {"张三-初稿.txt": STUDY, "张三-终稿.txt": STUDY, "李四.txt": STYLE})
-    result, data = scan_json(corpus)
+    by_name = scan_json(corpus)[1]  # found by name: two versions of one report, the final one reported
+    assert {d["id"]: d["earlier_versions"] for d in by_name["documents"]} == {
+        "张三-终稿.txt": ["张三-初稿.txt"],
+        "李四.txt": [],
+    }
+    assert by_name["matches"] == []
+    result, data = scan_json(corpus, "--members-by", "file")  # by the older rule: two documents of one member
     assert result.exit_code == 0
     assert result.stderr == ""
     documents = {d["id"]: d for d in data["documents"]}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dupcheck.members import Membership
 from dupcheck.scan import scan
 
 REAL = Path(os.environ.get("DUPCHECK_REAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus-real"))
@@ -37,7 +38,7 @@ def report(tmp_path_factory):
         number = f[:3]
         target = corpus / "templates" / f if number in TEMPLATES else corpus / f"{author(f)}-{number}.txt"
         shutil.copyfile(REAL / "docs" / f, target)
-    return scan(corpus)
+    return scan(corpus, membership=Membership(by="file"))  # the files are named after their authors
 
 
 def by_number(report):

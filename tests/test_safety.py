@@ -36,6 +36,7 @@ from dupcheck.export import CSV_FILES, safe_cell, write_csv
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.html_report import render_html
 from dupcheck.index import SQLiteIndex, default_index_path
+from dupcheck.members import Membership
 from dupcheck.model import ScanSettings
 from dupcheck.normalise import normalise
 from dupcheck.read_text import HeadingHint
@@ -536,7 +537,7 @@ def test_index_takes_names_and_text_as_parameters(tmp_path, outside, draft):
     location = outside / "sql.sqlite"
     index = SQLiteIndex(location, FingerprintSettings())
     try:
-        update = index.update(corpus, round=SQL, members_by="folder")
+        update = index.update(corpus, round=SQL, membership=Membership(by="folder"))
         assert update.errors == [] and len(update.added) == 4
         documents = {d.source.id: d for d in index.documents(SQL)}
         assert index.rounds() == [SQL]

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dupcheck.export import render_table
 from dupcheck.normalise import normalise
 from dupcheck.scan import scan
 
@@ -220,3 +221,19 @@ def test_reading_aligning_and_labelling_on_several_processes_give_the_same_repor
     assert one.to_dict() == two.to_dict()
     assert [e.path for e in two.errors] == ["坏.txt"]
     assert ("成员3", "成员40") in [(p.member_a, p.member_b) for p in two.pairs] and len(two.pairs) == 1 + 66
+
+
+def test_a_whole_report_copied_by_another_member_is_the_first_finding(tmp_path):
+    """成员1 hands in 成员0's report with a title of their own and a sentence changed: a whole-report copy, shown
+    first; 成员2, who took one paragraph, is a pair but no whole copy."""
+    original = report_text(0)
+    copy = "成员1的材料\n" + original.replace(original[300:330], prose(4321, 30))
+    files = {"成员0.txt": original, "成员1.txt": copy, "成员2.txt": report_text(2, original[400:700])}
+    files |= {f"成员{i}.txt": report_text(i) for i in range(3, 7)}
+    report = scan(write(tmp_path / "c", files))
+    assert [(c.members, c.documents) for c in report.copies] == [(("成员0", "成员1"), ("成员0.txt", "成员1.txt"))]
+    assert min(report.copies[0].shares) >= 0.9
+    assert {frozenset((p.member_a, p.member_b)) for p in report.pairs} >= {frozenset(("成员0", "成员2"))}
+    table = render_table(report, threshold=0.7)
+    assert table.startswith("Whole-report copies (1)")
+    assert report.to_dict()["copies"][0]["members"] == ["成员0", "成员1"]

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from dupcheck.fingerprints import FingerprintSettings
     from dupcheck.html_report import render_html
     from dupcheck.index import Index, UpdateResult, default_index_path, open_index
+    from dupcheck.members import Membership, member_rows, read_corrections
     from dupcheck.model import Document, ScanSettings, SourceFile
     from dupcheck.prepare import load_corpus
     from dupcheck.reading import read_document
@@ -54,6 +55,9 @@ _WHERE = {
     "load_draft": "check",
     "CheckResult": "check",
     "load_corpus": "prepare",
+    "Membership": "members",
+    "read_corrections": "members",
+    "member_rows": "members",
     "read_document": "reading",
     "ScanSettings": "model",
     "Document": "model",
@@ -98,6 +102,7 @@ __all__ = [
     "Index",
     "IndexFileError",
     "MatchResult",
+    "Membership",
     "PairResult",
     "ReadError",
     "Report",
@@ -116,7 +121,9 @@ __all__ = [
     "default_index_path",
     "load_corpus",
     "load_draft",
+    "member_rows",
     "open_index",
+    "read_corrections",
     "read_document",
     "render_check",
     "render_html",

@@ -486,6 +486,32 @@ def _named_unit(units: list[str]) -> str:
     return "".join(dict.fromkeys(u for u in kept if u))
 
 
+_IDENTIFIER = re.compile(r"[^\W_]{1,24}")
+_PIECES = re.compile(r"[-_—－–\s.+:,、()\[\]【】|]+")  # | is what a step leaves where it took something out
+
+
+def _person_folder(folder: str) -> bool:
+    """Whether a folder is a member's own (``张三/``): a name, as a person would name it, not a numbered unit
+    (``4 马村``) or a unit's name (``办公室``)."""
+    plain = unicodedata.normalize("NFC", folder).strip()
+    return plain == _folder_core(plain) and _is_name(plain) and not _UNIT.match(plain)
+
+
+def _identifier(cleaned: str) -> str | None:
+    """The one word a file name stands on when it names nobody the surname rules recognise (``成员3``, ``Alice``,
+    ``m000123-对照检查材料``): its pieces but the genre's words, when exactly one is left and it holds none of
+    them (``2025年度党建工作报告`` is no name). Digits alone are numbering, not a name."""
+    words = []
+    for piece in _PIECES.split(cleaned):
+        stripped = _GENRE.sub("", _YEAR.sub("", _ATTACHMENT.sub("", piece)))
+        if not stripped:
+            continue  # the genre's vocabulary only
+        if stripped != piece or not _IDENTIFIER.fullmatch(piece):
+            return None
+        words.append(piece)
+    return words[0] if len(words) == 1 and not words[0].isdigit() else None
+
+
 def person_in_name(file_name: str, unit_words: tuple[str, ...] = ()) -> str | None:
     """The person a file name names, None when it names nobody (no text, no folder: the name alone)."""
     cleaned, _, _ = _take_versions(_fold(_stem(file_name)))
@@ -564,6 +590,15 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
             how.append("file name: a branch's material that names nobody")
         else:
             how.append("text: signed by the branch, nobody named")
+    elif not role and not name.committee and unit_folders and _person_folder(unit_folders[-1]):
+        # One folder per member (张三/发言提纲.docx): the folder is the person, the folders above it the unit.
+        kind, person = "personal", _folder_core(unit_folders[-1])
+        unit_folders = unit_folders[:-1]
+        folder_unit = "/".join(unit_folders) if unit_from_folder else ""
+        how.append("person from the folder the file is in")
+    elif not role and not name.units and not name.committee and (word := _identifier(cleaned)) is not None:
+        kind, person = "personal", word
+        how.append(f"the file name's one word ({word}): not a Chinese name, taken as the member's")
     else:
         role = None
         how.append("nobody named in the file name" + (" or the text" if text else "; no text given"))
@@ -571,7 +606,9 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
     named_unit = _named_unit(name.units) or (_named_unit(says.units) if says else "")
     if kind == "collective" and not named_unit:  # 班子-交付: what is left beside the committee's words
         named_unit = next((p for p in name.leftover if len(p) >= 2), "")
-    unit = folder_unit or named_unit
+    # A unit the text names is not the key's: a title line's wording varies between one member's versions (and
+    # is often no unit at all), so two versions would fall apart; the folder or the file name decides.
+    unit = folder_unit or _named_unit(name.units) or (named_unit if kind == "collective" else "")
     if folder_unit:
         how.append("unit from the folder")
     elif unit:

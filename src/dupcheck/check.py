@@ -9,13 +9,16 @@ takes the newest round unless told otherwise, and adds the draft to the index on
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dupcheck import results
 from dupcheck.corpus import member_from_name
 from dupcheck.errors import ReadError, UsageError
 from dupcheck.index import Index, corpus_index, existing_index
-from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
+from dupcheck.members import Membership, attribute
+from dupcheck.model import Document, Population, ScanSettings, SourceFile
+from dupcheck.outputs import is_inside
 from dupcheck.parallel import Progress
 from dupcheck.prepare import load, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES
@@ -41,7 +44,7 @@ def check_against(
     templates: Iterable[Path] = (),
     member: str | None = None,
     round: str | None = None,
-    members_by: MembersBy = "file",
+    membership: Membership | None = None,
     add: bool = False,
     rebuild: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
@@ -56,6 +59,7 @@ def check_against(
     that does not exist, ``IndexFileError`` for an index that cannot be used.
     """
     settings = settings or ScanSettings()
+    membership = membership or Membership()
     templates = list(templates)
     folder = Path(against)
     is_corpus = folder.is_dir()
@@ -72,7 +76,7 @@ def check_against(
                 folder,
                 templates,
                 round=round or _newest(index),
-                members_by=members_by,
+                membership=membership,
                 progress=progress,
                 max_chars=max_chars,
             )
@@ -81,13 +85,16 @@ def check_against(
         document = load_draft(draft, member=member, round=round_name, max_chars=max_chars)
         population = None
         if index is not None:
+            document = _as_member(document, draft, folder, index.member_keys(round_name), membership, member)
             others, population = index.reference_for(document, round_name, settings)
         else:
             others, unreadable = load_corpus(
-                folder, templates, settings.fingerprints, members_by=members_by, max_chars=max_chars
+                folder, templates, settings.fingerprints, membership=membership, max_chars=max_chars
             )
             errors += unreadable
-        report = check_draft(document, others, settings, population)
+            keys = {d.source.member for d in others if d.is_current}
+            document = _as_member(document, draft, folder, keys, membership, member)
+        report = results.finished(check_draft(document, others, settings, population), [*others, document], {})
         if add and index is not None:
             index.add(document, round=round_name)
     finally:
@@ -119,6 +126,30 @@ def check_draft(
     """
     corpus = [d for d in others if d.source.id != draft.source.id]
     return compare([*corpus, draft], settings, focus={len(corpus)}, population=population)
+
+
+def _as_member(
+    document: Document,
+    draft: Path,
+    corpus: Path,
+    keys: set[str],
+    membership: Membership,
+    member: str | None,
+) -> Document:
+    """The draft as the report of the corpus's member who wrote it: ``member`` if given, else found as a scan
+    finds it (its path in the corpus when it lies there). A name with no unit is the corpus's member of that
+    name when exactly one has it (a draft kept outside the unit's folder is still its author's)."""
+    source = document.source
+    if member is None:
+        inside = corpus.is_dir() and is_inside(draft, corpus)
+        path = draft.resolve().relative_to(corpus.resolve()).as_posix() if inside else draft.name
+        source = replace(attribute(replace(source, id=path), document.text, membership), id=source.id)
+    key = source.member
+    if key not in keys and "·" not in key:
+        holders = [k for k in keys if k.rpartition("·")[2] == key]
+        if len(holders) == 1:
+            key = holders[0]
+    return replace(document, source=replace(source, member=key))
 
 
 def _newest(index: Index) -> str:

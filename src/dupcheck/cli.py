@@ -8,17 +8,20 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO
 
 import click
 
 from dupcheck.check import check_against
 from dupcheck.errors import DupcheckError, ReadError, UsageError
-from dupcheck.export import render_check, render_table, write_csv, write_json
+from dupcheck.export import render_check, render_members, render_table, write_csv, write_json, write_members_csv
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index import corpus_index
+from dupcheck.members import Membership, member_rows, read_corrections
 from dupcheck.model import MembersBy, ScanSettings
 from dupcheck.outputs import ensure_outside, write_file
+from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
@@ -159,10 +162,19 @@ def _reading_options(command: Callable) -> Callable:
             ),
             click.option(
                 "--members-by",
-                type=click.Choice(["file", "folder"]),
-                default="file",
+                type=click.Choice(["name", "file", "folder"]),
+                default="name",
                 show_default=True,
-                help="Who wrote a file: the file name up to the first '-' or '_', or the top-level folder.",
+                help="Who wrote a file: 'name', the person the file name names wherever the name stands (else "
+                "the document's title or signature; the folder is the unit); 'file', the file name up to its "
+                "first '-', '_', '—' or space; 'folder', the top-level folder.",
+            ),
+            click.option(
+                "--members",
+                "members_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="A corrected member list (CSV: file, member, unit, kind, as 'dupcheck members --format csv' "
+                "writes it): it wins over --members-by for the files it names.",
             ),
             click.option(
                 "--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."
@@ -183,6 +195,11 @@ def _reading_options(command: Callable) -> Callable:
             ),
         ],
     )
+
+
+def _membership(members_by: MembersBy, members_file: Path | None) -> Membership:
+    corrections = read_corrections(members_file) if members_file is not None else {}
+    return Membership(members_by, MappingProxyType(corrections))
 
 
 def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) -> ScanSettings:
@@ -233,9 +250,11 @@ def _write_html(report: Report, path: Path, *, lang: str, threshold: float, corp
     click.echo(f"wrote {path}", err=True)
 
 
-def _write_text(output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path) -> None:
+def _write_text(
+    output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path, encoding: str = "utf-8"
+) -> None:
     if output:
-        write_file(output, write, protect=[corpus])
+        write_file(output, write, protect=[corpus], encoding=encoding, newline="" if encoding == "utf-8-sig" else None)
     else:
         write(sys.stdout)
 
@@ -275,6 +294,7 @@ def scan_command(
     corpus: Path,
     templates: tuple[Path, ...],
     members_by: MembersBy,
+    members_file: Path | None,
     round_: str | None,
     rebuild: bool,
     quiet: bool,
@@ -315,7 +335,7 @@ def scan_command(
                 settings,
                 index=index,
                 round=round_ or "",
-                members_by=members_by,
+                membership=_membership(members_by, members_file),
                 progress=progress,
                 max_chars=max_chars,
             )
@@ -358,6 +378,7 @@ def index_command(
     corpus: Path,
     templates: tuple[Path, ...],
     members_by: MembersBy,
+    members_file: Path | None,
     round_: str | None,
     rebuild: bool,
     quiet: bool,
@@ -379,7 +400,12 @@ def index_command(
         assert index is not None
         try:
             result = index.update(
-                corpus, templates, round=round_ or "", members_by=members_by, progress=progress, max_chars=max_chars
+                corpus,
+                templates,
+                round=round_ or "",
+                membership=_membership(members_by, members_file),
+                progress=progress,
+                max_chars=max_chars,
             )
         finally:
             index.close()
@@ -402,7 +428,7 @@ def index_command(
 )
 @_reading_options
 @_matching_options
-@click.option("--member", help="Who wrote the draft (default: its file name up to the first '-' or '_').")
+@click.option("--member", help="Who wrote the draft (default: found as in a corpus, from its file name or text).")
 @click.option("--add", is_flag=True, help="Add the draft to the index (it is not added otherwise).")
 @click.option("--fail-under", type=PERCENT, help="Exit with status 3 when the draft is less original than this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -413,6 +439,7 @@ def check_command(
     against: str,
     templates: tuple[Path, ...],
     members_by: MembersBy,
+    members_file: Path | None,
     round_: str | None,
     rebuild: bool,
     quiet: bool,
@@ -445,7 +472,7 @@ def check_command(
             templates=templates,
             member=member,
             round=round_,
-            members_by=members_by,
+            membership=_membership(members_by, members_file),
             add=add,
             rebuild=rebuild,
             max_chars=max_chars,
@@ -466,6 +493,53 @@ def check_command(
     (result_doc,) = report.documents
     if fail_under is not None and result_doc.shares.originality < fail_under:
         sys.exit(EXIT_BELOW)
+
+
+@cli.command("members")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@_reading_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+def members_command(
+    corpus: Path,
+    templates: tuple[Path, ...],
+    members_by: MembersBy,
+    members_file: Path | None,
+    round_: str | None,
+    rebuild: bool,
+    quiet: bool,
+    max_chars: int,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Show who wrote which file of CORPUS: member, unit, kind and how each was found.
+
+    Correct the CSV (the member, unit and kind columns) and give it back with --members to scan, index and check.
+
+    \b
+    Example:
+        dupcheck members corpus/
+        dupcheck members corpus/ --format csv --output 成员.csv
+        dupcheck scan corpus/ --members 成员.csv
+    """
+    progress = _progress_bar(quiet)
+    with _as_click_errors(progress):
+        _check_outputs(corpus, output=output, html_path=None, fmt=fmt)
+        membership = _membership(members_by, members_file)
+        documents, errors = load_corpus(
+            corpus, templates, membership=membership, progress=progress, max_chars=max_chars
+        )
+        rows = member_rows(documents, membership)
+    _report_errors(errors)
+    with _as_click_errors(progress):
+        _write_text(
+            output,
+            lambda out: write_members_csv(rows, out) if fmt == "csv" else out.write(render_members(rows)),
+            corpus=corpus,
+            encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+        )
+    if errors:
+        sys.exit(EXIT_UNREADABLE)
 
 
 @cli.command("text")

@@ -9,11 +9,8 @@ Rules (also in the README):
   loop cannot trap the walk); a broken link is reported as unreadable; a second path to a file already found
   (a link to it) is reported and read once;
 * a ``templates/`` folder at the top of the corpus holds official templates, not members' reports;
-* ``members_by="file"`` (default): the member is the file name up to the first ``-``, ``_``, ``—`` or
-  space (``张三-对照检查材料.docx`` → 张三), in Unicode NFC form (a name a Mac wrote decomposed is the same
-  member), and the folder the file is in names the unit;
-* ``members_by="folder"``: the top-level folder is the member (``张三/发言提纲.docx`` → 张三); files at the top
-  level fall back to the file-name rule.
+* the folder a file is in names its unit; who wrote it is found once it is read (``members``): a source
+  comes out of here with its file name up to the first separator as a provisional member.
 """
 
 from __future__ import annotations
@@ -51,6 +48,14 @@ def _shown(path: Path) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a lone surrogate that stands for no byte (a damaged Windows name)
         return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _mtime_ns(path: Path) -> int:
+    """When the file was last changed (0 when that cannot be told): the later of two versions is the newer."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _skipped(name: str) -> bool:
@@ -99,7 +104,7 @@ def discover(
             return  # a template named with --template that also lies in the corpus
         seen[real] = ident
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
-            found.append(SourceFile(path, ident, member, unit, is_template))
+            found.append(SourceFile(path, ident, member, unit, is_template, mtime_ns=_mtime_ns(path)))
         else:
             unreadable.append(ReadError(ident, unsupported_reason(path.suffix)))
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from tabulate import tabulate
 
+from dupcheck.members import MemberRow
 from dupcheck.outputs import ensure_outside, write_file
 from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
 
@@ -44,6 +46,7 @@ def _short(text: str, limit: int) -> str:
 def render_table(report: Report, *, threshold: float, evidence: bool = False, max_pairs: int = 20) -> str:
     """The terminal summary: documents (least original first), member pairs, groups, and optionally evidence."""
     rounds = any(d.shares.self_ for d in report.documents)  # the column only where earlier rounds count
+    collective = any(d.shares.collective for d in report.documents)  # … and where a unit's material is repeated
     rows = []
     for d in report.documents:
         partner = f"{d.top_partner} ({percent(d.top_partner_share)})" if d.top_partner else ""
@@ -57,6 +60,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
                 percent(d.shares.template),
                 percent(d.shares.boilerplate),
                 *([percent(d.shares.self_)] if rounds else []),
+                *([percent(d.shares.collective)] if collective else []),
                 partner,
                 flagged,
             ]
@@ -69,10 +73,45 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         "template",
         "boilerplate",
         *(["own earlier"] if rounds else []),
+        *(["collective"] if collective else []),
         "shares most with",
         "sections below " + percent(threshold),
     ]
-    parts = [f"Documents ({len(report.documents)}), least original first", tabulate(rows, headers=headers)]
+    parts = []
+    if report.copies:
+        copy_rows = [
+            [c.members[0], c.documents[0], percent(c.shares[0]), c.members[1], c.documents[1], percent(c.shares[1])]
+            for c in report.copies
+        ]
+        parts += [
+            f"Whole-report copies ({len(report.copies)}): two members' reports, one nearly all the other's",
+            tabulate(copy_rows, headers=["member A", "document A", "of A", "member B", "document B", "of B"]),
+            "",
+        ]
+    parts += [f"Documents ({len(report.documents)}), least original first", tabulate(rows, headers=headers)]
+    if collective:
+        repeating = sorted(
+            (d for d in report.documents if d.shares.collective and d.kind != "collective"),
+            key=lambda d: (-d.shares.collective, d.id),
+        )
+        parts += [
+            "",
+            "Members who repeat their unit's collective (committee) material",
+            tabulate(
+                [[d.member, d.id, percent(d.shares.collective)] for d in repeating[:max_pairs]],
+                headers=["member", "document", "collective"],
+            ),
+        ]
+    versions = [d for d in report.documents if d.earlier_versions]
+    if versions:
+        parts += [
+            "",
+            "Earlier versions (each member's newest file is the report; these are compared with nothing)",
+            tabulate(
+                [[d.member, d.id, "; ".join(d.earlier_versions)] for d in versions],
+                headers=["member", "report", "earlier versions"],
+            ),
+        ]
 
     if report.pairs:
         pair_rows = [
@@ -113,7 +152,12 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
     return "\n".join(parts) + "\n"
 
 
-_KIND_NAMES = {"reuse": "another member", "template": "the template", "self": "your earlier report"}
+_KIND_NAMES = {
+    "reuse": "another member",
+    "template": "the template",
+    "self": "your earlier report",
+    "collective": "your unit's collective material",
+}
 
 
 def render_check(report: Report, *, fail_under: float | None = None, max_passages: int = 50) -> str:
@@ -240,22 +284,26 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
             "document",
             "member",
             "unit",
+            "kind",
             "chars",
             *share_header,
             "top_partner",
             "top_partner_share",
             "flagged_sections",
+            "earlier_versions",
         ],
         (
             [
                 d.id,
                 d.member,
                 d.unit,
+                d.kind,
                 d.chars,
                 *shares(d.shares),
                 d.top_partner or "",
                 round(d.top_partner_share, 4),
                 "; ".join(s.title for s in flagged_sections(d, threshold)),
+                "; ".join(d.earlier_versions),
             ]
             for d in report.documents
         ),
@@ -326,3 +374,36 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
         ),
     )
     return [documents, sections, pairs, passages]
+
+
+MEMBER_COLUMNS = ("file", "member", "shown", "unit", "kind", "how", "earlier_version_of")
+
+
+def _member_cells(row: MemberRow) -> list[str]:
+    return [row.file, row.member, row.shown, row.unit, row.kind, row.how, row.version_of]
+
+
+def render_members(rows: Sequence[MemberRow]) -> str:
+    """The file → member table of ``dupcheck members``, with counts of each kind."""
+    kinds = Counter(r.kind for r in rows)
+    members = len({r.member for r in rows})
+    counts = ", ".join(f"{kinds[k]} {k}" for k in ("personal", "collective", "unknown") if kinds[k])
+    table = tabulate(
+        [[_terminal(c) for c in _member_cells(r)] for r in rows],
+        headers=["file", "member", "shown as", "unit", "kind", "how it was found", "earlier version of"],
+    )
+    return f"{len(rows)} files, {members} members ({counts})\n{table}\n"
+
+
+def write_members_csv(rows: Sequence[MemberRow], out: IO[str]) -> None:
+    """The member table as CSV for a spreadsheet (the caller writes UTF-8 with a BOM): cells that would run as
+    formulas are prefixed with ``'``."""
+    writer = csv.writer(out)
+    writer.writerow(MEMBER_COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in _member_cells(row)])
+
+
+def _terminal(text: str) -> str:
+    """A cell a terminal shows as text: control characters written as escapes."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)

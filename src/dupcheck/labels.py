@@ -2,8 +2,9 @@
 
 A token covered by a passage shared with a template is **template**; one inside text that many members
 share (a k-gram at least ``boilerplate_members`` members use, or a passage aligned with that many members) is
-**boilerplate**; one shared with fewer members is **reuse**; one found only in the member's own report of an
-earlier round is **self**; the rest is the member's own. Shares are
+**boilerplate**; one shared with the member's own unit's collective (committee) material is **collective**; one
+shared with fewer members is **reuse**; one found only in the member's own report of an earlier round is
+**self**; the rest is the member's own. Shares are
 counted over the non-whitespace characters of the original text, so punctuation inside a copied passage
 counts as copied, and a section's shares always sum to 1.
 """
@@ -27,6 +28,7 @@ class Label(IntEnum):
     TEMPLATE = 2
     BOILERPLATE = 3
     SELF = 4  # the member's own text of an earlier round, repeated
+    COLLECTIVE = 5  # shared between a member and their own unit's collective (committee) material
 
     @property
     def key(self) -> str:
@@ -51,19 +53,25 @@ def label_tokens(
     boilerplate_members: int,
     min_reuse: int,
     self_ranges: Iterable[tuple[int, int]] = (),
+    collective_ranges: Iterable[tuple[int, int]] = (),
 ) -> np.ndarray:
     """Label of each token (``Label`` values, int8).
 
     ``partner_ranges`` maps each *other* member to the token ranges this text shares with them; a reuse
     fragment shorter than ``min_reuse`` tokens at the edge of boilerplate or template joins it.
-    ``self_ranges`` are the token ranges found in the member's own reports of earlier rounds.
+    ``self_ranges`` are the token ranges found in the member's own reports of earlier rounds;
+    ``collective_ranges`` those shared with the own unit's collective material (or, for that material, with a
+    member of its unit), which count as one more member sharing them.
     """
     partners = np.zeros(n_tokens, dtype=np.int32)
     for ranges in partner_ranges.values():
         partners += range_mask(n_tokens, ranges)
+    collective = range_mask(n_tokens, collective_ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[range_mask(n_tokens, self_ranges)] = Label.SELF
     labels[partners > 0] = Label.REUSE
+    labels[collective] = Label.COLLECTIVE  # the unit's own material explains a passage others share too
+    partners += collective
     labels[(partners + 1 >= boilerplate_members) | boilerplate] = Label.BOILERPLATE
     labels[range_mask(n_tokens, template_ranges)] = Label.TEMPLATE
     _absorb_fragments(labels, min_reuse)

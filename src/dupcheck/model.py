@@ -17,7 +17,8 @@ from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint
 from dupcheck.normalise import Normalised, token_codes
 from dupcheck.sections import Section
 
-MembersBy = Literal["file", "folder"]
+MembersBy = Literal["name", "file", "folder"]
+Kind = Literal["personal", "collective", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class SourceFile:
     is_template: bool = False
     round: str = ""  # the year or meeting the report belongs to, when it comes from an index
     earlier: bool = False  # from an earlier round: compared against, never reported on
+    kind: Kind = "personal"  # a person's report, a unit's collective (committee) material, or nobody's known
+    how: str = ""  # how the member was found, in words ("person from the file name; unit from the folder")
+    version: tuple[int, ...] = ()  # the rank of the file's version marks: the member's newest file ranks highest
+    mtime_ns: int = 0  # the file's modification time: breaks a tie of version marks
 
 
 @dataclass(frozen=True)

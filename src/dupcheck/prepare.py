@@ -13,7 +13,8 @@ from pathlib import Path
 from dupcheck.corpus import discover
 from dupcheck.errors import ReadError, WorkerError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.model import Document, MembersBy, SourceFile
+from dupcheck.members import Membership, attribute_all
+from dupcheck.model import Document, SourceFile
 from dupcheck.normalise import normalise
 from dupcheck.parallel import Progress, workers_for
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
@@ -42,14 +43,17 @@ def load_corpus(
     templates: Iterable[Path] = (),
     fingerprint_settings: FingerprintSettings | None = None,
     *,
-    members_by: MembersBy = "file",
+    membership: Membership | None = None,
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     workers: int | None = None,
 ) -> tuple[list[Document], list[ReadError]]:
-    """Every report and template of ``corpus``, prepared (see ``prepare``), and the files that cannot be read."""
+    """Every report and template of ``corpus``, prepared (see ``prepare``) and with its member found
+    (``membership``, default: from the file name wherever it stands, else the text), and the files that cannot
+    be read."""
     fs = fingerprint_settings or FingerprintSettings()
-    sources, unreadable = discover(corpus, templates, members_by=members_by)
+    membership = membership or Membership()
+    sources, unreadable = discover(corpus, templates, members_by=membership.by)
     errors: list[ReadError] = list(unreadable)
     documents = []
     for n, prepared in enumerate(_prepare_all(sources, fs, max_chars, workers), 1):
@@ -59,7 +63,7 @@ def load_corpus(
             errors.append(ReadError(*prepared))
         if progress:
             progress("reading", n, len(sources))
-    return documents, errors
+    return attribute_all(documents, membership), errors
 
 
 def _prepare_all(

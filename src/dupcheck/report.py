@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA = "dupcheck.report/1"
-SHARE_KEYS = ("originality", "reuse", "template", "boilerplate", "self")
+SCHEMA = "dupcheck.report/2"
+SHARE_KEYS = ("originality", "reuse", "template", "boilerplate", "self", "collective")
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,10 @@ class Shares:
     template: float
     boilerplate: float
     self_: float = 0.0  # "self": the member's own text of an earlier round, repeated (`self` is taken)
+    collective: float = 0.0  # shared with the member's own unit's collective (committee) material
 
     def as_dict(self) -> dict[str, float]:
-        values = (self.originality, self.reuse, self.template, self.boilerplate, self.self_)
+        values = (self.originality, self.reuse, self.template, self.boilerplate, self.self_, self.collective)
         return {key: round(value, 4) for key, value in zip(SHARE_KEYS, values, strict=True)}
 
 
@@ -41,7 +42,7 @@ class SectionResult:
 class SpanResult:
     start: int
     end: int
-    label: str  # reuse | template | boilerplate | self
+    label: str  # reuse | template | boilerplate | self | collective
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class DocumentResult:
     top_partner: str | None = None  # the member this document shares most reuse with
     top_partner_share: float = 0.0  # share of this document's characters it shares with them
     round: str = ""  # the round the report belongs to, when it comes from an index
+    kind: str = "personal"  # personal | collective (a unit's committee material) | unknown (nobody could be told)
+    earlier_versions: tuple[str, ...] = ()  # the member's other files, older versions of this report: not compared
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class Side:
 
 @dataclass(frozen=True)
 class MatchResult:
-    kind: str  # reuse | template | self
+    kind: str  # reuse | template | self | collective
     similarity: float
     a: Side  # the member's document
     b: Side  # the other member's document, the template, or the member's own earlier report
@@ -95,6 +98,15 @@ class GroupResult:
 
 
 @dataclass(frozen=True)
+class CopyResult:
+    """Two members' reports that are near-identical: one is a copy of the other, whole (or nearly)."""
+
+    documents: tuple[str, str]
+    members: tuple[str, str]
+    shares: tuple[float, float]  # share of each document's own wording (boilerplate aside) found in the other
+
+
+@dataclass(frozen=True)
 class ErrorResult:
     path: str
     error: str
@@ -108,6 +120,7 @@ class Report:
     groups: list[GroupResult]
     errors: list[ErrorResult]
     settings: dict[str, Any]
+    copies: list[CopyResult] = field(default_factory=list)  # whole-report copies: the first finding to read
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # document id -> text, for evidence
     members: dict[str, str] = field(default_factory=dict, repr=False)  # document id -> member ('' for a template)
     outlines: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)  # id -> sections
@@ -126,10 +139,12 @@ class Report:
                     "member": d.member,
                     "unit": d.unit,
                     "round": d.round,
+                    "kind": d.kind,
                     "chars": d.chars,
                     **d.shares.as_dict(),
                     "top_partner": d.top_partner,
                     "top_partner_share": round(d.top_partner_share, 4),
+                    "earlier_versions": list(d.earlier_versions),
                     "sections": [
                         {
                             "title": s.title,
@@ -169,6 +184,10 @@ class Report:
                     "passages": [{"doc": s.doc, "start": s.start, "end": s.end} for s in g.passages],
                 }
                 for g in self.groups
+            ],
+            "copies": [
+                {"documents": list(c.documents), "members": list(c.members), "shares": [round(x, 4) for x in c.shares]}
+                for c in self.copies
             ],
             "errors": [{"path": e.path, "error": e.error} for e in self.errors],
             "settings": self.settings,

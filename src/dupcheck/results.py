@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, replace
 
 import numpy as np
 
 from dupcheck.alignment import Passage
+from dupcheck.arrays import range_mask
 from dupcheck.labels import Label, LabelCounts, Span
+from dupcheck.members import display_names, own_collective
 from dupcheck.model import Document, ScanSettings
 from dupcheck.report import (
+    CopyResult,
     DocumentResult,
     GroupResult,
     MatchResult,
     PairResult,
+    Report,
     SectionResult,
     Shares,
     Side,
@@ -34,6 +38,7 @@ def share_result(values: dict[Label, float]) -> Shares:
         template=values[Label.TEMPLATE],
         boilerplate=values[Label.BOILERPLATE],
         self_=values[Label.SELF],
+        collective=values[Label.COLLECTIVE],
     )
 
 
@@ -49,6 +54,7 @@ def document_result(doc: Document, spans: list[Span], counts: LabelCounts) -> Do
         member=doc.source.member,
         unit=doc.source.unit,
         round=doc.source.round,
+        kind=doc.source.kind,
         chars=chars,
         shares=share_result(of),
         sections=tuple(sections),
@@ -92,6 +98,8 @@ def matches(
             kind, label = "template", Label.TEMPLATE
         elif dj.source.member == di.source.member:
             kind, label = "self", Label.SELF
+        elif own_collective(di.source, dj.source):
+            kind, label = "collective", Label.COLLECTIVE
         else:
             kind, label = "reuse", Label.REUSE
         for p in passages:
@@ -201,6 +209,41 @@ def groups(
     return sorted(groups, key=lambda g: (-len(g.members), g.members))
 
 
+WHOLE_COPY_SHARE = 0.8  # of either report's own wording: a whole-report copy
+_WHOLE_COPY_MIN_TOKENS = 100  # a report shorter than this (boilerplate aside) is no whole report to copy
+
+
+def whole_copies(
+    views: Mapping[int, Sequence[tuple[int, int, int]]],
+    documents: Sequence[Document],
+    masks: Sequence[np.ndarray],
+    reported: Iterable[int],
+) -> list[CopyResult]:
+    """Pairs of reported members' documents of which either holds at least ``WHOLE_COPY_SHARE`` of its wording
+    (the tokens outside boilerplate) in passages shared with the other: near-identical reports."""
+    reported = set(reported)
+
+    def share(i: int, j: int) -> float:
+        own = ~masks[i]
+        if int(own.sum()) < _WHOLE_COPY_MIN_TOKENS:
+            return 0.0
+        covered = range_mask(len(own), [(s, e) for other, s, e in views.get(i, ()) if other == j])
+        return float((covered & own).sum() / own.sum())
+
+    out = []
+    seen: set[tuple[int, int]] = set()
+    for i in sorted(reported):
+        for j in sorted({other for other, _, _ in views.get(i, ())}):
+            a, b = documents[i].source, documents[j].source
+            if (min(i, j), max(i, j)) in seen or j not in reported or a.member == b.member:
+                continue
+            seen.add((min(i, j), max(i, j)))
+            shares = (share(i, j), share(j, i))
+            if max(shares) >= WHOLE_COPY_SHARE:
+                out.append(CopyResult((a.id, b.id), (a.member, b.member), shares))
+    return sorted(out, key=lambda c: (-max(c.shares), c.documents))
+
+
 def settings_dict(settings: ScanSettings, n_members: int, boilerplate_members: int) -> dict:
     return {
         "fingerprints": asdict(settings.fingerprints),
@@ -211,3 +254,44 @@ def settings_dict(settings: ScanSettings, n_members: int, boilerplate_members: i
         "members": n_members,
         "boilerplate_members": boilerplate_members,
     }
+
+
+def finished(report: Report, documents: Sequence[Document], earlier: Mapping[str, tuple[str, ...]]) -> Report:
+    """The report as people read it: members shown by name (``members.display_names``: the person's name, with
+    the unit where two members share it) instead of by key, pairs and groups ordered by those names, and each
+    member's earlier versions beside their report."""
+    names = display_names(d.source for d in documents)
+
+    def shown(member: str) -> str:
+        return names.get(member, member)
+
+    documents_shown = [
+        replace(
+            d,
+            member=shown(d.member),
+            top_partner=shown(d.top_partner) if d.top_partner else d.top_partner,
+            earlier_versions=earlier.get(d.id, ()),
+        )
+        for d in report.documents
+    ]
+    pairs_shown = []
+    for p in report.pairs:
+        a, b = shown(p.member_a), shown(p.member_b)
+        if a <= b:
+            pairs_shown.append(replace(p, member_a=a, member_b=b))
+        else:
+            pairs_shown.append(PairResult(b, a, p.chars_b, p.chars_a, p.share_b, p.share_a, p.matches))
+    pairs_shown.sort(key=lambda p: (-max(p.chars_a, p.chars_b), p.member_a, p.member_b))
+    groups_shown = sorted(
+        (replace(g, members=tuple(sorted(shown(m) for m in g.members))) for g in report.groups),
+        key=lambda g: (-len(g.members), g.members),
+    )
+    copies_shown = [replace(c, members=(shown(c.members[0]), shown(c.members[1]))) for c in report.copies]
+    return replace(
+        report,
+        documents=documents_shown,
+        copies=copies_shown,
+        pairs=pairs_shown,
+        groups=groups_shown,
+        members={doc: shown(m) if m else m for doc, m in report.members.items()},
+    )

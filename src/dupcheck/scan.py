@@ -20,7 +20,8 @@ from dupcheck.boilerplate import Boilerplate, boilerplate_members, find_boilerpl
 from dupcheck.candidates import PairCandidates, find_candidates
 from dupcheck.errors import ReadError
 from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
-from dupcheck.model import Document, Entry, MembersBy, Population, ScanSettings
+from dupcheck.members import Membership, attribute_all, newest_versions, own_collective
+from dupcheck.model import Document, Entry, Population, ScanSettings
 from dupcheck.parallel import Progress, fork_map, workers_for
 from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS
@@ -37,7 +38,7 @@ def scan(
     *,
     index: Index | None = None,
     round: str = "",
-    members_by: MembersBy = "file",
+    membership: Membership | None = None,
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     workers: int | None = None,
@@ -51,21 +52,25 @@ def scan(
     ``workers`` processes read, fingerprint and compare a large corpus (default: one per core).
     """
     settings = settings or ScanSettings()
+    membership = membership or Membership()
     if index is not None:
         update = index.update(
-            corpus, templates, round=round, members_by=members_by, progress=progress, max_chars=max_chars
+            corpus, templates, round=round, membership=membership, progress=progress, max_chars=max_chars
         )
-        return compare(index.documents(round), settings, update.errors, progress=progress, workers=workers)
-    documents, errors = load_corpus(
-        corpus,
-        templates,
-        settings.fingerprints,
-        members_by=members_by,
-        progress=progress,
-        max_chars=max_chars,
-        workers=workers,
-    )
-    return compare(documents, settings, errors, progress=progress, workers=workers)
+        documents, errors = attribute_all(index.documents(round), membership), update.errors
+    else:
+        documents, errors = load_corpus(
+            corpus,
+            templates,
+            settings.fingerprints,
+            membership=membership,
+            progress=progress,
+            max_chars=max_chars,
+            workers=workers,
+        )
+    current, earlier = newest_versions(documents, membership)
+    report = compare(current, settings, errors, progress=progress, workers=workers)
+    return results.finished(report, current, earlier)
 
 
 def compare(
@@ -114,6 +119,7 @@ def compare(
         matches=matches,
         pairs=results.pairs(matches, documents, index_of, counts, reused_chars),
         groups=results.groups(views, documents, labels, settings),
+        copies=results.whole_copies(views, documents, boilerplate.masks, reported),
         errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
         settings=results.settings_dict(settings, n_members, boilerplate.members),
         texts={d.source.id: d.text for d in shown},
@@ -245,13 +251,15 @@ def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts,
     partners it shares most with (which depend on the other documents' labels)."""
     documents, doc = state.documents, state.documents[i]
     partner_ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    template_ranges, self_ranges = [], []
+    template_ranges, self_ranges, collective_ranges = [], [], []
     for j, start, end in state.views.get(i, ()):
         other = documents[j].source
         if other.is_template:
             template_ranges.append((start, end))
         elif other.member == doc.source.member:
             self_ranges.append((start, end))
+        elif own_collective(doc.source, other):
+            collective_ranges.append((start, end))
         else:  # another member, of this round or an earlier one: a passage most members wrote is boilerplate
             partner_ranges[other.member].append((start, end))
     labels = label_tokens(
@@ -262,6 +270,7 @@ def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts,
         boilerplate_members=state.boilerplate.members,
         min_reuse=state.min_reuse,
         self_ranges=self_ranges,
+        collective_ranges=collective_ranges,
     )
     spans = label_spans(doc.normalised, labels)
     counts = LabelCounts(doc.text, spans)

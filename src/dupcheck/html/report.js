@@ -5,10 +5,11 @@
   const R = DATA.report;
   const PAGE = DATA.page;
   const S = PAGE.strings;
-  const LABELS = ["original", "reuse", "template", "boilerplate", "self"];
+  const LABELS = ["original", "reuse", "template", "boilerplate", "self", "collective"];
   const SHARE = { original: "originality", reuse: "reuse", template: "template", boilerplate: "boilerplate",
-    self: "self" };
-  const COMPARABLE = new Set(["reuse", "template", "self"]);
+    self: "self", collective: "collective" };
+  const COMPARABLE = new Set(["reuse", "template", "self", "collective"]);
+  const OPTIONAL = new Set(["self", "collective"]); // shown only where a report has them
   const DIFF_CELLS = 4000000; // the largest LCS table (characters × characters) the page computes
   const MATRIX_MAX = 60; // with more members, the matrix lists only those who share text
   const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
@@ -88,7 +89,7 @@
     return [...new Set(items)];
   }
   function sharesSummary(obj) {
-    return LABELS.filter((l) => l !== "self" || obj.self > 0)
+    return LABELS.filter((l) => !OPTIONAL.has(l) || obj[SHARE[l]] > 0)
       .map((l) => S.labels[l] + " " + pct(obj[SHARE[l]]))
       .join(" · ");
   }
@@ -102,9 +103,9 @@
     }
     return bar;
   }
-  const anySelf = docs.some((d) => d.self > 0) || R.matches.some((m) => m.kind === "self");
+  const present = new Set(LABELS.filter((l) => docs.some((d) => d[SHARE[l]] > 0) || R.matches.some((m) => m.kind === l)));
   function legend() {
-    return el("div", { class: "legend" }, LABELS.filter((l) => l !== "self" || anySelf).map((l) =>
+    return el("div", { class: "legend" }, LABELS.filter((l) => !OPTIONAL.has(l) || present.has(l)).map((l) =>
       el("span", { class: "key", title: S.labelHelp[l] }, el("i", { class: "swatch seg-" + l }), S.labels[l])));
   }
 
@@ -559,7 +560,7 @@
     const before = all.slice(Math.max(0, side.start - 60), side.start).join("");
     const after = all.slice(side.end, side.end + 60).join("");
     const role = which === "this" ? S.thisSide : kind === "template" ? S.templateSide :
-      kind === "self" ? S.selfSide : S.otherSide;
+      kind === "self" ? S.selfSide : kind === "collective" ? S.collectiveSide : S.otherSide;
     const where = [fmt(S.where, { s: side.start, e: side.end }), sectionAt(side.doc, side.start)];
     const panel = el("div", { class: "side side-" + which + " kind-" + kind,
       data: { doc: side.doc, start: side.start, end: side.end } },

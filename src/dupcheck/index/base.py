@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,8 @@ from dupcheck.errors import ReadError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index.codec import unpack_arrays
 from dupcheck.index.derived import DraftKeys, counted_for_others, distinct_kgrams
-from dupcheck.model import Document, MembersBy, Population, ScanSettings, SourceFile
+from dupcheck.members import Membership, attribute
+from dupcheck.model import Document, Population, ScanSettings, SourceFile
 from dupcheck.parallel import Progress
 from dupcheck.prepare import prepare
 from dupcheck.reading import DEFAULT_MAX_CHARS
@@ -90,7 +91,7 @@ class Index(ABC):
         templates: Iterable[Path] = (),
         *,
         round: str = "",
-        members_by: MembersBy = "file",
+        membership: Membership | None = None,
         progress: Progress | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
     ) -> UpdateResult:
@@ -104,7 +105,7 @@ class Index(ABC):
             templates,
             self.settings,
             round=round,
-            members_by=members_by,
+            membership=membership or Membership(),
             progress=progress,
             max_chars=max_chars,
         )
@@ -126,6 +127,10 @@ class Index(ABC):
     @abstractmethod
     def documents(self, round: str = "", *, earlier: bool = True) -> list[Document]:
         """The reports and templates of ``round``, and (``earlier``) the reports of every round before it."""
+
+    @abstractmethod
+    def member_keys(self, round: str = "") -> set[str]:
+        """The members with a report in ``round`` (templates left out)."""
 
     @abstractmethod
     def rounds(self) -> list[str]:
@@ -158,12 +163,12 @@ def plan_update(
     settings: FingerprintSettings,
     *,
     round: str,
-    members_by: MembersBy,
+    membership: Membership,
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Plan:
     """Compare the corpus with what the index knows of it; read and prepare only what changed."""
-    sources, errors = discover(corpus, templates, members_by=members_by)
+    sources, errors = discover(corpus, templates, members_by=membership.by)
     errors = list(errors)
     corpus_key = str(corpus.resolve())
     plan = Plan(corpus=corpus_key, known=known)
@@ -187,6 +192,9 @@ def plan_update(
                 unchanged += 1
                 continue
             document = prepare(source, settings, max_chars=max_chars)
+            # The member as a scan finds it, so that a check counts boilerplate over the same members.
+            document = replace(document, source=attribute(document.source, document.text, membership))
+            source = document.source
         except ReadError as error:
             errors.append(error)
             continue

@@ -449,6 +449,10 @@ class SQLiteIndex(Index):
     def rounds(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT DISTINCT round FROM documents ORDER BY round")]
 
+    def member_keys(self, round: str = "") -> set[str]:
+        query = "SELECT DISTINCT member FROM documents WHERE round = ? AND is_template = 0"
+        return {row[0] for row in self._db.execute(query, (round,))}
+
     def _document(self, row: tuple, round: str) -> Document:
         row_round, path, member, unit, is_template, text, sections, arrays = row
         source = stored_source(row_round, path, member, unit, bool(is_template), round)
