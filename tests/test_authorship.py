@@ -134,7 +134,7 @@ def test_committee_materials_are_collective_one_per_unit(path: str, member: str)
 
 
 NOBODY = [
-    "12 东城/关于召开基层党组织2025年度组织生活会和开展民主评议党员的通知.docx",
+    "12 东城/关于召开2025年度支部组织生活会的通知.docx",
     "12 东城/附件4：党支部发言材料参考模板.docx",
     "12 东城/2025年度党建工作报告.docx",
     "新建文档.docx",
