@@ -6,14 +6,17 @@ so that two versions of one author's document are one member; the committee's te
 """
 
 import os
-import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from dupcheck.members import Membership
 from dupcheck.scan import scan
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from corpus_stats import real_author  # one mapping of the real corpus's files to their authors
 
 REAL = Path(os.environ.get("DUPCHECK_REAL_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus-real"))
 pytestmark = pytest.mark.skipif(
@@ -22,21 +25,13 @@ pytestmark = pytest.mark.skipif(
 TEMPLATES = {"052", "053"}
 
 
-def author(file_name: str) -> str:
-    parts = file_name.removesuffix(".txt").split("_")
-    person = [p for p in parts if re.fullmatch(r"p\d{3}", p)]
-    if person:
-        return person[0]
-    return f"{parts[1]}支部" if "zhibu" in parts else parts[0]
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("real")
     (corpus / "templates").mkdir()
     for f in sorted(os.listdir(REAL / "docs")):
         number = f[:3]
-        target = corpus / "templates" / f if number in TEMPLATES else corpus / f"{author(f)}-{number}.txt"
+        target = corpus / "templates" / f if number in TEMPLATES else corpus / f"{real_author(f)}-{number}.txt"
         shutil.copyfile(REAL / "docs" / f, target)
     return scan(corpus, membership=Membership(by="file"))  # the files are named after their authors
 

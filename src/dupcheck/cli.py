@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO
+from typing import IO, Any
 
 import click
 
@@ -147,10 +148,33 @@ def _index_option(command: Callable) -> Callable:
     )(command)
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """The options of what is read and how, as one value: every command that reads a corpus takes them."""
+
+    templates: tuple[Path, ...]
+    members_by: MembersBy
+    members_file: Path | None
+    round: str | None
+    rebuild: bool
+    quiet: bool
+    max_chars: int
+
+    def membership(self) -> Membership:
+        corrections = read_corrections(self.members_file) if self.members_file is not None else {}
+        return Membership(self.members_by, MappingProxyType(corrections))
+
+
 def _reading_options(command: Callable) -> Callable:
-    """The options of what is read, and how (every command that reads a corpus)."""
+    """The options of what is read, and how, handed to ``command`` as ``reading`` (a ``_Reading``)."""
+
+    @functools.wraps(command)
+    def with_reading(**options: Any) -> Any:
+        reading = _Reading(*(options.pop(name) for name in _READING_NAMES))
+        return command(reading=reading, **options)
+
     return _apply(
-        command,
+        with_reading,
         [
             click.option(
                 "--template",
@@ -197,9 +221,7 @@ def _reading_options(command: Callable) -> Callable:
     )
 
 
-def _membership(members_by: MembersBy, members_file: Path | None) -> Membership:
-    corrections = read_corrections(members_file) if members_file is not None else {}
-    return Membership(members_by, MappingProxyType(corrections))
+_READING_NAMES = ("templates", "members_by", "members_file", "round_", "rebuild", "quiet", "max_chars")  # _Reading's
 
 
 def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) -> ScanSettings:
@@ -292,13 +314,7 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
 @_html_options
 def scan_command(
     corpus: Path,
-    templates: tuple[Path, ...],
-    members_by: MembersBy,
-    members_file: Path | None,
-    round_: str | None,
-    rebuild: bool,
-    quiet: bool,
-    max_chars: int,
+    reading: _Reading,
     min_chars: int,
     boilerplate_share: float,
     index_location: str | None,
@@ -323,21 +339,23 @@ def scan_command(
     """
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes several files: name a folder with --output")
-    progress = _progress_bar(quiet)
+    progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(corpus, output=output, html_path=html_path, fmt=fmt)
         settings = _settings(min_chars, boilerplate_share, threshold)
-        index = corpus_index(corpus, index_location, settings.fingerprints, rebuild=rebuild, create=round_ is not None)
+        index = corpus_index(
+            corpus, index_location, settings.fingerprints, rebuild=reading.rebuild, create=reading.round is not None
+        )
         try:
             report = scan(
                 corpus,
-                templates,
+                reading.templates,
                 settings,
                 index=index,
-                round=round_ or "",
-                membership=_membership(members_by, members_file),
+                round=reading.round or "",
+                membership=reading.membership(),
                 progress=progress,
-                max_chars=max_chars,
+                max_chars=reading.max_chars,
             )
         finally:
             if index is not None:
@@ -376,13 +394,7 @@ def scan_command(
 @_index_option
 def index_command(
     corpus: Path,
-    templates: tuple[Path, ...],
-    members_by: MembersBy,
-    members_file: Path | None,
-    round_: str | None,
-    rebuild: bool,
-    quiet: bool,
-    max_chars: int,
+    reading: _Reading,
     index_location: str | None,
 ) -> None:
     """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
@@ -394,23 +406,23 @@ def index_command(
         dupcheck index corpus/
         dupcheck index reports-2023/ --index dupcheck.sqlite --round 2023
     """
-    progress = _progress_bar(quiet)
+    progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
-        index = corpus_index(corpus, index_location, FingerprintSettings(), rebuild=rebuild, create=True)
+        index = corpus_index(corpus, index_location, FingerprintSettings(), rebuild=reading.rebuild, create=True)
         assert index is not None
         try:
             result = index.update(
                 corpus,
-                templates,
-                round=round_ or "",
-                membership=_membership(members_by, members_file),
+                reading.templates,
+                round=reading.round or "",
+                membership=reading.membership(),
                 progress=progress,
-                max_chars=max_chars,
+                max_chars=reading.max_chars,
             )
         finally:
             index.close()
     _report_errors(result.errors)
-    round_note = f" (round {round_})" if round_ else ""
+    round_note = f" (round {reading.round})" if reading.round else ""
     click.echo(
         f"{index.location}{round_note}: {len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.removed)} removed, {result.unchanged} unchanged"
@@ -437,13 +449,7 @@ def index_command(
 def check_command(
     draft: Path,
     against: str,
-    templates: tuple[Path, ...],
-    members_by: MembersBy,
-    members_file: Path | None,
-    round_: str | None,
-    rebuild: bool,
-    quiet: bool,
-    max_chars: int,
+    reading: _Reading,
     min_chars: int,
     boilerplate_share: float,
     member: str | None,
@@ -462,20 +468,20 @@ def check_command(
         dupcheck check 王建国.docx --against dupcheck.sqlite --round 2024 --fail-under 80
     """
     folder = Path(against)
-    progress = _progress_bar(quiet)
+    progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(folder, output=output, html_path=html_path, fmt=fmt)
         result = check_against(
             draft,
             against,
             _settings(min_chars, boilerplate_share),
-            templates=templates,
+            templates=reading.templates,
             member=member,
-            round=round_,
-            membership=_membership(members_by, members_file),
+            round=reading.round,
+            membership=reading.membership(),
             add=add,
-            rebuild=rebuild,
-            max_chars=max_chars,
+            rebuild=reading.rebuild,
+            max_chars=reading.max_chars,
             progress=progress,
         )
     _report_errors(result.errors)
@@ -502,13 +508,7 @@ def check_command(
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
 def members_command(
     corpus: Path,
-    templates: tuple[Path, ...],
-    members_by: MembersBy,
-    members_file: Path | None,
-    round_: str | None,
-    rebuild: bool,
-    quiet: bool,
-    max_chars: int,
+    reading: _Reading,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -522,12 +522,12 @@ def members_command(
         dupcheck members corpus/ --format csv --output 成员.csv
         dupcheck scan corpus/ --members 成员.csv
     """
-    progress = _progress_bar(quiet)
+    progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(corpus, output=output, html_path=None, fmt=fmt)
-        membership = _membership(members_by, members_file)
+        membership = reading.membership()
         documents, errors = load_corpus(
-            corpus, templates, membership=membership, progress=progress, max_chars=max_chars
+            corpus, reading.templates, membership=membership, progress=progress, max_chars=reading.max_chars
         )
         rows = member_rows(documents, membership)
     _report_errors(errors)
