@@ -222,25 +222,27 @@ def whole_copies(
     """Pairs of reported members' documents of which either holds at least ``WHOLE_COPY_SHARE`` of its wording
     (the tokens outside boilerplate) in passages shared with the other: near-identical reports."""
     reported = set(reported)
+    own = {i: int((~masks[i]).sum()) for i in reported}
+    # Passage lengths bound the share from above: only pairs that could reach it are measured token by token.
+    reach: dict[tuple[int, int], int] = defaultdict(int)
+    for i in reported:
+        for j, start, end in views.get(i, ()):
+            reach[(i, j)] += end - start
 
     def share(i: int, j: int) -> float:
-        own = ~masks[i]
-        if int(own.sum()) < _WHOLE_COPY_MIN_TOKENS:
+        if own[i] < _WHOLE_COPY_MIN_TOKENS or reach[(i, j)] < WHOLE_COPY_SHARE * own[i]:
             return 0.0
-        covered = range_mask(len(own), [(s, e) for other, s, e in views.get(i, ()) if other == j])
-        return float((covered & own).sum() / own.sum())
+        covered = range_mask(len(masks[i]), [(s, e) for other, s, e in views.get(i, ()) if other == j])
+        return float((covered & ~masks[i]).sum() / own[i])
 
     out = []
-    seen: set[tuple[int, int]] = set()
-    for i in sorted(reported):
-        for j in sorted({other for other, _, _ in views.get(i, ())}):
-            a, b = documents[i].source, documents[j].source
-            if (min(i, j), max(i, j)) in seen or j not in reported or a.member == b.member:
-                continue
-            seen.add((min(i, j), max(i, j)))
-            shares = (share(i, j), share(j, i))
-            if max(shares) >= WHOLE_COPY_SHARE:
-                out.append(CopyResult((a.id, b.id), (a.member, b.member), shares))
+    for i, j in sorted(reach):
+        a, b = documents[i].source, documents[j].source
+        if not i < j or j not in reported or a.member == b.member:
+            continue
+        shares = (share(i, j), share(j, i))
+        if max(shares) >= WHOLE_COPY_SHARE:
+            out.append(CopyResult((a.id, b.id), (a.member, b.member), shares))
     return sorted(out, key=lambda c: (-max(c.shares), c.documents))
 
 
