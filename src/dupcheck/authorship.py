@@ -401,7 +401,10 @@ def _short(line: str, limit: int) -> bool:
 
 def _read_text(text: str, unit_words: tuple[str, ...]) -> _TextSays:
     says = _TextSays()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # Only the first and last lines can be a title, a speaker line or a signature: the body is not split.
+    first = [line.strip() for line in text[:4000].splitlines()[:40] if line.strip()][:12]
+    last = [line.strip() for line in text[-2000:].splitlines()[-20:] if line.strip()][-5:]
+    lines = first + last if len(text) > 6000 else [line.strip() for line in text.splitlines() if line.strip()]
     head: list[str] = []
     for line in lines[:6]:
         if _HEADING.match(line) or not _short(line, 48):
@@ -415,6 +418,8 @@ def _read_text(text: str, unit_words: tuple[str, ...]) -> _TextSays:
             break
         tail.append(line)
     for line in lines[:12] + lines[-5:]:
+        if not _short(line, 48):  # a speaker line is short; folding every paragraph costs more than the rest
+            continue
         speaker = _SPEAKER.search(_fold(line))
         named = list(dict.fromkeys(p.text for p in _read(speaker.group(1), unit_words).persons)) if speaker else []
         if len(named) == 1:
@@ -497,6 +502,10 @@ def _person_folder(folder: str) -> bool:
     return plain == _folder_core(plain) and _is_name(plain) and not _UNIT.match(plain)
 
 
+def _signed_by_branch(says: _TextSays | None) -> bool:
+    return bool(says and says.signed_by_branch)
+
+
 def _identifier(cleaned: str) -> str | None:
     """The one word a file name stands on when it names nobody the surname rules recognise (``成员3``, ``Alice``,
     ``m000123-对照检查材料``): its pieces but the genre's words, when exactly one is left and it holds none of
@@ -543,7 +552,13 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
             marks += folder_marks
     version = _version(marks, date)
     name = _read(cleaned, words)
-    says = _read_text(text, words) if text else None
+    read: list[_TextSays | None] = []
+
+    def text_says() -> _TextSays | None:
+        """What the text says, read once and only when the file name leaves a question open."""
+        if not read:
+            read.append(_read_text(text, words) if text else None)
+        return read[0]
 
     how: list[str] = []
     person_piece, why = _choose(name.persons, text)
@@ -560,7 +575,7 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
         how.append(f"person from {where}" + (f" ({why})" if why else ""))
         if role:
             how.append(f"role {role} from the file name")
-        if says and says.committee and not personal_word and not role:
+        if not personal_word and not role and (says := text_says()) and says.committee:
             kind = "collective"
             how = [f"text's title: the branch committee's material ({says.committee}); {person} of the file name"
                    " taken as its presenter"]  # fmt: skip
@@ -570,10 +585,10 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
         how.append(f"file name: the branch committee's material ({name.committee[0]})")
     elif template_cue and not role:
         how.append(f"file name: a template or notice ({template_cue.group()}), nobody named")
-    elif says and says.committee and not personal_word and not role:
+    elif not personal_word and not role and (says := text_says()) and says.committee:
         kind = "collective"
         how.append(f"text's title: the branch committee's material ({says.committee})")
-    elif says and says.person:
+    elif (says := text_says()) and says.person:
         kind, person = "personal", says.person
         how.append(f"person from the text's {says.where}")
         if role:
@@ -584,7 +599,9 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
     elif role and (personal_word or "发言" in folded):
         kind = "personal"
         how.append(f"role {role} from the file name; nobody named" + (" in the name or the text" if text else ""))
-    elif not personal_word and meeting_material and (name.bare_unit or (says and says.signed_by_branch)):
+    elif (
+        not personal_word and meeting_material and (name.bare_unit or ((says := text_says()) and says.signed_by_branch))
+    ):
         kind = "collective"
         if name.bare_unit:
             how.append("file name: a branch's material that names nobody")
@@ -603,6 +620,7 @@ def infer(relative_path: str, text: str | None = None, *, unit_from_folder: bool
         role = None
         how.append("nobody named in the file name" + (" or the text" if text else "; no text given"))
 
+    says = read[0] if read else None  # the text's units only where it was read
     named_unit = _named_unit(name.units) or (_named_unit(says.units) if says else "")
     if kind == "collective" and not named_unit:  # 班子-交付: what is left beside the committee's words
         named_unit = next((p for p in name.leftover if len(p) >= 2), "")

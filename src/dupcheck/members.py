@@ -31,6 +31,7 @@ from dupcheck.authorship import infer, parse_version
 from dupcheck.corpus import member_from_name
 from dupcheck.errors import UsageError
 from dupcheck.model import Document, Kind, MembersBy, SourceFile
+from dupcheck.parallel import fork_map, workers_for
 
 KINDS: tuple[Kind, ...] = ("personal", "collective", "unknown")
 CORRECTION_COLUMNS = ("file", "member", "unit", "kind")
@@ -86,9 +87,25 @@ def attribute(source: SourceFile, text: str | None, membership: Membership) -> S
     return replace(source, member=member, kind="personal", how=how, version=version)
 
 
-def attribute_all(documents: Iterable[Document], membership: Membership) -> list[Document]:
-    """Every document with its member found (``attribute``)."""
-    return [replace(d, source=attribute(d.source, d.text, membership)) for d in documents]
+def attribute_all(
+    documents: Sequence[Document], membership: Membership, *, workers: int | None = None
+) -> list[Document]:
+    """Every document with its member found (``attribute``), on forked workers for a large corpus (reading a
+    title and a signature costs a few tenths of a millisecond a report)."""
+    state = _Attributing(documents, membership)
+    sources = fork_map(_attributed, state, range(len(documents)), workers_for(len(documents), workers))
+    return [replace(d, source=source) for d, source in zip(documents, sources, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Attributing:
+    documents: Sequence[Document]
+    membership: Membership
+
+
+def _attributed(state: _Attributing, i: int) -> SourceFile:
+    document = state.documents[i]
+    return attribute(document.source, document.text, state.membership)
 
 
 def newest_versions(

@@ -63,7 +63,7 @@ def load_corpus(
             errors.append(ReadError(*prepared))
         if progress:
             progress("reading", n, len(sources))
-    return attribute_all(documents, membership), errors
+    return attribute_all(documents, membership, workers=workers), errors
 
 
 def _prepare_all(

@@ -57,7 +57,7 @@ def scan(
         update = index.update(
             corpus, templates, round=round, membership=membership, progress=progress, max_chars=max_chars
         )
-        documents, errors = attribute_all(index.documents(round), membership), update.errors
+        documents, errors = attribute_all(index.documents(round), membership, workers=workers), update.errors
     else:
         documents, errors = load_corpus(
             corpus,
