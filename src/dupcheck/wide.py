@@ -4,7 +4,9 @@ passage costs grows with its members, not with the square of them.
 
 A widely shared k-gram (``Boilerplate.wide``) is one more members use than that; in a text, a run of consecutive
 widely shared k-grams at least ``min_chars`` tokens long is a passage *shared with a group*, labelled reuse.
-Texts whose passages hold one widely shared k-gram are one group: the group lists its members and where the
+Runs whose smallest widely shared k-gram hash is the same are one passage (two copies of a passage cut a little
+differently still agree on it; a run is in one group only, so common sub-phrases do not chain unrelated
+passages into one group): the group lists its members and where the
 passage stands in each (cut to its tokens labelled reuse, like a match), and is reported as one finding instead
 of hundreds of pairs.
 """
@@ -54,11 +56,11 @@ def groups(
     labels: dict[int, np.ndarray],
     settings: ScanSettings,
 ) -> list[GroupResult]:
-    """One group per widely shared passage: the current members' texts whose runs hold a common widely shared
-    k-gram (transitively), with three or more members left once each side is cut to its reuse."""
+    """One group per widely shared passage: the current members' texts whose runs have the same smallest widely
+    shared k-gram, with three or more members left once each side is cut to its reuse."""
     k, min_chars = settings.fingerprints.winnow_k, settings.alignment.min_chars
     sides: list[tuple[int, int, int]] = []  # (text, token start, token end) of every run
-    run_ids, run_hashes = [], []
+    keys: list[np.ndarray] = []  # the smallest widely shared k-gram hash of every run
     for i, (positions, hashes) in enumerate(boilerplate.wide_kgrams):
         if not documents[i].is_current:  # a group is of this round's members
             continue
@@ -66,14 +68,14 @@ def groups(
         if not len(ranges):
             continue
         inside = run_of >= 0
-        run_ids.append(run_of[inside] + len(sides))
-        run_hashes.append(hashes[inside])
+        smallest = np.full(len(ranges), np.iinfo(np.uint64).max, dtype=np.uint64)
+        np.minimum.at(smallest, run_of[inside], hashes[inside])
+        keys.append(smallest)
         sides += [(i, int(a), int(b)) for a, b in ranges]
     if not sides:
         return []
-    component = _components(len(sides), np.concatenate(run_ids), np.concatenate(run_hashes))
     by_component: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-    for (doc, start, end), c in zip(sides, component.tolist(), strict=True):
+    for (doc, start, end), c in zip(sides, np.concatenate(keys).tolist(), strict=True):
         if doc in labels:
             cut = label_within(labels[doc], Label.REUSE, start, end)
             if cut is None or cut[2] < min_chars:
@@ -90,24 +92,6 @@ def groups(
             passages = sorted((side_of(documents[doc], a, b) for doc, (a, b) in held.items()), key=_side_key)
             out.append(GroupResult(members=tuple(sorted(members)), passages=tuple(passages)))
     return out
-
-
-def _components(n: int, runs: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """The connected component of each of ``n`` runs, runs holding one hash being connected (``runs[m]`` holds
-    ``hashes[m]``): the smallest run of each, found by propagating minima, linear per round."""
-    order = np.lexsort((runs, hashes))
-    runs, hashes = runs[order], hashes[order]
-    same = np.flatnonzero(hashes[1:] == hashes[:-1])
-    u, v = runs[same], runs[same + 1]
-    component = np.arange(n)
-    while True:
-        low = np.minimum(component[u], component[v])
-        before = component.copy()
-        np.minimum.at(component, u, low)
-        np.minimum.at(component, v, low)
-        component = component[component]  # pointer jumping: rounds grow with the log of a chain's length
-        if np.array_equal(component, before):
-            return component
 
 
 def _side_key(side: Side) -> tuple[str, int]:
