@@ -55,6 +55,9 @@ class Passage:
 
 
 Region = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end
+# Longest region, in tokens of either text: an LCS costs the product of its two lengths in time and in memory (its
+# edit operations), so a long copy is aligned as consecutive regions of at most this, whose passages then merge.
+MAX_REGION = 8192
 _BLANK_A, _BLANK_B = "\x00", "\x01"  # never equal to each other, nor to a token (tokens are never controls)
 
 
@@ -64,7 +67,12 @@ def seed_regions(seeds: Iterable[tuple[int, int]], k: int, settings: AlignSettin
     for a, b in sorted(set(seeds)):
         diagonal = b - a
         for c in reversed(clusters):
-            if a - c[1] <= settings.max_gap + k and abs(diagonal - c[4]) <= settings.max_drift:
+            if (
+                a - c[1] <= settings.max_gap + k
+                and abs(diagonal - c[4]) <= settings.max_drift
+                and a - c[0] < MAX_REGION
+                and max(c[3], b) - min(c[2], b) < MAX_REGION
+            ):
                 c[1], c[2], c[3], c[4] = a, min(c[2], b), max(c[3], b), diagonal
                 break
         else:

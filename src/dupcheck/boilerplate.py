@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +29,10 @@ class Boilerplate:
     members: int  # how many members make a k-gram boilerplate
     hashes: np.ndarray  # sorted k-gram hashes at least that many members use
     masks: tuple[np.ndarray, ...]  # per text: bool per token, True inside a boilerplate k-gram
+    # Widely shared: k-grams more members use than are compared pair by pair, but fewer than make boilerplate
+    # (``find_boilerplate``'s ``wide_members``); sorted hashes, and per text the positions and hashes of its own.
+    wide: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)
+    wide_kgrams: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
 
 
 def boilerplate_members(n_members: int, share: float, floor: int) -> int:
@@ -46,8 +50,13 @@ def find_boilerplate(
     focus: Collection[int] | None = None,
     hashes: np.ndarray | None = None,
     workers: int | None = None,
+    wide_members: int | None = None,
+    wide_hashes: np.ndarray | None = None,
 ) -> Boilerplate:
     """The boilerplate of ``entries``: k-grams (of ``k`` tokens) that at least ``members`` members use.
+
+    ``wide_members``: also the widely shared k-grams, used by at least this many members but fewer than
+    ``members``, counted in the same pass (given in ``wide_hashes`` when ``hashes`` is given).
 
     ``focus``: only the k-grams these entries hold are counted (a draft checked against a corpus: boilerplate is
     counted among the draft's k-grams). ``hashes``: the boilerplate k-grams, when they were counted over more
@@ -60,8 +69,12 @@ def find_boilerplate(
         return Boilerplate(members, EMPTY_HASHES if hashes is None else hashes, ())
     workers = workers_for(len(entries), workers)
     parts = chunks(len(entries), workers)
+    threshold = members if wide_members is None else min(members, max(2, wide_members))
+    wide = EMPTY_HASHES
     if hashes is not None:  # counted over a whole index: every k-gram of these texts is looked up
         found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k), parts, workers) for f in part]
+        if wide_members is not None and wide_hashes is not None:
+            wide = wide_hashes[~within(wide_hashes, hashes)]
     else:
         focus_list = sorted(set(focus)) if focus is not None else None
         focus_kgrams = (
@@ -69,16 +82,21 @@ def find_boilerplate(
             if focus_list is not None
             else None
         )
-        hot = _hot_buckets(entries, k, members, focus_kgrams, workers)
+        hot = _hot_buckets(entries, k, threshold, focus_kgrams, workers)
         if hot is None:  # fewer members than make a k-gram boilerplate
             found = [(np.zeros(0, np.int64), EMPTY_HASHES)] * len(entries)
         else:
             found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k, hot=hot), parts, workers) for f in part]
         kgrams_used = [h if focus_kgrams is None else h[within(h, focus_kgrams)] for _, h in found]
-        hashes = _used_by(entries, kgrams_used, members)
-    state = _Pass(entries, k, found=found, hashes=hashes)
-    masks = tuple(mask for part in fork_map(_masks, state, parts, workers) for mask in part)
-    return Boilerplate(members, hashes, masks)
+        counted, users = _used_by(entries, kgrams_used, threshold)
+        hashes = counted[users >= members]
+        if wide_members is not None:
+            wide = counted[users < members]
+    state = _Pass(entries, k, found=found, hashes=hashes, wide=wide)
+    masked = [m for part in fork_map(_masks, state, parts, workers) for m in part]
+    masks = tuple(mask for mask, _ in masked)
+    wide_kgrams = tuple(w for _, w in masked) if wide_members is not None else ()
+    return Boilerplate(members, hashes, masks, wide, wide_kgrams)
 
 
 def boilerplate_mask(
@@ -120,6 +138,7 @@ class _Pass:
     hot: np.ndarray | None = None  # bool per bucket
     found: Sequence[tuple[np.ndarray, np.ndarray]] = ()  # per text: positions and hashes of its hot k-grams
     hashes: np.ndarray | None = None  # the boilerplate k-grams
+    wide: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)  # the widely shared k-grams
 
 
 def _count_buckets(state: _Pass, part: range) -> np.ndarray:
@@ -165,23 +184,27 @@ def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]
     return out
 
 
-def _used_by(entries: Sequence[Entry], hashes: Sequence[np.ndarray], threshold: int) -> np.ndarray:
+def _used_by(entries: Sequence[Entry], hashes: Sequence[np.ndarray], threshold: int) -> tuple[np.ndarray, np.ndarray]:
     """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates and earlier rounds not
-    counted), among each text's ``hashes``."""
+    counted), among each text's ``hashes``, and how many members use each."""
     per_member: dict[int, list[np.ndarray]] = defaultdict(list)
     for entry, text_hashes in zip(entries, hashes, strict=True):
         if entry.counts:
             per_member[entry.member].append(text_hashes)
     if len(per_member) < threshold:
-        return EMPTY_HASHES
+        return EMPTY_HASHES, np.zeros(0, dtype=np.int64)
     kgrams, users = repeated_counts(distinct(arrays) for arrays in per_member.values())
-    return kgrams[users >= threshold]
+    return kgrams[users >= threshold], users[users >= threshold]
 
 
-def _masks(state: _Pass, part: range) -> list[np.ndarray]:
-    """Per text of ``part``: the mask of its tokens inside a boilerplate k-gram."""
+def _masks(state: _Pass, part: range) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]]:
+    """Per text of ``part``: the mask of its tokens inside a boilerplate k-gram, and the positions and hashes of
+    its widely shared k-grams."""
     assert state.hashes is not None
-    return [
-        boilerplate_mask(hashes, state.entries[i].fingerprints.n_tokens, state.hashes, state.k, positions)
-        for i, (positions, hashes) in zip(part, (state.found[i] for i in part), strict=True)
-    ]
+    out = []
+    for i in part:
+        positions, hashes = state.found[i]
+        mask = boilerplate_mask(hashes, state.entries[i].fingerprints.n_tokens, state.hashes, state.k, positions)
+        at = np.flatnonzero(within(hashes, state.wide))
+        out.append((mask, (positions[at].astype(np.int32), hashes[at])))
+    return out

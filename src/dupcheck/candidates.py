@@ -9,6 +9,15 @@ Two sources, as in ``fingerprints``:
 
 Boilerplate (``boilerplate``) is an input: a boilerplate fingerprint or band bucket is never expanded into all
 its pairs, except between a template and a member, since template text is what a reviewer asks about.
+
+Cost is linear in what texts share, never in its square:
+
+* a fingerprint whose k-gram more than ``max_pair_members`` members use (``Boilerplate.wide``, counted exactly
+  with the boilerplate), or a band bucket that many members hold, is *widely shared*: it is never expanded into
+  pairs (``wide`` labels and groups it from the k-gram counts, without alignment); the pairs that rarer evidence
+  makes still get its seeds (``Candidates.wide_seeds``), so a copy that runs through a common phrase stays whole;
+* repetition inside one text is collapsed: at most ``MAX_REPEATS`` occurrences of one fingerprint (or band key)
+  per text can pair it, so a sentence pasted 9,000 times costs what it costs pasted eight times.
 """
 
 from __future__ import annotations
@@ -32,6 +41,35 @@ class PairCandidates:
 
     seeds: list[tuple[int, int]] = field(default_factory=list)  # (token pos in a, token pos in b)
     windows: list[tuple[int, int]] = field(default_factory=list)  # (window index in a, window index in b)
+
+
+MAX_REPEATS = 8  # occurrences of one fingerprint or band key per text that can pair the text with another
+
+
+@dataclass
+class Candidates:
+    """What alignment is asked to compare."""
+
+    pairs: dict[tuple[int, int], PairCandidates]  # by pair of entry indices, lower first
+    # Per entry, its widely shared fingerprints (sorted hashes, and the token position of each): two entries that
+    # are a pair by other evidence are seeded by the ones they have in common too (``wide_seeds``).
+    wide: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+
+    def wide_seeds(self, i: int, j: int) -> list[tuple[int, int]]:
+        """Seeds (token pos in ``i``, token pos in ``j``) of the widely shared fingerprints both entries hold."""
+        if not self.wide:
+            return []
+        (hashes_i, positions_i), (hashes_j, positions_j) = self.wide[i], self.wide[j]
+        # Plain Python: a text holds a few hundred of them, where numpy's calls cost more than the work.
+        listed_i, listed_j = hashes_i.tolist(), hashes_j.tolist()
+        common = set(listed_i).intersection(listed_j)
+        if not common:
+            return []
+        at_j: dict[int, list[int]] = defaultdict(list)
+        for h, b in zip(listed_j, positions_j.tolist(), strict=True):
+            if h in common:
+                at_j[h].append(b)
+        return [(a, b) for h, a in zip(listed_i, positions_i.tolist(), strict=True) if h in common for b in at_j[h]]
 
 
 @dataclass(frozen=True)
@@ -81,6 +119,54 @@ def _groups(keys: np.ndarray) -> list[np.ndarray]:
     """Indices of ``keys`` grouped by equal value, keeping only groups of two or more."""
     order, bounds = _group_bounds(keys)
     return [order[start:stop] for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]
+
+
+def _capped(order: np.ndarray, bounds: np.ndarray, doc_of: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of ``_group_bounds`` keeping at most ``cap`` elements of one text (``doc_of``, per element) in
+    each: a text repeating a sentence holds its fingerprints thousands of times, and every occurrence would pair
+    with every other. Elements of a group are in index order, hence text by text."""
+    if len(order) == 0:
+        return order, bounds
+    group_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    docs = doc_of[order]
+    at = np.arange(len(order))
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (group_of[1:] != group_of[:-1]) | (docs[1:] != docs[:-1])
+    keep = at - np.maximum.accumulate(np.where(new_run, at, 0)) < cap
+    if keep.all():
+        return order, bounds
+    sizes = np.bincount(group_of[keep], minlength=len(bounds) - 1)
+    return order[keep], np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+
+def _spread(bounds: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Per group, how many distinct members hold it (``members``: per element in group order, negative for a
+    template, which is no member)."""
+    n_groups = len(bounds) - 1
+    group_of = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(bounds))
+    held = members >= 0
+    if not held.any():
+        return np.zeros(n_groups, dtype=np.int64)
+    width = int(members.max()) + 1
+    keys = np.unique(group_of[held] * width + members[held])
+    return np.bincount(keys // width, minlength=n_groups)
+
+
+def _template_pairs(
+    order: np.ndarray, bounds: np.ndarray, groups: np.ndarray, is_template: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (template element, other element) of the chosen ``groups`` (``is_template``: per element in group
+    order) that hold a template: a template is what a reviewer asks about, however common its text."""
+    firsts, seconds = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    if len(groups):
+        has_template = np.add.reduceat(is_template.astype(np.int64), bounds[:-1]) > 0
+        for group in groups[has_template[groups]].tolist():
+            members_of = order[bounds[group] : bounds[group + 1]]
+            marked = is_template[bounds[group] : bounds[group + 1]]
+            p, q = (m.ravel() for m in np.meshgrid(members_of[marked], members_of[~marked], indexing="ij"))
+            firsts.append(p)
+            seconds.append(q)
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _pairs_within(order: np.ndarray, bounds: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,6 +237,7 @@ class _Bands:
     texts: _Texts
     boilerplate_members: int
     focused_only: bool  # only windows whose key a focused text's window has
+    max_pair_members: int | None = None  # a bucket more members hold pairs only templates with members
 
 
 def _band_pairs(state: _Bands, band: int) -> np.ndarray:
@@ -160,18 +247,46 @@ def _band_pairs(state: _Bands, band: int) -> np.ndarray:
     if state.focused_only:
         candidates_at = np.flatnonzero(within(keys, np.unique(keys[texts.focused[window_doc]])))
     order, bounds = _group_bounds(keys[candidates_at])
-    order = candidates_at[order]
+    order, bounds = _capped(candidates_at[order], bounds, window_doc, MAX_REPEATS)
     n_groups = len(bounds) - 1
     # A passage most members share is boilerplate, labelled from the k-grams: its bucket pairs nothing.
     group_of = np.repeat(np.arange(n_groups), np.diff(bounds))
     docs = window_doc[order]
     held = np.unique(np.stack([group_of, texts.members[docs]])[:, texts.counted[docs]], axis=1)
     users = np.bincount(held[0], minlength=n_groups)
-    p, q = _pairs_within(order, bounds, np.flatnonzero(users < state.boilerplate_members))
+    common = users >= state.boilerplate_members
+    wide = np.zeros(n_groups, dtype=bool)
+    if state.max_pair_members is not None:
+        wide = ~common & (_spread(bounds, texts.members[docs]) > state.max_pair_members)
+    p, q = _pairs_within(order, bounds, np.flatnonzero(~common & ~wide))
+    tp, tq = _template_pairs(order, bounds, np.flatnonzero(wide), texts.templates[docs])
+    p, q = np.concatenate([p, tp]), np.concatenate([q, tq])
     i, j = window_doc[p], window_doc[q]
     ok = texts.related(i, j)
     p, q, swap = p[ok], q[ok], (i > j)[ok]
     return np.where(swap, q, p) * len(window_doc) + np.where(swap, p, q)
+
+
+def _collect(
+    into: dict[tuple[int, int], PairCandidates],
+    field_name: str,
+    i: np.ndarray,
+    j: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+) -> None:
+    """Append ``(x[n], y[n])`` to ``into[(i[n], j[n])]``'s ``field_name`` list, a pair at a time (not a seed at a
+    time: a large corpus has millions of seeds)."""
+    if not len(i):
+        return
+    order = np.lexsort((y, x, j, i))
+    i, j, x, y = i[order], j[order], x[order], y[order]
+    breaks = np.flatnonzero((i[1:] != i[:-1]) | (j[1:] != j[:-1])) + 1
+    starts = np.concatenate([[0], breaks]).tolist()
+    stops = np.concatenate([breaks, [len(i)]]).tolist()
+    xs, ys = x.tolist(), y.tolist()
+    for start, stop, a, b in zip(starts, stops, i[starts].tolist(), j[starts].tolist(), strict=True):
+        getattr(into[(a, b)], field_name).extend(zip(xs[start:stop], ys[start:stop], strict=True))
 
 
 def _agreement(
@@ -211,17 +326,38 @@ def find_candidates(
     focus: Collection[int] | None = None,
     workers: int | None = None,
 ) -> dict[tuple[int, int], PairCandidates]:
-    """Candidate pairs among ``entries`` (see the module docstring), by pair of entry indices (lower first).
+    """Every candidate pair among ``entries``, however widely their evidence is shared (``find_all_candidates``
+    without a limit): by pair of entry indices, lower first."""
+    return find_all_candidates(
+        entries, settings, boilerplate, min_window_similarity=min_window_similarity, focus=focus, workers=workers
+    ).pairs
+
+
+def find_all_candidates(
+    entries: Sequence[Entry],
+    settings: FingerprintSettings,
+    boilerplate: Boilerplate,
+    *,
+    min_window_similarity: float = 0.2,
+    focus: Collection[int] | None = None,
+    workers: int | None = None,
+    max_pair_members: int | None = None,
+) -> Candidates:
+    """Candidate pairs among ``entries`` (see the module docstring).
 
     ``boilerplate``: what is boilerplate among the entries (``find_boilerplate``). ``min_window_similarity``:
     window pairs whose estimated Jaccard similarity is below this are dropped before alignment. ``focus``: only
     pairs with one of these entries (a draft checked against a corpus). ``workers``: processes for the passes
-    over a large corpus (default: one per core).
+    over a large corpus (default: one per core). ``max_pair_members``: a band bucket more members hold is widely
+    shared, never expanded into pairs but between templates and members (None: always expanded); fingerprints are
+    widely shared when ``boilerplate.wide`` holds them.
     """
     if len(boilerplate.masks) != len(entries):
         raise ValueError(f"boilerplate of {len(boilerplate.masks)} texts given for {len(entries)} entries")
     if not entries:
-        return {}
+        return Candidates({})
+    if max_pair_members is not None and max_pair_members < 2:
+        raise ValueError(f"max_pair_members must be at least 2, got {max_pair_members}")
     k = settings.winnow_k
     workers = workers_for(len(entries), workers)
     # With a focus, only what the focused texts hold can make a pair, so everything else is left out early.
@@ -240,48 +376,63 @@ def find_candidates(
 
     texts = _Texts.of(entries, focus)
     pairs: dict[tuple[int, int], PairCandidates] = defaultdict(PairCandidates)
-
-    # Winnowing layer: texts holding one hash, pair by pair. A boilerplate hash pairs only a template with a member.
+    # Winnowing layer: texts holding one hash, pair by pair. A boilerplate or widely shared hash pairs only a
+    # template with a member.
     doc_of = np.repeat(np.arange(len(entries), dtype=np.int64), [len(h) for _, h in prepared])
-    pos_of = np.concatenate([positions for positions, _ in prepared])
-    hashes = np.concatenate([h for _, h in prepared])
+    pos_of = np.concatenate([np.zeros(0, np.int64), *(positions for positions, _ in prepared)])
+    hashes = np.concatenate([EMPTY_HASHES, *(h for _, h in prepared)])
     del prepared
     order, bounds = _group_bounds(hashes)
+    order, bounds = _capped(order, bounds, doc_of, MAX_REPEATS)
     starts = bounds[:-1]
     boilerplate_group = within(hashes[order[starts]], boilerplate.hashes) if len(starts) else np.zeros(0, bool)
-    p, q = _pairs_within(order, bounds, np.flatnonzero(~boilerplate_group))
-    seeds = [(p, q, texts.related(doc_of[p], doc_of[q]))]
-    for group in np.flatnonzero(boilerplate_group).tolist():
-        members_of = order[bounds[group] : bounds[group + 1]]
-        is_template = texts.templates[doc_of[members_of]]
-        if is_template.any():
-            p, q = (m.ravel() for m in np.meshgrid(members_of[is_template], members_of[~is_template], indexing="ij"))
-            seeds.append((p, q, texts.template_and_member(doc_of[p], doc_of[q])))
-    for p, q, ok in seeds:
-        p, q = p[ok], q[ok]
-        swap = doc_of[p] > doc_of[q]
-        p, q = np.where(swap, q, p), np.where(swap, p, q)
-        for i, j, a, b in zip(
-            doc_of[p].tolist(), doc_of[q].tolist(), pos_of[p].tolist(), pos_of[q].tolist(), strict=True
-        ):
-            pairs[(i, j)].seeds.append((a, b))
+    docs = doc_of[order]
+    wide_group = within(hashes[order[starts]], boilerplate.wide) & ~boilerplate_group
+    p, q = _pairs_within(order, bounds, np.flatnonzero(~boilerplate_group & ~wide_group))
+    tp, tq = _template_pairs(order, bounds, np.flatnonzero(boilerplate_group), texts.templates[docs])
+    wp, wq = _template_pairs(order, bounds, np.flatnonzero(wide_group), texts.templates[docs])
+    for first, second, ok in [
+        (p, q, texts.related(doc_of[p], doc_of[q])),
+        (tp, tq, texts.template_and_member(doc_of[tp], doc_of[tq])),
+        (wp, wq, texts.template_and_member(doc_of[wp], doc_of[wq])),
+    ]:
+        first, second = first[ok], second[ok]
+        swap = doc_of[first] > doc_of[second]
+        first, second = np.where(swap, second, first), np.where(swap, first, second)
+        _collect(pairs, "seeds", doc_of[first], doc_of[second], pos_of[first], pos_of[second])
+    wide: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    if wide_group.any():
+        wide = _wide_by_entry(len(entries), order[np.repeat(wide_group, np.diff(bounds))], doc_of, hashes, pos_of)
 
     # MinHash LSH layer: windows whose signatures agree on a whole band, band by band on the workers.
     sizes = [len(e.fingerprints.signatures) for e in entries]
     window_doc = np.repeat(np.arange(len(entries), dtype=np.int64), sizes)
     window_idx = np.arange(len(window_doc)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
-    bands = _Bands(tuple(_band_keys(entries, settings)), window_doc, texts, boilerplate.members, focus is not None)
+    bands = _Bands(
+        tuple(_band_keys(entries, settings)),
+        window_doc,
+        texts,
+        boilerplate.members,
+        focus is not None,
+        max_pair_members,
+    )
     found_pairs = fork_map(_band_pairs, bands, range(settings.bands), workers)
     window_pairs = np.unique(np.concatenate([np.zeros(0, np.int64), *found_pairs]))
     p, q = window_pairs // max(1, len(window_doc)), window_pairs % max(1, len(window_doc))
     agree = _agreement(entries, window_doc, window_idx, p, q)
     similar = agree >= min_window_similarity * settings.num_perm  # the estimated Jaccard similarity, times num_perm
-    for i, x, j, y in zip(
-        window_doc[p[similar]].tolist(),
-        window_idx[p[similar]].tolist(),
-        window_doc[q[similar]].tolist(),
-        window_idx[q[similar]].tolist(),
-        strict=True,
-    ):
-        pairs[(i, j)].windows.append((x, y))
-    return dict(pairs)
+    p, q = p[similar], q[similar]
+    _collect(pairs, "windows", window_doc[p], window_doc[q], window_idx[p], window_idx[q])
+    return Candidates(dict(pairs), wide)
+
+
+def _wide_by_entry(
+    n_entries: int, at: np.ndarray, doc_of: np.ndarray, hashes: np.ndarray, pos_of: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Per entry, the sorted hashes and positions of its fingerprints at ``at`` (the widely shared ones)."""
+    at = at[np.lexsort((pos_of[at], hashes[at], doc_of[at]))]
+    bounds = np.searchsorted(doc_of[at], np.arange(n_entries + 1))
+    return tuple(
+        (hashes[at[start:stop]], pos_of[at[start:stop]])
+        for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    )

@@ -109,12 +109,18 @@ class ScanSettings:
     boilerplate_share: float = 0.3  # text shared by at least this share of members is boilerplate …
     boilerplate_min_members: int = 4  # … and by at least this many members
     section_threshold: float = 0.7  # sections less original than this are listed as flagged
+    # Evidence (a fingerprint, an LSH bucket) held by at most this many members is compared pair by pair; held by
+    # more (and fewer than make it boilerplate), it is one passage a group shares: each holder is aligned with one
+    # representative, and the passage is reported as a group, so cost grows with its members, not their pairs.
+    max_pair_members: int = 8
 
     def __post_init__(self) -> None:
         if not 0.0 < self.boilerplate_share <= 1.0:
             raise ValueError(f"boilerplate share must be in (0, 1], got {self.boilerplate_share}")
         if self.boilerplate_min_members < 2:
             raise ValueError(f"boilerplate needs at least 2 members, got {self.boilerplate_min_members}")
+        if self.max_pair_members < 2:
+            raise ValueError(f"max_pair_members must be at least 2, got {self.max_pair_members}")
         if not 0.0 <= self.section_threshold <= 1.0:
             raise ValueError(f"section threshold must be in [0, 1], got {self.section_threshold}")
         shortest = self.shortest_guaranteed

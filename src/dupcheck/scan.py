@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dupcheck import results
+from dupcheck import results, wide
 from dupcheck.alignment import Passage, align, seed_regions
 from dupcheck.boilerplate import Boilerplate, boilerplate_members, find_boilerplate
-from dupcheck.candidates import PairCandidates, find_candidates
+from dupcheck.candidates import Candidates, PairCandidates, find_all_candidates
 from dupcheck.errors import ReadError
 from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
 from dupcheck.members import Membership, attribute_all, newest_versions, own_collective
@@ -94,11 +94,18 @@ def compare(
     entries, members = _entries(documents, settings, progress)
     n_members = len(members) if population is None else len(population.members | set(members))
     boilerplate = _boilerplate(entries, n_members, settings, focus, population, workers)
-    candidates = find_candidates(entries, settings.fingerprints, boilerplate, focus=focus, workers=workers)
+    candidates = find_all_candidates(
+        entries,
+        settings.fingerprints,
+        boilerplate,
+        focus=focus,
+        workers=workers,
+        max_pair_members=settings.max_pair_members,
+    )
     shared = _align_all(documents, entries, candidates, boilerplate, settings, progress, workers)
     views = _views(shared)
     reported = sorted(i for i, d in enumerate(documents) if d.is_current and (focus is None or i in focus))
-    labelling = _Labelling(documents, views, boilerplate, settings.alignment.min_chars)
+    labelling = _Labelling(documents, views, boilerplate, settings.alignment.min_chars, settings.fingerprints.winnow_k)
     labelled = fork_map(
         _label_document, labelling, reported, workers_for(len(reported), workers), progress, "labelling"
     )
@@ -118,7 +125,9 @@ def compare(
         documents=sorted(documents_found, key=lambda d: (d.shares.originality, d.id)),
         matches=matches,
         pairs=results.pairs(matches, documents, index_of, counts, reused_chars),
-        groups=results.groups(views, documents, labels, settings),
+        groups=wide.merged(
+            results.groups(views, documents, labels, settings), wide.groups(boilerplate, documents, labels, settings)
+        ),
         copies=results.whole_copies(views, documents, boilerplate.masks, reported),
         errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
         settings=results.settings_dict(settings, n_members, boilerplate.members),
@@ -165,23 +174,31 @@ def _boilerplate(
     """The boilerplate among the entries, counted over them or, for a check, over the round's ``population``."""
     members = boilerplate_members(n_members, settings.boilerplate_share, settings.boilerplate_min_members)
     hashes = None if population is None else population.boilerplate_hashes(members)
+    wide_members = settings.max_pair_members + 1
     return find_boilerplate(
-        entries, settings.fingerprints.winnow_k, members, focus=focus, hashes=hashes, workers=workers
+        entries,
+        settings.fingerprints.winnow_k,
+        members,
+        focus=focus,
+        hashes=hashes,
+        workers=workers,
+        wide_members=wide_members,
+        wide_hashes=None if population is None else population.boilerplate_hashes(wide_members),
     )
 
 
 def _align_all(
     documents: Sequence[Document],
     entries: Sequence[Entry],
-    candidates: dict[tuple[int, int], PairCandidates],
+    candidates: Candidates,
     boilerplate: Boilerplate,
     settings: ScanSettings,
     progress: Progress | None,
     workers: int | None,
 ) -> dict[tuple[int, int], list[Passage]]:
     """The passages each candidate pair shares (pairs that share none left out)."""
-    aligning = _Aligning(entries, candidates, _MemberTokens(documents, boilerplate.masks), settings)
-    found_pairs = list(candidates)
+    aligning = _Aligning(entries, candidates.pairs, _MemberTokens(documents, boilerplate.masks), settings, candidates)
+    found_pairs = list(candidates.pairs)
     aligned = fork_map(_align_pair, aligning, found_pairs, workers_for(len(found_pairs), workers), progress, "aligning")
     return {pair: passages for pair, passages in zip(found_pairs, aligned, strict=True) if passages}
 
@@ -224,12 +241,14 @@ class _Aligning:
     candidates: Mapping[tuple[int, int], PairCandidates]
     tokens: _MemberTokens
     settings: ScanSettings
+    wide: Candidates | None = None  # pairs are seeded by the widely shared fingerprints they hold too
 
 
 def _align_pair(state: _Aligning, pair: tuple[int, int]) -> list[Passage]:
     i, j = pair
     found, settings = state.candidates[pair], state.settings
-    regions = seed_regions(found.seeds, settings.fingerprints.winnow_k, settings.alignment)
+    seeds = found.seeds if state.wide is None else found.seeds + state.wide.wide_seeds(i, j)
+    regions = seed_regions(seeds, settings.fingerprints.winnow_k, settings.alignment)
     wa, wb = state.entries[i].fingerprints.windows, state.entries[j].fingerprints.windows
     regions += [(*wa[x], *wb[y]) for x, y in found.windows]
     a, b = state.tokens.pair(i, j)
@@ -244,6 +263,7 @@ class _Labelling:
     views: Mapping[int, Sequence[tuple[int, int, int]]]  # per document: (other document, token start, token end)
     boilerplate: Boilerplate
     min_reuse: int
+    k: int = 8  # winnowing k-grams: runs of widely shared ones are passages shared with a group
 
 
 def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts, DocumentResult]:
@@ -262,6 +282,9 @@ def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts,
             collective_ranges.append((start, end))
         else:  # another member, of this round or an earlier one: a passage most members wrote is boilerplate
             partner_ranges[other.member].append((start, end))
+    shared_with_group = wide.group_ranges(state.boilerplate, i, state.k, state.min_reuse)
+    if shared_with_group:
+        partner_ranges[wide.GROUP] += shared_with_group
     labels = label_tokens(
         len(doc.normalised),
         boilerplate=state.boilerplate.masks[i],

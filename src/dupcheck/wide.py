@@ -1,0 +1,108 @@
+"""Passages many members share — more than are compared pair by pair (``ScanSettings.max_pair_members``), fewer
+than make boilerplate — labelled and grouped from the k-gram counts, never by aligning their pairs: what such a
+passage costs grows with its members, not with the square of them.
+
+A widely shared k-gram (``Boilerplate.wide``) is one more members use than that; in a text, a run of consecutive
+widely shared k-grams at least ``min_chars`` tokens long is a passage *shared with a group*, labelled reuse.
+Runs whose smallest widely shared k-gram hash is the same are one passage (two copies of a passage cut a little
+differently still agree on it; a run is in one group only, so common sub-phrases do not chain unrelated
+passages into one group): the group lists its members and where the
+passage stands in each (cut to its tokens labelled reuse, like a match), and is reported as one finding instead
+of hundreds of pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from dupcheck.boilerplate import Boilerplate
+from dupcheck.labels import Label
+from dupcheck.model import Document, ScanSettings
+from dupcheck.report import GroupResult, Side
+from dupcheck.results import label_within, side_of
+
+GROUP = "\x00group"  # the partner a passage shared with a group is labelled with (no member is called this)
+
+
+def shared_runs(positions: np.ndarray, k: int, min_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token ranges (an (n, 2) array) of the runs of consecutive widely shared k-grams (starting at ``positions``,
+    sorted) at least ``min_chars`` tokens long, and for every k-gram the run it is in (-1: a shorter run)."""
+    if not len(positions):
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    positions = positions.astype(np.int64)
+    run_of = np.concatenate([[0], np.cumsum(np.diff(positions) != 1)])
+    firsts = np.flatnonzero(np.concatenate([[True], run_of[1:] != run_of[:-1]]))
+    lasts = np.concatenate([firsts[1:] - 1, [len(positions) - 1]])
+    ranges = np.stack([positions[firsts], positions[lasts] + k], axis=1)
+    long_enough = ranges[:, 1] - ranges[:, 0] >= min_chars
+    renumbered = np.where(long_enough, np.cumsum(long_enough) - 1, -1)
+    return ranges[long_enough], renumbered[run_of]
+
+
+def group_ranges(boilerplate: Boilerplate, i: int, k: int, min_chars: int) -> list[tuple[int, int]]:
+    """The token ranges of text ``i`` shared with a group."""
+    if i >= len(boilerplate.wide_kgrams):
+        return []
+    ranges, _ = shared_runs(boilerplate.wide_kgrams[i][0], k, min_chars)
+    return [(int(a), int(b)) for a, b in ranges]
+
+
+def groups(
+    boilerplate: Boilerplate,
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    settings: ScanSettings,
+) -> list[GroupResult]:
+    """One group per widely shared passage: the current members' texts whose runs have the same smallest widely
+    shared k-gram, with three or more members left once each side is cut to its reuse."""
+    k, min_chars = settings.fingerprints.winnow_k, settings.alignment.min_chars
+    sides: list[tuple[int, int, int]] = []  # (text, token start, token end) of every run
+    keys: list[np.ndarray] = []  # the smallest widely shared k-gram hash of every run
+    for i, (positions, hashes) in enumerate(boilerplate.wide_kgrams):
+        if not documents[i].is_current:  # a group is of this round's members
+            continue
+        ranges, run_of = shared_runs(positions, k, min_chars)
+        if not len(ranges):
+            continue
+        inside = run_of >= 0
+        smallest = np.full(len(ranges), np.iinfo(np.uint64).max, dtype=np.uint64)
+        np.minimum.at(smallest, run_of[inside], hashes[inside])
+        keys.append(smallest)
+        sides += [(i, int(a), int(b)) for a, b in ranges]
+    if not sides:
+        return []
+    by_component: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for (doc, start, end), c in zip(sides, np.concatenate(keys).tolist(), strict=True):
+        if doc in labels:
+            cut = label_within(labels[doc], Label.REUSE, start, end)
+            if cut is None or cut[2] < min_chars:
+                continue
+            start, end = cut[0], cut[1]
+        held = by_component[c]
+        if doc in held:  # two runs of one text in one group: the span of both
+            start, end = min(start, held[doc][0]), max(end, held[doc][1])
+        held[doc] = (start, end)
+    out = []
+    for held in by_component.values():
+        members = {documents[doc].source.member for doc in held}
+        if len(members) >= 3:
+            passages = sorted((side_of(documents[doc], a, b) for doc, (a, b) in held.items()), key=_side_key)
+            out.append(GroupResult(members=tuple(sorted(members)), passages=tuple(passages)))
+    return out
+
+
+def _side_key(side: Side) -> tuple[str, int]:
+    return side.doc, side.start
+
+
+def merged(*found: Sequence[GroupResult]) -> list[GroupResult]:
+    """Groups of the same members, one group holding all their passages; largest first, like ``results.groups``."""
+    by_members: dict[tuple[str, ...], set[Side]] = defaultdict(set)
+    for groups_found in found:
+        for group in groups_found:
+            by_members[group.members] |= set(group.passages)
+    out = [GroupResult(members, tuple(sorted(sides, key=_side_key))) for members, sides in by_members.items()]
+    return sorted(out, key=lambda g: (-len(g.members), g.members))
