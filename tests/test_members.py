@@ -125,6 +125,10 @@ def test_the_newest_version_is_decided_by_marks_then_time(tmp_path: Path) -> Non
     os.utime(revised / "张伟.txt", ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
     kept, _ = newest_versions(load_corpus(revised)[0], Membership())
     assert [d.source.id for d in kept] == ["张伟-修改稿.txt"]  # the mark wins over the later time
+    folder = write(tmp_path / "folder", {"办公室/个人发言-张伟.txt": "一", "办公室/修改稿/个人发言-张伟.txt": "二"})
+    os.utime(folder / "办公室/个人发言-张伟.txt", ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    kept, _ = newest_versions(load_corpus(folder)[0], Membership())
+    assert [d.source.id for d in kept] == ["办公室/修改稿/个人发言-张伟.txt"]  # a 修改稿/ folder is a mark too
     assert newest_versions(documents, Membership(by="file"))[1] == {}  # the older rules keep every file
 
 

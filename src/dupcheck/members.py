@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import cast
 
-from dupcheck.authorship import infer, parse_version
+from dupcheck.authorship import infer
 from dupcheck.corpus import member_from_name
 from dupcheck.errors import UsageError
 from dupcheck.model import Document, Kind, MembersBy, SourceFile
@@ -63,7 +63,8 @@ def attribute(source: SourceFile, text: str | None, membership: Membership) -> S
     if source.is_template:
         return source
     path = source.path.as_posix() if source.earlier else source.id
-    version = parse_version(PurePosixPath(path).name).rank
+    found = infer(path, text if membership.by == "name" else None)
+    version = found.version.rank  # the marks of the file name and of folders such as 修改稿/ and 定稿/
     correction = membership.corrections.get(path)
     if correction is not None:
         return replace(
@@ -75,7 +76,6 @@ def attribute(source: SourceFile, text: str | None, membership: Membership) -> S
             version=version,
         )
     if membership.by == "name":
-        found = infer(path, text)
         return replace(
             source, member=found.member, unit=found.unit, kind=cast(Kind, found.kind), how=found.how, version=version
         )
