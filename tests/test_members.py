@@ -261,3 +261,9 @@ def test_real_layout_no_top_pair_is_one_authors_own_versions(real) -> None:
     report, truth, _, owner = real
     person_of = {owner[f]: truth[f] for f in truth}
     assert all(person_of[p.member_a] != person_of[p.member_b] for p in report.pairs[:15])
+
+
+def test_members_takes_no_index_options(branch: Path) -> None:
+    """`members` reads the corpus and keeps nothing: --round and --rebuild, which only an index uses, are refused."""
+    assert run("members", branch, "--round", "2025").exit_code == 2
+    assert run("members", branch, "--rebuild").exit_code == 2

@@ -166,13 +166,28 @@ class _Reading:
 
 
 def _reading_options(command: Callable) -> Callable:
-    """The options of what is read, and how, handed to ``command`` as ``reading`` (a ``_Reading``)."""
+    """The options of what is read, and how, handed to ``command`` as ``reading`` (a ``_Reading``); with the
+    index's --round and --rebuild."""
+    return _reading(command, rounds=True)
 
+
+def _corpus_options(command: Callable) -> Callable:
+    """``_reading_options`` without the index's: for a command that keeps nothing (``members``)."""
+    return _reading(command, rounds=False)
+
+
+def _reading(command: Callable, *, rounds: bool) -> Callable:
     @functools.wraps(command)
     def with_reading(**options: Any) -> Any:
+        options.setdefault("round_", None)
+        options.setdefault("rebuild", False)
         reading = _Reading(*(options.pop(name) for name in _READING_NAMES))
         return command(reading=reading, **options)
 
+    index_options = [
+        click.option("--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."),
+        click.option("--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."),
+    ]
     return _apply(
         with_reading,
         [
@@ -200,12 +215,7 @@ def _reading_options(command: Callable) -> Callable:
                 help="A corrected member list (CSV: file, member, unit, kind, as 'dupcheck members --format csv' "
                 "writes it): it wins over --members-by for the files it names.",
             ),
-            click.option(
-                "--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."
-            ),
-            click.option(
-                "--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."
-            ),
+            *(index_options if rounds else []),
             click.option(
                 "--quiet", "-q", is_flag=True, help="No progress bar (it is shown only on a terminal anyway)."
             ),
@@ -503,7 +513,7 @@ def check_command(
 
 @cli.command("members")
 @click.argument("corpus", type=click.Path(path_type=Path))
-@_reading_options
+@_corpus_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
 def members_command(
