@@ -267,3 +267,24 @@ def test_members_takes_no_index_options(branch: Path) -> None:
     """`members` reads the corpus and keeps nothing: --round and --rebuild, which only an index uses, are refused."""
     assert run("members", branch, "--round", "2025").exit_code == 2
     assert run("members", branch, "--rebuild").exit_code == 2
+
+
+def test_a_member_list_applies_to_index_and_check_too(branch: Path, tmp_path: Path) -> None:
+    """The reviewer's list says 王芳's file is 赵磊's: an index made with it, a scan through that index and a check
+    of that file all take it so (no reuse between 赵磊 and himself)."""
+    listed = tmp_path / "成员.csv"
+    listed.write_text(
+        "file,member,unit,kind\n市场部/市场部党支部宣传委员王芳发言材料.txt,市场部·赵磊,市场部,personal\n",
+        encoding="utf-8-sig",
+    )
+    index = tmp_path / "i.sqlite"
+    assert run("index", branch, "--index", index, "--members", listed).exit_code == 0
+    through = run("scan", branch, "--index", index, "--members", listed, "--format", "json")
+    assert through.exit_code == 0 and json.loads(through.output)["pairs"] == []
+    draft = branch / "市场部/市场部党支部宣传委员王芳发言材料.txt"
+    checked = run("check", draft, "--against", branch, "--members", listed, "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    (doc,) = json.loads(checked.output)["documents"]
+    assert doc["member"] == "赵磊" and doc["reuse"] == 0
+    unlisted = json.loads(run("check", draft, "--against", branch, "--format", "json").output)["documents"][0]
+    assert unlisted["member"] == "王芳" and unlisted["reuse"] > 0
