@@ -18,7 +18,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from dupcheck.arrays import range_mask
+from dupcheck.arrays import coverage, range_mask
 from dupcheck.normalise import Normalised
 
 
@@ -63,9 +63,7 @@ def label_tokens(
     ``collective_ranges`` those shared with the own unit's collective material (or, for that material, with a
     member of its unit), which count as one more member sharing them.
     """
-    partners = np.zeros(n_tokens, dtype=np.int32)
-    for ranges in partner_ranges.values():
-        partners += range_mask(n_tokens, ranges)
+    partners = coverage(n_tokens, partner_ranges.values())  # how many partners share each token
     collective = range_mask(n_tokens, collective_ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[range_mask(n_tokens, self_ranges)] = Label.SELF
