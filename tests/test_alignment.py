@@ -23,7 +23,8 @@ def random_text(seed: int, n: int) -> str:
     return "".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=n))
 
 
-def shared_passages(a: str, b: str) -> list[Passage]:
+def candidates_of(a: str, b: str) -> tuple[list[Entry], list[tuple[int, int]], list[tuple[int, int]]]:
+    """The entries of two texts, and the seeds and window pairs that pair them."""
     entries = [
         Entry(
             member=i,
@@ -34,11 +35,15 @@ def shared_passages(a: str, b: str) -> list[Passage]:
         for i, t in enumerate((a, b))
     ]
     found = find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 99)).get((0, 1))
-    if found is None:
-        return []
-    regions = seed_regions(found.seeds, FS.winnow_k, AS)
+    return entries, (found.seeds if found else []), (found.windows if found else [])
+
+
+def shared_passages(a: str, b: str) -> list[Passage]:
+    """What the scan finds between two texts (``scan._align_pair``)."""
+    entries, seeds, windows = candidates_of(a, b)
+    regions = seed_regions(seeds, FS.winnow_k, AS)
     wa, wb = entries[0].fingerprints.windows, entries[1].fingerprints.windows
-    regions += [(*wa[x], *wb[y]) for x, y in found.windows]
+    regions += [(*wa[x], *wb[y]) for x, y in windows]
     return align(a, b, regions, AS)
 
 
@@ -77,6 +82,22 @@ def test_twelve_shared_characters_are_not_reported():
     """Below --min-chars nothing is reported."""
     copy = random_text(11, 12)
     assert shared_passages(random_text(12, 80) + copy, copy + random_text(13, 80)) == []
+
+
+def test_disguised_copy_with_only_short_identical_runs_is_found():
+    """Every 11th character of a copy replaced: no identical run reaches 13 characters, but its seeds are
+    several on one diagonal, so the copy is aligned and found from them (without the window pairs)."""
+    original = random_text(80, 220)
+    copied = "".join(random_text(81 + i, 1) if i % 11 == 10 else ch for i, ch in enumerate(original))
+    a = random_text(82, 150) + original + random_text(83, 150)
+    b = random_text(84, 100) + copied + random_text(85, 200)
+    _, seeds, _ = candidates_of(a, b)
+    assert len(seeds) >= 2
+    assert all(a[x : x + 13] != b[y : y + 13] for x in range(len(a)) for y in range(100, 100 + len(copied)))
+    (p,) = align(a, b, seed_regions(seeds, FS.winnow_k, AS), AS)
+    assert p.a_start <= 150 + 10 and p.a_end >= 370 - 10
+    assert p.matched >= 180
+    assert len(shared_passages(a, b)) == 1
 
 
 def test_reordered_copies_are_both_found():

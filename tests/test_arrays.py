@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dupcheck.arrays import HashSet
+from dupcheck.arrays import HashSet, coverage, range_mask
 
 
 def test_a_large_hash_set_answers_as_a_binary_search_does():
@@ -15,3 +15,18 @@ def test_a_large_hash_set_answers_as_a_binary_search_does():
     hash_set = HashSet(values)
     assert hash_set.buckets is not None
     np.testing.assert_array_equal(hash_set.contains(probes), np.isin(probes, values))
+
+
+def test_coverage_counts_the_sets_covering_each_position_as_their_masks_do():
+    """``coverage`` equals the sum of each set's ``range_mask``: overlapping ranges of one set count once,
+    ranges past either end are cut."""
+    rng = np.random.default_rng(3)
+    for _ in range(500):
+        size = int(rng.integers(0, 60))
+        sets = [
+            [(int(s), int(s + rng.integers(0, 20))) for s in rng.integers(-5, size + 5, int(rng.integers(0, 5)))]
+            for _ in range(int(rng.integers(0, 6)))
+        ]
+        expected = sum((range_mask(size, r).astype(np.int32) for r in sets), np.zeros(size, dtype=np.int32))
+        assert coverage(size, sets).tolist() == expected.tolist()
+    assert coverage(10, [[(0, 5), (3, 8)], [(4, 20)]]).tolist() == [1, 1, 1, 1, 2, 2, 2, 2, 1, 1]

@@ -74,6 +74,29 @@ def range_mask(size: int, ranges: Iterable[tuple[int, int]] | np.ndarray) -> np.
     return np.cumsum(opened[:-1]) > 0
 
 
+def coverage(size: int, range_sets: Iterable[Iterable[tuple[int, int]]]) -> np.ndarray:
+    """Per position of ``range(size)``, in how many of ``range_sets`` (each some half-open ranges) it lies:
+    the sum of their ``range_mask``, from one pass over the merged ranges of them all."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for ranges in range_sets:
+        reach = -1
+        for start, end in sorted((min(max(s, 0), size), min(max(e, 0), size)) for s, e in ranges):
+            if end <= start:
+                continue
+            if start <= reach:  # overlaps or touches the previous range of this set: one range
+                if end > reach:
+                    ends[-1] = reach = end
+                continue
+            starts.append(start)
+            ends.append(end)
+            reach = end
+    opened = np.bincount(np.asarray(starts, dtype=np.int64), minlength=size + 1) - np.bincount(
+        np.asarray(ends, dtype=np.int64), minlength=size + 1
+    )
+    return np.cumsum(opened[:-1]).astype(np.int32)
+
+
 def repeated_counts(arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The sorted values that occur in two or more of ``arrays`` (each without repeats of its own), and in how
     many each occurs."""

@@ -60,16 +60,20 @@ class Candidates:
         if not self.wide:
             return []
         (hashes_i, positions_i), (hashes_j, positions_j) = self.wide[i], self.wide[j]
-        # Plain Python: a text holds a few hundred of them, where numpy's calls cost more than the work.
-        listed_i, listed_j = hashes_i.tolist(), hashes_j.tolist()
-        common = set(listed_i).intersection(listed_j)
-        if not common:
+        if not len(hashes_i) or not len(hashes_j):
             return []
-        at_j: dict[int, list[int]] = defaultdict(list)
-        for h, b in zip(listed_j, positions_j.tolist(), strict=True):
-            if h in common:
-                at_j[h].append(b)
-        return [(a, b) for h, a in zip(listed_i, positions_i.tolist(), strict=True) if h in common for b in at_j[h]]
+        # Both are sorted by hash: every (occurrence in i, occurrence in j) of a hash both hold, by binary search.
+        first = np.searchsorted(hashes_j, hashes_i, side="left")
+        count = np.searchsorted(hashes_j, hashes_i, side="right") - first
+        held = np.flatnonzero(count)
+        if not len(held):
+            return []
+        first, count = first[held], count[held]
+        # Occurrence n of i's hash pairs with j's occurrences first .. first + count - 1.
+        offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        a = np.repeat(positions_i[held], count)
+        b = positions_j[np.repeat(first, count) + offsets]
+        return list(zip(a.tolist(), b.tolist(), strict=True))
 
 
 @dataclass(frozen=True)

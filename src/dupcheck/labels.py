@@ -18,7 +18,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from dupcheck.arrays import range_mask
+from dupcheck.arrays import coverage, range_mask
 from dupcheck.normalise import Normalised
 
 
@@ -63,9 +63,7 @@ def label_tokens(
     ``collective_ranges`` those shared with the own unit's collective material (or, for that material, with a
     member of its unit), which count as one more member sharing them.
     """
-    partners = np.zeros(n_tokens, dtype=np.int32)
-    for ranges in partner_ranges.values():
-        partners += range_mask(n_tokens, ranges)
+    partners = coverage(n_tokens, partner_ranges.values())  # how many partners share each token
     collective = range_mask(n_tokens, collective_ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[range_mask(n_tokens, self_ranges)] = Label.SELF
@@ -147,8 +145,14 @@ class LabelCounts:
 
     def count_within(self, label: Label, ranges: Iterable[tuple[int, int]]) -> int:
         """Non-whitespace characters with ``label`` inside the union of the character ``ranges``."""
-        inside = range_mask(len(self._per_char), ranges)
-        return int(np.count_nonzero(inside & (self._per_char == label)))
+        # The ranges merged, then counted one slice each: a partner's few ranges cost what they cover, not the text.
+        size, total, reach = len(self._per_char), 0, 0
+        for start, end in sorted((max(0, min(s, size)), max(0, min(e, size))) for s, e in ranges):
+            start = max(start, reach)
+            if end > start:
+                total += int(np.count_nonzero(self._per_char[start:end] == label))
+                reach = end
+        return total
 
     def of(self, start: int = 0, end: int | None = None) -> dict[Label, float]:
         """Share of each label among the non-whitespace characters of ``text[start:end]``; sums to 1."""
