@@ -34,7 +34,7 @@ def candidates_of(a: str, b: str) -> tuple[list[Entry], list[tuple[int, int]], l
         )
         for i, t in enumerate((a, b))
     ]
-    found = find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 99)).get((0, 1))
+    found = find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 99)).pairs.get((0, 1))
     return entries, (found.seeds if found else []), (found.windows if found else [])
 
 

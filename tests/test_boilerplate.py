@@ -84,4 +84,4 @@ def test_a_phrase_every_member_holds_is_boilerplate_and_a_pair_of_copies_is_not(
     found = find_boilerplate(entries, FS.winnow_k, 3)
     for mask in found.masks:
         assert mask[: len(phrase)].all() and not mask[len(phrase) + 1 :].any()
-    assert (0, 3) in find_candidates(entries, FS, found)  # the copied own text
+    assert (0, 3) in find_candidates(entries, FS, found).pairs  # the copied own text

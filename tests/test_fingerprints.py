@@ -119,7 +119,7 @@ def test_lsh_candidates_equal_datasketch_minhashlsh():
         Entry(member=i, is_template=False, tokens=normalise(t).tokens, fingerprints=fingerprint(_codes(t), fs))
         for i, t in enumerate(texts)
     ]
-    found = find_candidates(entries, fs, find_boilerplate(entries, fs.winnow_k, 99), min_window_similarity=0.0)
+    found = find_candidates(entries, fs, find_boilerplate(entries, fs.winnow_k, 99), min_window_similarity=0.0).pairs
     ours = {(i, x, j, y) for (i, j), c in found.items() for x, y in c.windows}
 
     lsh = MinHashLSH(num_perm=fs.num_perm, params=(fs.bands, fs.rows))

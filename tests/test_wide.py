@@ -9,7 +9,7 @@ from test_scan import prose, write
 
 from dupcheck.alignment import AlignSettings, seed_regions
 from dupcheck.boilerplate import find_boilerplate
-from dupcheck.candidates import MAX_REPEATS, find_all_candidates, find_candidates
+from dupcheck.candidates import MAX_REPEATS, find_candidates
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
 from dupcheck.model import Entry, ScanSettings
 from dupcheck.normalise import normalise
@@ -66,10 +66,10 @@ def test_widely_shared_fingerprints_expand_into_no_pairs():
     entries = _entries([short_report(i, SHARED if i < 40 else "") for i in range(200)])
     boilerplate = find_boilerplate(entries, FS.winnow_k, 60, wide_members=9)
     assert len(boilerplate.wide) > 0
-    limited = find_all_candidates(entries, FS, boilerplate, max_pair_members=8)
+    limited = find_candidates(entries, FS, boilerplate, max_pair_members=8)
     assert not any(found.seeds for found in limited.pairs.values())
     assert len(limited.pairs) < 40
-    assert len(find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 60))) == 40 * 39 // 2
+    assert len(find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 60)).pairs) == 40 * 39 // 2
 
 
 SENTENCE = "我们要坚持不懈地把理论学习引向深入做到学思用贯通知信行统一。"
@@ -80,7 +80,7 @@ def test_seeds_and_regions_of_a_text_repeating_a_sentence_are_bounded():
     of the sentence, so a handful of regions to align, not 5,000."""
     once = short_report(1, SENTENCE)
     entries = _entries([SENTENCE * 5000, once, short_report(2)])
-    found = find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 99))
+    found = find_candidates(entries, FS, find_boilerplate(entries, FS.winnow_k, 99)).pairs
     distinct = len(np.unique(fingerprint(normalise(SENTENCE).codes(), FS).winnow_hashes))
     seeds = found[(0, 1)].seeds
     assert 0 < len(seeds) <= MAX_REPEATS * distinct <= 8 * distinct  # uncapped: 5,000 per fingerprint

@@ -329,22 +329,6 @@ def find_candidates(
     min_window_similarity: float = 0.2,
     focus: Collection[int] | None = None,
     workers: int | None = None,
-) -> dict[tuple[int, int], PairCandidates]:
-    """Every candidate pair among ``entries``, however widely their evidence is shared (``find_all_candidates``
-    without a limit): by pair of entry indices, lower first."""
-    return find_all_candidates(
-        entries, settings, boilerplate, min_window_similarity=min_window_similarity, focus=focus, workers=workers
-    ).pairs
-
-
-def find_all_candidates(
-    entries: Sequence[Entry],
-    settings: FingerprintSettings,
-    boilerplate: Boilerplate,
-    *,
-    min_window_similarity: float = 0.2,
-    focus: Collection[int] | None = None,
-    workers: int | None = None,
     max_pair_members: int | None = None,
 ) -> Candidates:
     """Candidate pairs among ``entries`` (see the module docstring).

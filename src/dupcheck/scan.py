@@ -17,7 +17,7 @@ import numpy as np
 from dupcheck import results, wide
 from dupcheck.alignment import Passage, align, seed_regions
 from dupcheck.boilerplate import Boilerplate, boilerplate_members, find_boilerplate
-from dupcheck.candidates import Candidates, PairCandidates, find_all_candidates
+from dupcheck.candidates import Candidates, PairCandidates, find_candidates
 from dupcheck.errors import ReadError
 from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
 from dupcheck.members import Membership, attribute_all, newest_versions, own_collective
@@ -94,7 +94,7 @@ def compare(
     entries, members = _entries(documents, settings, progress)
     n_members = len(members) if population is None else len(population.members | set(members))
     boilerplate = _boilerplate(entries, n_members, settings, focus, population, workers)
-    candidates = find_all_candidates(
+    candidates = find_candidates(
         entries,
         settings.fingerprints,
         boilerplate,
