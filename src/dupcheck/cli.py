@@ -16,7 +16,15 @@ import click
 
 from dupcheck.check import check_against
 from dupcheck.errors import DupcheckError, ReadError, UsageError
-from dupcheck.export import render_check, render_members, render_table, write_csv, write_json, write_members_csv
+from dupcheck.export import (
+    render_check,
+    render_members,
+    render_table,
+    save_members_csv,
+    write_csv,
+    write_json,
+    write_members_csv,
+)
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index import corpus_index
 from dupcheck.members import Membership, member_rows, read_corrections
@@ -282,11 +290,9 @@ def _write_html(report: Report, path: Path, *, lang: str, threshold: float, corp
     click.echo(f"wrote {path}", err=True)
 
 
-def _write_text(
-    output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path, encoding: str = "utf-8"
-) -> None:
+def _write_text(output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path) -> None:
     if output:
-        write_file(output, write, protect=[corpus], encoding=encoding, newline="" if encoding == "utf-8-sig" else None)
+        write_file(output, write, protect=[corpus])
     else:
         write(sys.stdout)
 
@@ -542,12 +548,14 @@ def members_command(
         rows = member_rows(documents, membership)
     _report_errors(errors)
     with _as_click_errors(progress):
-        _write_text(
-            output,
-            lambda out: write_members_csv(rows, out) if fmt == "csv" else out.write(render_members(rows)),
-            corpus=corpus,
-            encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-        )
+        if fmt == "csv" and output is not None:
+            save_members_csv(rows, output, protect=[corpus])
+        else:
+            _write_text(
+                output,
+                lambda out: write_members_csv(rows, out) if fmt == "csv" else out.write(render_members(rows)),
+                corpus=corpus,
+            )
     if errors:
         sys.exit(EXIT_UNREADABLE)
 

@@ -257,14 +257,20 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    def write(out: IO[str]) -> None:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([safe_cell(v) for v in row])
+def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], protect: Iterable[Path] = ()) -> None:
+    """A CSV file for Excel and WPS: UTF-8 with a BOM, formula-like cells neutralised, written whole or not at all."""
 
-    write_file(path, write, encoding="utf-8-sig", newline="")
+    def write(out: IO[str]) -> None:
+        _csv_rows(out, header, rows)
+
+    write_file(path, write, encoding="utf-8-sig", newline="", protect=protect)
+
+
+def _csv_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
 
 
 def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterable[Path] = ()) -> list[Path]:
@@ -396,12 +402,13 @@ def render_members(rows: Sequence[MemberRow]) -> str:
 
 
 def write_members_csv(rows: Sequence[MemberRow], out: IO[str]) -> None:
-    """The member table as CSV for a spreadsheet (the caller writes UTF-8 with a BOM): cells that would run as
-    formulas are prefixed with ``'``."""
-    writer = csv.writer(out)
-    writer.writerow(MEMBER_COLUMNS)
-    for row in rows:
-        writer.writerow([safe_cell(c) for c in _member_cells(row)])
+    """The member table as CSV on a stream: cells that would run as formulas are prefixed with ``'``."""
+    _csv_rows(out, MEMBER_COLUMNS, (_member_cells(r) for r in rows))
+
+
+def save_members_csv(rows: Sequence[MemberRow], path: Path, *, protect: Iterable[Path] = ()) -> None:
+    """The member table as a CSV file a reviewer corrects in Excel or WPS (as ``write_csv``'s files)."""
+    _write_rows(path, MEMBER_COLUMNS, (_member_cells(r) for r in rows), protect)
 
 
 def _terminal(text: str) -> str:

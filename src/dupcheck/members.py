@@ -63,9 +63,10 @@ def attribute(source: SourceFile, text: str | None, membership: Membership) -> S
     if source.is_template:
         return source
     path = source.path.as_posix() if source.earlier else source.id
-    found = infer(path, text if membership.by == "name" else None)
-    version = found.version.rank  # the marks of the file name and of folders such as 修改稿/ and 定稿/
     correction = membership.corrections.get(path)
+    # The text is read only where the rule asks it who wrote the file; the version marks need the path alone.
+    found = infer(path, text if membership.by == "name" and correction is None else None)
+    version = found.version.rank  # the marks of the file name and of folders such as 修改稿/ and 定稿/
     if correction is not None:
         return replace(
             source,
