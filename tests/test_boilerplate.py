@@ -35,16 +35,17 @@ def _entries(texts: list[str], members: list[int], kinds: list[str]) -> list[Ent
     return out
 
 
-def _reference_masks(entries: list[Entry], threshold: int) -> list[np.ndarray]:
-    """Per text, True inside any k-gram that ``threshold`` distinct members' current texts hold: counted with
-    plain sets."""
+def _reference_masks(entries: list[Entry], threshold: int, sources: list[int] | None = None) -> list[np.ndarray]:
+    """Per text, True inside any k-gram that ``threshold`` distinct members' current texts hold (distinct sources,
+    when ``sources`` says which source each text counts under): counted with plain sets."""
     k = FS.winnow_k
     users: dict[int, set] = defaultdict(set)
-    for e in entries:
+    for n, e in enumerate(entries):
         if e.counts:
-            users[e.member] |= set(e.kgrams(k).tolist())
+            users[e.member if sources is None else sources[n]] |= set(e.kgrams(k).tolist())
     counts = Counter(h for held in users.values() for h in held)
-    boilerplate = {h for h, n in counts.items() if n >= threshold} if len(users) >= threshold else set()
+    members = len({e.member for e in entries if e.counts})
+    boilerplate = {h for h, n in counts.items() if n >= threshold} if members >= threshold else set()
     masks = []
     for e in entries:
         mask = np.zeros(e.fingerprints.n_tokens, dtype=bool)
@@ -74,6 +75,22 @@ def test_boilerplate_equals_a_plain_count_whatever_the_buckets(texts, data, thre
         patch.setattr(arrays, "BUCKET_BITS", bucket_bits)
         found = find_boilerplate(entries, FS.winnow_k, threshold)
     for ours, reference in zip(found.masks, _reference_masks(entries, threshold), strict=True):
+        np.testing.assert_array_equal(ours, reference)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(TEXT, min_size=1, max_size=9), data=st.data(), threshold=st.integers(min_value=2, max_value=4))
+def test_boilerplate_counts_sources_when_given(texts, data, threshold):
+    """With ``sources`` (one report several members handed in counts once), a k-gram is boilerplate when that
+    many distinct sources hold it: the masks equal a plain count of sources."""
+    n = len(texts)
+    members = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    kinds = data.draw(st.lists(st.sampled_from(["current", "current", "template", "earlier"]), min_size=n, max_size=n))
+    merged = data.draw(st.lists(st.integers(0, 4), min_size=5, max_size=5))  # member -> the source it counts under
+    sources = [merged[m] for m in members]
+    entries = _entries(texts, members, kinds)
+    found = find_boilerplate(entries, FS.winnow_k, threshold, sources=sources)
+    for ours, reference in zip(found.masks, _reference_masks(entries, threshold, sources), strict=True):
         np.testing.assert_array_equal(ours, reference)
 
 

@@ -237,3 +237,28 @@ def test_a_whole_report_copied_by_another_member_is_the_first_finding(tmp_path):
     table = render_table(report, threshold=0.7)
     assert table.startswith("Whole-report copies (1)")
     assert report.to_dict()["copies"][0]["members"] == ["成员0", "成员1"]
+
+
+def test_one_text_many_members_hand_in_is_a_finding_not_boilerplate(tmp_path):
+    """60 of 68 members hand in one text: it is one whole-report copy listing all 60 and one group, labelled
+    reuse in each of theirs — not boilerplate, though most members hold it; the sentence every report opens with
+    stays boilerplate, and the 8 who wrote their own are original."""
+    opening = "按照上级党委关于召开年度组织生活会的通知要求，本人认真开展对照检查。"
+    same = report_text(0, opening)
+    files = {f"同{i:02d}.txt": same for i in range(60)}
+    files |= {f"独{i}.txt": report_text(i + 1, opening) for i in range(8)}
+    report = scan(write(tmp_path / "c", files))
+    assert [len(c.documents) for c in report.copies] == [60]
+    assert sorted(report.copies[0].members) == [f"同{i:02d}" for i in range(60)]
+    assert min(report.copies[0].shares) == 1.0
+    assert [len(g.members) for g in report.groups] == [60]
+    by_member = {d.member: d for d in report.documents}
+    for i in range(60):
+        assert by_member[f"同{i:02d}"].shares.reuse > 0.9
+    for i in range(8):
+        own = by_member[f"独{i}"]
+        assert own.shares.originality > 0.9 and own.shares.boilerplate > 0.02 and own.shares.reuse == 0
+    table = render_table(report, threshold=0.7)
+    assert table.startswith("One report handed in by several members (1)")
+    assert "… (60 in all)" in table.splitlines()[3]
+    assert report.to_dict()["copies"][0]["documents"] == [f"同{i:02d}.txt" for i in range(60)]

@@ -52,6 +52,7 @@ def find_boilerplate(
     workers: int | None = None,
     wide_members: int | None = None,
     wide_hashes: np.ndarray | None = None,
+    sources: Sequence[int] | None = None,
 ) -> Boilerplate:
     """The boilerplate of ``entries``: k-grams (of ``k`` tokens) that at least ``members`` members use.
 
@@ -62,6 +63,8 @@ def find_boilerplate(
     counted among the draft's k-grams). ``hashes``: the boilerplate k-grams, when they were counted over more
     texts than ``entries`` (an index that hands out only the texts a draft may share something with); then only
     the masks are made. ``workers``: processes for the passes over a large corpus (default: one per core).
+    ``sources``: per entry, the id it is counted under for boilerplate (``SameReports.sources``: one report handed
+    in by several members is one source); members by default. Widely shared k-grams are counted by members.
     """
     if members < 2:
         raise ValueError(f"boilerplate needs at least 2 members, got {members}")
@@ -88,10 +91,10 @@ def find_boilerplate(
         else:
             found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k, hot=hot), parts, workers) for f in part]
         kgrams_used = [h if focus_kgrams is None else h[within(h, focus_kgrams)] for _, h in found]
-        counted, users = _used_by(entries, kgrams_used, threshold)
-        hashes = counted[users >= members]
+        counted, users, from_sources = _used_by(entries, kgrams_used, threshold, sources)
+        hashes = counted[from_sources >= members]
         if wide_members is not None:
-            wide = counted[users < members]
+            wide = counted[(from_sources < members) & (users >= max(2, wide_members))]
     state = _Pass(entries, k, found=found, hashes=hashes, wide=wide)
     masked = [m for part in fork_map(_masks, state, parts, workers) for m in part]
     masks = tuple(mask for mask, _ in masked)
@@ -184,17 +187,31 @@ def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]
     return out
 
 
-def _used_by(entries: Sequence[Entry], hashes: Sequence[np.ndarray], threshold: int) -> tuple[np.ndarray, np.ndarray]:
+def _used_by(
+    entries: Sequence[Entry], hashes: Sequence[np.ndarray], threshold: int, sources: Sequence[int] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted k-gram hashes that at least ``threshold`` distinct members use (templates and earlier rounds not
-    counted), among each text's ``hashes``, and how many members use each."""
+    counted), among each text's ``hashes``; how many members use each, and how many sources (``sources``, per
+    entry; members when None)."""
     per_member: dict[int, list[np.ndarray]] = defaultdict(list)
-    for entry, text_hashes in zip(entries, hashes, strict=True):
+    per_source: dict[int, list[np.ndarray]] = defaultdict(list)
+    for n, (entry, text_hashes) in enumerate(zip(entries, hashes, strict=True)):
         if entry.counts:
             per_member[entry.member].append(text_hashes)
+            if sources is not None:
+                per_source[sources[n]].append(text_hashes)
+    none = EMPTY_HASHES, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(per_member) < threshold:
-        return EMPTY_HASHES, np.zeros(0, dtype=np.int64)
+        return none
     kgrams, users = repeated_counts(distinct(arrays) for arrays in per_member.values())
-    return kgrams[users >= threshold], users[users >= threshold]
+    kgrams, users = kgrams[users >= threshold], users[users >= threshold]
+    if sources is None or len(per_source) == len(per_member):
+        return kgrams, users, users
+    shared, counts = repeated_counts(distinct(arrays) for arrays in per_source.values())
+    if not len(shared):
+        return kgrams, users, np.ones_like(users)
+    at = np.minimum(np.searchsorted(shared, kgrams), len(shared) - 1)
+    return kgrams, users, np.where(shared[at] == kgrams, counts[at], 1)
 
 
 def _masks(state: _Pass, part: range) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]]:

@@ -43,6 +43,12 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _listed(names: Sequence[str], shown: int = 8) -> str:
+    """Names joined for one cell; past ``shown``, how many in all."""
+    head = "、".join(names[:shown])
+    return head if len(names) <= shown else f"{head} … ({len(names)} in all)"
+
+
 def render_table(report: Report, *, threshold: float, evidence: bool = False, max_pairs: int = 20) -> str:
     """The terminal summary: documents (least original first), member pairs, groups, and optionally evidence."""
     rounds = any(d.shares.self_ for d in report.documents)  # the column only where earlier rounds count
@@ -78,13 +84,24 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         "sections below " + percent(threshold),
     ]
     parts = []
-    if report.copies:
+    handed_in = [c for c in report.copies if len(c.documents) > 2]
+    if handed_in:
+        parts += [
+            f"One report handed in by several members ({len(handed_in)}): the same text, whole or nearly",
+            tabulate(
+                [[len(c.members), _listed(c.members), percent(min(c.shares))] for c in handed_in],
+                headers=["members", "who", "least share of one's text"],
+            ),
+            "",
+        ]
+    copied = [c for c in report.copies if len(c.documents) == 2]
+    if copied:
         copy_rows = [
             [c.members[0], c.documents[0], percent(c.shares[0]), c.members[1], c.documents[1], percent(c.shares[1])]
-            for c in report.copies
+            for c in copied
         ]
         parts += [
-            f"Whole-report copies ({len(report.copies)}): two members' reports, one nearly all the other's",
+            f"Whole-report copies ({len(copied)}): two members' reports, one nearly all the other's",
             tabulate(copy_rows, headers=["member A", "document A", "of A", "member B", "document B", "of B"]),
             "",
         ]

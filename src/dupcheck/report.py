@@ -99,11 +99,14 @@ class GroupResult:
 
 @dataclass(frozen=True)
 class CopyResult:
-    """Two members' reports that are near-identical: one is a copy of the other, whole (or nearly)."""
+    """Members' reports that are one report, whole or nearly: two of which one is a copy of the other, or one text
+    several members handed in (``same_reports``), however many they are."""
 
-    documents: tuple[str, str]
-    members: tuple[str, str]
-    shares: tuple[float, float]  # share of each document's own wording (boilerplate aside) found in the other
+    documents: tuple[str, ...]  # two or more
+    members: tuple[str, ...]
+    # Per document: the share of its wording found in another of them — of its own wording (boilerplate aside)
+    # for two copies found by alignment, of all its fingerprints for one text handed in by several members.
+    shares: tuple[float, ...]
 
 
 @dataclass(frozen=True)

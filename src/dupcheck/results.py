@@ -29,6 +29,7 @@ from dupcheck.report import (
     Side,
     SpanResult,
 )
+from dupcheck.same_reports import SameReports
 
 
 def share_result(values: dict[Label, float]) -> Shares:
@@ -246,6 +247,36 @@ def whole_copies(
     return sorted(out, key=lambda c: (-max(c.shares), c.documents))
 
 
+def copies(
+    same: SameReports | None,
+    pair_copies: Sequence[CopyResult],
+    documents: Sequence[Document],
+    reported: Iterable[int],
+) -> list[CopyResult]:
+    """Whole-report copies: each text three or more reported members handed in (``same``), then the pairs of
+    copies found by alignment (``whole_copies``) that are not two of one such text, then the texts two members
+    handed in that alignment did not pair (their text was all boilerplate before ``same`` counted it once).
+    Indices of ``same`` are those of ``documents``."""
+    reported = set(reported)
+    handed_in: list[CopyResult] = []
+    for group, shares in zip(same.groups if same else (), same.shares if same else (), strict=True):
+        kept = [(i, share) for i, share in zip(group, shares, strict=True) if i in reported]
+        if len({documents[i].source.member for i, _ in kept}) >= 2:
+            sources = [documents[i].source for i, _ in kept]
+            ids, members = tuple(s.id for s in sources), tuple(s.member for s in sources)
+            handed_in.append(CopyResult(ids, members, tuple(x for _, x in kept)))
+    many = sorted((c for c in handed_in if len(c.documents) > 2), key=lambda c: (-len(c.documents), c.documents))
+    group_of = {doc: n for n, c in enumerate(many) for doc in c.documents}
+
+    def of_one_text(copy: CopyResult) -> bool:
+        found = {group_of.get(doc) for doc in copy.documents}
+        return len(found) == 1 and None not in found
+
+    pairs = [c for c in pair_copies if not of_one_text(c)]
+    paired = {frozenset(c.documents) for c in pairs}
+    return many + pairs + [c for c in handed_in if len(c.documents) == 2 and frozenset(c.documents) not in paired]
+
+
 def settings_dict(settings: ScanSettings, n_members: int, boilerplate_members: int) -> dict:
     return {
         "fingerprints": asdict(settings.fingerprints),
@@ -288,7 +319,7 @@ def finished(report: Report, documents: Sequence[Document], earlier: Mapping[str
         (replace(g, members=tuple(sorted(shown(m) for m in g.members))) for g in report.groups),
         key=lambda g: (-len(g.members), g.members),
     )
-    copies_shown = [replace(c, members=(shown(c.members[0]), shown(c.members[1]))) for c in report.copies]
+    copies_shown = [replace(c, members=tuple(shown(m) for m in c.members)) for c in report.copies]
     return replace(
         report,
         documents=documents_shown,

@@ -1,7 +1,8 @@
 """The scan: every report of a corpus compared with every other, with the templates and with earlier rounds.
 
 ``scan`` reads the corpus (or brings an index up to date with it) and hands the documents to ``compare``, which
-runs the pipeline's stages in order: entries → boilerplate → candidates → alignment → labels → the report.
+runs the pipeline's stages in order: entries → one report handed in by several members → boilerplate →
+candidates → alignment → labels → the report.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dupcheck.parallel import Progress, fork_map, workers_for
 from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import DocumentResult, ErrorResult, MatchResult, Report
+from dupcheck.same_reports import SameReports, find_same_reports
 
 if TYPE_CHECKING:
     from dupcheck.index.base import Index
@@ -93,7 +95,9 @@ def compare(
     """
     entries, members = _entries(documents, settings, progress)
     n_members = len(members) if population is None else len(population.members | set(members))
-    boilerplate = _boilerplate(entries, n_members, settings, focus, population, workers)
+    # An index's population counts members only: what it recorded cannot say which reports are one.
+    same = find_same_reports(entries) if population is None else None
+    boilerplate = _boilerplate(entries, n_members, settings, focus, population, workers, same)
     candidates = find_candidates(
         entries,
         settings.fingerprints,
@@ -128,7 +132,9 @@ def compare(
         groups=wide.merged(
             results.groups(views, documents, labels, settings), wide.groups(boilerplate, documents, labels, settings)
         ),
-        copies=results.whole_copies(views, documents, boilerplate.masks, reported),
+        copies=results.copies(
+            same, results.whole_copies(views, documents, boilerplate.masks, reported), documents, reported
+        ),
         errors=[ErrorResult(e.path, e.reason) for e in sorted(errors, key=lambda e: e.path)],
         settings=results.settings_dict(settings, n_members, boilerplate.members),
         texts={d.source.id: d.text for d in shown},
@@ -170,9 +176,12 @@ def _boilerplate(
     focus: Collection[int] | None,
     population: Population | None,
     workers: int | None,
+    same: SameReports | None,
 ) -> Boilerplate:
-    """The boilerplate among the entries, counted over them or, for a check, over the round's ``population``."""
-    members = boilerplate_members(n_members, settings.boilerplate_share, settings.boilerplate_min_members)
+    """The boilerplate among the entries, counted over them or, for a check, over the round's ``population``;
+    one report several members handed in (``same``) counts once, and so do they."""
+    sources = n_members - (same.collapsed if same else 0)
+    members = boilerplate_members(sources, settings.boilerplate_share, settings.boilerplate_min_members)
     hashes = None if population is None else population.boilerplate_hashes(members)
     wide_members = settings.max_pair_members + 1
     return find_boilerplate(
@@ -184,6 +193,7 @@ def _boilerplate(
         workers=workers,
         wide_members=wide_members,
         wide_hashes=None if population is None else population.boilerplate_hashes(wide_members),
+        sources=same.sources if same and same.collapsed else None,
     )
 
 
