@@ -32,7 +32,7 @@ from test_scan import COPIED, prose, report_text, write
 
 from dupcheck.check import check_draft, load_draft
 from dupcheck.cli import cli
-from dupcheck.export import CSV_FILES, safe_cell, write_csv
+from dupcheck.export import CSV_FILES, write_csv
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.html_report import render_html
 from dupcheck.index import SQLiteIndex, default_index_path
