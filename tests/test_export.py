@@ -348,7 +348,14 @@ def test_render_check_shows_every_control_escaped() -> None:
 def test_render_members_shows_every_control_escaped_and_chinese_as_it_is() -> None:
     rows = [
         MemberRow(f"办公室/张{EVERY}.txt", f"张{EVERY}", f"张{EVERY}", "办公室", "personal", f"file name{EVERY}"),
-        MemberRow("运维检修部/李晓梅（副主任）：２０２４年度　述职报告.docx", "李晓梅", "李晓梅", "运维检修部", "personal", "x"),
+        MemberRow(
+            "运维检修部/李晓梅（副主任）：２０２４年度　述职报告.docx",
+            "李晓梅",
+            "李晓梅",
+            "运维检修部",
+            "personal",
+            "x",
+        ),
     ]
     table = render_members(rows)
     assert_shown_escaped(table, times=4)
