@@ -28,10 +28,12 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli import FakeTerminal
 from test_export import EVERY, OBEYED, raw_controls
 from test_scan import COPIED, prose, report_text, write
 from test_untrusted import excel_sees
 
+from dupcheck import cli as cli_module
 from dupcheck.check import check_draft, load_draft
 from dupcheck.cli import cli
 from dupcheck.export import CSV_FILES, write_csv
@@ -624,6 +626,33 @@ def test_usage_errors_that_quote_a_path_escape_it(hostile, args, status):
     assert result.exit_code == status
     assert raw_controls(result.output) == []
     assert "".join(OBEYED.values()) in result.output
+
+
+def test_summary_and_wrote_lines_escape_the_names_they_list(hostile):
+    """The --fail-under line lists documents, a 'wrote' line the files written: their names are escaped."""
+    for name in (f"坏{EVERY}.txt", f"链{EVERY}.txt"):
+        (hostile["corpus"] / name).unlink()
+    out, shown = hostile["out"], "".join(OBEYED.values())
+    csv_folder, page = out / f"表{EVERY}", out / f"页{EVERY}.html"
+    result = run("scan", hostile["corpus"], "--format", "csv", "-o", csv_folder, "--html", page, "--fail-under", 99)
+    assert result.exit_code == 3
+    assert raw_controls(result.output) == []
+    assert f"wrote {out}/页{shown}.html" in result.output and f"wrote {out}/表{shown}/documents.csv" in result.output
+    below = next(line for line in result.output.splitlines() if "below 99% originality: " in line)
+    assert f"甲{shown}-对照检查材料.txt" in below and f"乙{shown}-对照检查材料.txt" in below
+
+
+def test_the_member_csv_on_a_terminal_is_escaped_and_whole_in_a_pipe(hostile, monkeypatch):
+    piped = run("members", hostile["corpus"], "--members-by", "file", "--format", "csv")
+    assert piped.exit_code == 1
+    files = [row[0] for row in csv.reader(io.StringIO(piped.stdout))]
+    assert f"甲{EVERY}-对照检查材料.txt" in files  # a pipe gets the names whole
+    terminal = FakeTerminal(True)
+    monkeypatch.setattr(cli_module, "_stdout", lambda: terminal)
+    shown = run("members", hostile["corpus"], "--members-by", "file", "--format", "csv")
+    assert shown.exit_code == 1
+    assert raw_controls(terminal.getvalue().replace("\r\n", "\n")) == []  # csv ends its lines with CR LF
+    assert f"甲{''.join(OBEYED.values())}-对照检查材料.txt" in terminal.getvalue()
 
 
 def test_json_on_the_terminal_escapes_controls_and_reads_back_the_names(hostile):

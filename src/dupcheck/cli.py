@@ -321,7 +321,7 @@ def _write_text(output: Path | None, write: Callable[[IO[str]], object], *, corp
     if output:
         write_file(output, write, protect=[corpus])
     else:
-        write(sys.stdout)
+        write(_stdout())
 
 
 def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
@@ -583,7 +583,11 @@ def members_command(
         else:
             _write_text(
                 output,
-                lambda out: write_members_csv(rows, out) if fmt == "csv" else out.write(render_members(rows)),
+                lambda out: (
+                    write_members_csv(rows, out, terminal=out.isatty())
+                    if fmt == "csv"
+                    else out.write(render_members(rows))
+                ),
                 corpus=corpus,
             )
     if errors:

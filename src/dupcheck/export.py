@@ -415,9 +415,11 @@ def render_members(rows: Sequence[MemberRow]) -> str:
     return f"{len(rows)} files, {members} members ({counts})\n{table}\n"
 
 
-def write_members_csv(rows: Sequence[MemberRow], out: IO[str]) -> None:
-    """The member table as CSV on a stream: cells that would run as formulas are prefixed with ``'``."""
-    _csv_rows(out, MEMBER_COLUMNS, (_member_cells(r) for r in rows))
+def write_members_csv(rows: Sequence[MemberRow], out: IO[str], *, terminal: bool = False) -> None:
+    """The member table as CSV on a stream: cells that would run as formulas are prefixed with ``'``; for a
+    ``terminal``, control characters in the cells are shown escaped too (a pipe or a file gets the names whole)."""
+    cells = (_member_cells(r) for r in rows)
+    _csv_rows(out, MEMBER_COLUMNS, ([terminal_safe(c) for c in row] for row in cells) if terminal else cells)
 
 
 def save_members_csv(rows: Sequence[MemberRow], path: Path, *, protect: Iterable[Path] = ()) -> None:
