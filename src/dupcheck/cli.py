@@ -597,7 +597,8 @@ def members_command(
 @cli.command("text")
 @click.argument("file", type=click.Path(path_type=Path))
 def text_command(file: Path) -> None:
-    """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text."""
+    """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text (on a
+    terminal, control characters are shown escaped)."""
     try:
         read = read_document(file)
     except ReadError as error:
