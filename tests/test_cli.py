@@ -553,6 +553,20 @@ def test_text_prints_escape_characters_unchanged(tmp_path: Path, write_corpus: W
     assert result.stdout == content
 
 
+def test_text_on_a_terminal_shows_escape_characters_escaped_and_keeps_its_lines(
+    tmp_path: Path, write_corpus: WriteCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the text is read by a person, and the terminal would obey it: ESC, C1 CSI, a bidi override and
+    a carriage return are shown escaped; lines, tabs and the Chinese are as they are."""
+    content = STUDY + "\x1b]0;标题\x07\x9b2J\u202e\r\n\t" + MEASURES + "\n"
+    folder = write_corpus(tmp_path / "corpus", {"张三.txt": content})
+    terminal = FakeTerminal(True)
+    monkeypatch.setattr(cli_module, "_stdout", lambda: terminal)
+    result = run("text", folder / "张三.txt")
+    assert result.exit_code == 0
+    assert terminal.getvalue() == STUDY + "\\x1b]0;标题\\x07\\x9b2J\\u202e\\r\n\t" + MEASURES + "\n"
+
+
 def test_version_option() -> None:
     """--version exits 0 and names the program."""
     result = run("--version")

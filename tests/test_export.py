@@ -4,16 +4,37 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import json
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from dupcheck.export import CSV_FILES, flagged_sections, percent, render_table, safe_cell, write_csv
-from dupcheck.members import Membership
-from dupcheck.report import DocumentResult, MatchResult, Report, SectionResult, Shares, Side
+from dupcheck.export import (
+    CSV_FILES,
+    flagged_sections,
+    percent,
+    render_check,
+    render_members,
+    render_table,
+    write_csv,
+    write_json,
+)
+from dupcheck.members import MemberRow, Membership
+from dupcheck.report import (
+    CopyResult,
+    DocumentResult,
+    GroupResult,
+    MatchResult,
+    PairResult,
+    Report,
+    SectionResult,
+    Shares,
+    Side,
+)
 from dupcheck.scan import scan
 
 WriteCorpus = Callable[..., Path]  # the write_corpus fixture from conftest.py
@@ -70,21 +91,6 @@ def document(sections: list[SectionResult]) -> DocumentResult:
     return DocumentResult(
         id="张三.txt", member="张三", unit="", chars=100, shares=shares(0.5), sections=sections, spans=[]
     )
-
-
-# --- safe_cell ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", ["=1+1", "+x", "-x", "@x", "\tx", "\rx", '=HYPERLINK("http://x")'])
-def test_safe_cell_neutralises_formula_starts(value: str) -> None:
-    """A string starting like a formula gets a leading apostrophe and is otherwise kept."""
-    assert safe_cell(value) == "'" + value
-
-
-@pytest.mark.parametrize("value", ["张三", "", "一、存在的问题", "70%", "a=b", 5, 0.5, -3, None])
-def test_safe_cell_leaves_other_values_untouched(value: Any) -> None:
-    """Ordinary text, numbers (negative ones too) and None are returned as they are."""
-    assert safe_cell(value) is value
 
 
 # --- write_csv on a real scan ---------------------------------------------------------------------------
@@ -226,6 +232,152 @@ def test_render_table_evidence_shows_passage_text(scanned: Report) -> None:
     table = render_table(scanned, threshold=0.7, evidence=True)
     assert "[1] reuse, similarity 100.0%" in table
     assert table.count("在落实全面从严治党主体责任方面，我存在重业务轻党建的思想") == 2
+
+
+# --- what reaches the terminal --------------------------------------------------------------------------
+
+# What a terminal acts on (retitle, clear, recolour, overwrite, reverse, break a line) and how it must be shown.
+OBEYED = {
+    "\x1b]0;标题\x07": "\\x1b]0;标题\\x07",
+    "\x1b[2J": "\\x1b[2J",
+    "\x9b31m": "\\x9b31m",
+    "\r": "\\r",
+    "\x08\x08": "\\x08\\x08",
+    "\u202e": "\\u202e",
+    "\u2028": "\\u2028",
+    "\x7f": "\\x7f",
+    "\n": "\\n",
+}
+EVERY = "".join(OBEYED)
+
+
+def raw_controls(output: str) -> list[str]:
+    """Characters in ``output`` a terminal would act on or hide, newlines between lines aside."""
+    return [c for c in output if c != "\n" and (unicodedata.category(c)[0] == "C" or c in "\u2028\u2029")]
+
+
+def assert_shown_escaped(output: str, times: int = 1) -> None:
+    assert raw_controls(output) == []
+    for escaped in OBEYED.values():
+        assert output.count(escaped) >= times, escaped
+
+
+def hostile_report() -> Report:
+    """Every part of the table filled, every name, title and passage holding every kind of control."""
+    a_id, b_id, c_id = f"甲{EVERY}.txt", f"乙{EVERY}.txt", f"丙{EVERY}.txt"
+    text = f"前言{EVERY}在落实主体责任方面存在差距{EVERY}。"
+    low = SectionResult(f"一、问题{EVERY}", 1, 0, len(text), len(text), shares(0.1, 0.9))
+
+    def doc(doc_id: str, member: str) -> DocumentResult:
+        return DocumentResult(
+            id=doc_id,
+            member=member,
+            unit="",
+            chars=len(text),
+            shares=Shares(0.1, 0.5, 0.1, 0.1, self_=0.1, collective=0.1),
+            sections=(low,),
+            spans=(),
+            top_partner=f"乙{EVERY}",
+            top_partner_share=0.5,
+            earlier_versions=(f"旧{EVERY}.txt",),
+        )
+
+    side_a, side_b, side_c = (Side(d, 0, len(text)) for d in (a_id, b_id, c_id))
+    return Report(
+        documents=[doc(a_id, f"甲{EVERY}"), doc(b_id, f"乙{EVERY}"), doc(c_id, "007")],
+        matches=[MatchResult("reuse", 1.0, side_a, side_b)],
+        pairs=[PairResult(f"甲{EVERY}", f"乙{EVERY}", 10, 10, 0.5, 0.5, 1)],
+        groups=[GroupResult((f"甲{EVERY}", f"乙{EVERY}", "007"), (side_a, side_b, side_c))],
+        errors=[],
+        settings={},
+        copies=[CopyResult((a_id, b_id), (f"甲{EVERY}", f"乙{EVERY}"), (0.9, 0.9))],
+        texts={a_id: text, b_id: text, c_id: text},
+        members={a_id: f"甲{EVERY}", b_id: f"乙{EVERY}", c_id: "007"},
+        outlines={d: [(0, len(text), low.title)] for d in (a_id, b_id, c_id)},
+    )
+
+
+def test_render_table_shows_every_control_escaped_in_every_part() -> None:
+    """Copies, documents, collective, earlier versions, pairs, groups and evidence: no control reaches the
+    terminal raw, and each is shown as its escape."""
+    report = hostile_report()
+    table = render_table(report, threshold=0.7, evidence=True)
+    assert_shown_escaped(table)
+    for title in ("Whole-report copies", "Members who repeat", "Earlier versions", "Members who share", "Groups"):
+        assert title in table
+    evidence = table.split("Evidence (each passage")[1]
+    assert_shown_escaped(evidence)  # the evidence's names and passages themselves
+
+
+def test_render_table_shows_members_named_like_numbers_as_written() -> None:
+    """Members '007' and '1e3' are shown as written (tabulate alone reads a column of such names as the numbers 7
+    and 1000); the numbers we put in stay numbers, aligned right."""
+
+    def doc(member: str) -> DocumentResult:
+        return DocumentResult(
+            id=f"{member}.txt", member=member, unit="", chars=5, shares=shares(0.5, 0.5), sections=(), spans=()
+        )
+
+    report = Report(
+        documents=[doc("007"), doc("1e3")],
+        matches=[],
+        pairs=[PairResult("007", "1e3", 12345, 8, 0.5, 0.5, 3)],
+        groups=[],
+        errors=[],
+        settings={},
+    )
+    table = render_table(report, threshold=0.7)
+    assert re.search(r"^007 +007\.txt ", table, flags=re.M) and re.search(r"^1e3 +1e3\.txt ", table, flags=re.M)
+    assert re.search(r"^007 +1e3 ", table, flags=re.M)  # the pair
+    assert "1000" not in table
+    pair_line = next(line for line in table.splitlines() if "12345 (50.0%)" in line)
+    header = next(line for line in table.splitlines() if line.endswith("passages"))
+    assert pair_line.endswith(" 3") and len(pair_line) == len(header)  # the count, a number, aligned right
+
+
+def test_render_check_shows_every_control_escaped() -> None:
+    report = hostile_report()
+    draft = report.documents[0]
+    report.documents = [draft]
+    checked = render_check(report)
+    assert_shown_escaped(checked.split("Passages not your own")[0])  # the draft's name, member, section
+    assert_shown_escaped(checked.split("Passages not your own")[1])  # where each passage comes from
+    assert checked.startswith(f"Draft 甲{''.join(OBEYED.values())}.txt (member 甲")
+
+
+def test_render_members_shows_every_control_escaped_and_chinese_as_it_is() -> None:
+    rows = [
+        MemberRow(f"办公室/张{EVERY}.txt", f"张{EVERY}", f"张{EVERY}", "办公室", "personal", f"file name{EVERY}"),
+        MemberRow(
+            "运维检修部/李晓梅（副主任）：２０２４年度　述职报告.docx",
+            "李晓梅",
+            "李晓梅",
+            "运维检修部",
+            "personal",
+            "x",
+        ),
+    ]
+    table = render_members(rows)
+    assert_shown_escaped(table, times=4)
+    assert "运维检修部/李晓梅（副主任）：２０２４年度　述职报告.docx" in table
+
+
+def test_write_json_escapes_what_a_terminal_obeys_and_reads_back_the_same() -> None:
+    """JSON leaves C1 controls, bidi overrides and line separators raw; written as \\u escapes they are harmless
+    on a terminal and parse back to the very same names."""
+    report = hostile_report()
+    out = io.StringIO()
+    write_json(report, out)
+    assert raw_controls(out.getvalue()) == []
+    assert "\\u009b31m" in out.getvalue() and "\\u202e" in out.getvalue()
+    assert [d["id"] for d in json.loads(out.getvalue())["documents"]] == [d.id for d in report.documents]
+    assert "李晓梅（副主任）：２０２４年度　述职报告" in _json_of("李晓梅（副主任）：２０２４年度　述职报告")
+
+
+def _json_of(name: str) -> str:
+    out = io.StringIO()
+    write_json(Report([], [], [], [], [], {"name": name}), out)
+    return out.getvalue()
 
 
 # --- flagged_sections -----------------------------------------------------------------------------------

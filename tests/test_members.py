@@ -168,6 +168,23 @@ def test_members_command_prints_the_table_and_an_excel_safe_csv_that_corrects_a_
     assert run("scan", branch, "--format", "json").exit_code == 0
 
 
+def test_a_member_list_of_formula_like_names_reads_back_as_written(tmp_path: Path) -> None:
+    """Names a spreadsheet would run (after spaces, in full width, already quoted by hand) are quoted in the CSV
+    and read back by --members exactly as they were; the member table shows them as written."""
+    names = [" =成员甲", "＝成员乙", "\u3000＠成员丙", "'=成员丁", "＋成员戊"]
+    files = [f"办公室/{name}-材料.txt" for name in names]
+    corpus = write(tmp_path / "corpus", {file: report_text(n) for n, file in enumerate(files, 1)})
+    out = tmp_path / "成员.csv"
+    assert run("members", corpus, "--members-by", "file", "--format", "csv", "--output", out).exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert sorted(row["member"] for row in rows) == sorted("'" + name.strip() for name in names)
+    corrections = read_corrections(out)
+    assert sorted(corrections) == sorted(files)
+    assert sorted(c.member for c in corrections.values()) == sorted(name.strip() for name in names)
+    table = run("members", corpus, "--members-by", "file")
+    assert table.exit_code == 0 and all(file in table.output for file in files)
+
+
 def test_a_bad_member_list_is_one_line_and_exit_2(branch: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("file,member,unit,kind\na.txt,张三,,someone\n", encoding="utf-8")

@@ -28,11 +28,15 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli import FakeTerminal
+from test_export import EVERY, OBEYED, raw_controls
 from test_scan import COPIED, prose, report_text, write
+from test_untrusted import excel_sees
 
+from dupcheck import cli as cli_module
 from dupcheck.check import check_draft, load_draft
 from dupcheck.cli import cli
-from dupcheck.export import CSV_FILES, safe_cell, write_csv
+from dupcheck.export import CSV_FILES, write_csv
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.html_report import render_html
 from dupcheck.index import SQLiteIndex, default_index_path
@@ -42,6 +46,7 @@ from dupcheck.normalise import normalise
 from dupcheck.read_text import HeadingHint
 from dupcheck.scan import scan
 from dupcheck.sections import find_sections
+from dupcheck.untrusted import safe_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "corpus"
@@ -518,6 +523,155 @@ def test_csv_cells_cannot_start_a_formula(tmp_path):
         "'\t成员丁.txt",
     ):
         assert any(cell.startswith(expected) for cell in cells), expected
+
+
+def test_csv_cells_cannot_start_a_formula_after_whitespace_or_in_full_width(tmp_path):
+    """Excel and WPS drop leading whitespace (U+3000 and NBSP too) and read full-width ＝＋－＠ as formula signs
+    in some locales: such names and folders are written quoted, and nothing reads as a formula once stripped."""
+    files = {
+        "　＝HYPERLINK(1)/＋成员己.txt": report_text(6, COPIED),
+        " =成员庚.txt": report_text(7, COPIED),
+        "\xa0@成员辛.txt": report_text(8),
+        "\n-成员壬.txt": report_text(9),
+        "－成员癸.txt": report_text(10),
+    }
+    report = scan(write(tmp_path / "c", files), membership=Membership(by="file"))
+    cells = []
+    for path in write_csv(report, tmp_path / "csv", threshold=0.7):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert not [cell for cell in cells if excel_sees(cell).startswith(tuple("=+-@＝＋－＠"))]
+    for expected in (
+        "'　＝HYPERLINK(1)/＋成员己.txt",
+        "'　＝HYPERLINK(1)",
+        "' =成员庚.txt",
+        "'\xa0@成员辛.txt",
+        "'\n-成员壬.txt",
+    ):
+        assert expected in cells, expected
+    assert {"'＋成员己", "'－成员癸", "'=成员庚", "'-成员壬"} <= set(cells)  # members
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What is printed cannot be turned against the reviewer's terminal
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> dict[str, Path]:
+    """A corpus whose names and shared passage hold every kind of control a terminal obeys; a draft, an
+    unreadable file and a link named likewise; a folder and a broken index beside it."""
+    passage = COPIED[:130] + EVERY + COPIED[130:]
+    corpus = write(
+        tmp_path / "c",
+        {
+            f"甲{EVERY}-对照检查材料.txt": report_text(1, passage),
+            f"乙{EVERY}-对照检查材料.txt": report_text(2, passage),
+            "丙-对照检查材料.txt": report_text(3),
+        },
+    )
+    (corpus / f"坏{EVERY}.txt").write_bytes(bytes(range(256)) * 4)
+    (corpus / f"链{EVERY}.txt").symlink_to(corpus / f"甲{EVERY}-对照检查材料.txt")
+    out = tmp_path / "out"
+    (out / f"结果{EVERY}").mkdir(parents=True)
+    (out / f"坏索引{EVERY}.sqlite").write_bytes(b"not an index " * 100)
+    draft = write(out, {f"王五{EVERY}-对照检查材料.txt": report_text(4, passage)}) / f"王五{EVERY}-对照检查材料.txt"
+    return {"corpus": corpus, "out": out, "draft": draft}
+
+
+def assert_every_error_line_is_one_line(output: str) -> None:
+    errors = [line for line in output.splitlines() if line.startswith("error: ")]
+    assert errors and all(re.fullmatch(r"error: \S.*: \S.*", line) for line in errors), errors
+
+
+PRINTED = [
+    pytest.param(["scan", "{corpus}", "--members-by", "file"], 1, id="scan-table"),
+    pytest.param(["scan", "{corpus}", "--members-by", "file", "--evidence"], 1, id="scan-evidence"),
+    pytest.param(["check", "{draft}", "--against", "{corpus}", "--members-by", "file"], 0, id="check"),
+    pytest.param(["members", "{corpus}", "--members-by", "file"], 1, id="members"),
+    pytest.param(["index", "{corpus}", "--index", "{out}/索引{every}.sqlite"], 1, id="index"),
+    pytest.param(["text", "{corpus}/坏{every}.txt"], 1, id="text-error"),
+]
+
+
+@pytest.mark.parametrize(("args", "status"), PRINTED)
+def test_names_and_texts_reach_the_terminal_escaped(hostile, args, status):
+    """No control character reaches the terminal raw (newlines between lines aside), from a table, the evidence,
+    a check, the member table, a summary or an error line; each is shown as its escape."""
+    result = run(*(a.format(**hostile, every=EVERY) for a in args))
+    assert result.exit_code == status, result.output
+    assert raw_controls(result.output) == []
+    for escaped in OBEYED.values():
+        assert escaped in result.output, escaped
+    assert_every_error_line_is_one_line(result.output)
+
+
+def test_the_error_line_of_a_link_escapes_the_name_it_quotes(hostile):
+    result = run("scan", hostile["corpus"], "-q")
+    shown = "".join(OBEYED.values())
+    assert f"error: 链{shown}.txt: same file as '甲{shown}-对照检查材料.txt' (a link to it)" in result.output
+    assert f"error: 坏{shown}.txt: not a text file (binary content)" in result.output
+
+
+USAGE = [
+    pytest.param(["scan", "{corpus}", "--format", "json", "--output", "{out}/结果{every}"], 2, id="output-is-a-folder"),
+    pytest.param(["scan", "{corpus}", "--members", "{out}/结果{every}"], 2, id="click-members-is-a-folder"),
+    pytest.param(["scan", "{corpus}", "--index", "{out}/坏索引{every}.sqlite"], 1, id="broken-index"),
+]
+
+
+@pytest.mark.parametrize(("args", "status"), USAGE)
+def test_usage_errors_that_quote_a_path_escape_it(hostile, args, status):
+    """Our usage errors, click's own and a library error all quote the path they refuse: escaped."""
+    result = run(*(a.format(**hostile, every=EVERY) for a in args))
+    assert result.exit_code == status
+    assert raw_controls(result.output) == []
+    assert "".join(OBEYED.values()) in result.output
+
+
+def test_summary_and_wrote_lines_escape_the_names_they_list(hostile):
+    """The --fail-under line lists documents, a 'wrote' line the files written: their names are escaped."""
+    for name in (f"坏{EVERY}.txt", f"链{EVERY}.txt"):
+        (hostile["corpus"] / name).unlink()
+    out, shown = hostile["out"], "".join(OBEYED.values())
+    csv_folder, page = out / f"表{EVERY}", out / f"页{EVERY}.html"
+    result = run("scan", hostile["corpus"], "--format", "csv", "-o", csv_folder, "--html", page, "--fail-under", 99)
+    assert result.exit_code == 3
+    assert raw_controls(result.output) == []
+    assert f"wrote {out}/页{shown}.html" in result.output and f"wrote {out}/表{shown}/documents.csv" in result.output
+    below = next(line for line in result.output.splitlines() if "below 99% originality: " in line)
+    assert f"甲{shown}-对照检查材料.txt" in below and f"乙{shown}-对照检查材料.txt" in below
+
+
+def test_the_member_csv_on_a_terminal_is_escaped_and_whole_in_a_pipe(hostile, monkeypatch):
+    piped = run("members", hostile["corpus"], "--members-by", "file", "--format", "csv")
+    assert piped.exit_code == 1
+    files = [row[0] for row in csv.reader(io.StringIO(piped.stdout))]
+    assert f"甲{EVERY}-对照检查材料.txt" in files  # a pipe gets the names whole
+    terminal = FakeTerminal(True)
+    monkeypatch.setattr(cli_module, "_stdout", lambda: terminal)
+    shown = run("members", hostile["corpus"], "--members-by", "file", "--format", "csv")
+    assert shown.exit_code == 1
+    assert raw_controls(terminal.getvalue().replace("\r\n", "\n")) == []  # csv ends its lines with CR LF
+    assert f"甲{''.join(OBEYED.values())}-对照检查材料.txt" in terminal.getvalue()
+
+
+def test_json_on_the_terminal_escapes_controls_and_reads_back_the_names(hostile):
+    result = run("scan", hostile["corpus"], "--members-by", "file", "--format", "json", "-q")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert raw_controls(result.stdout) == []
+    assert f"甲{EVERY}-对照检查材料.txt" in {d["id"] for d in data["documents"]}
+
+
+def test_members_named_like_numbers_are_shown_as_written(tmp_path):
+    """Members '007' and '1e3' (their whole column looks numeric) are not shown as 7 and 1000."""
+    corpus = write(tmp_path / "c", {"007-材料.txt": report_text(1, COPIED), "1e3-材料.txt": report_text(2, COPIED)})
+    rows = {"scan": r"^{0} +{0}-材料\.txt ", "members": r"^{0}-材料\.txt +{0} +{0} "}  # member first, or file
+    for command, row in rows.items():
+        result = run(command, corpus, "--members-by", "file")
+        assert result.exit_code == 0, result.output
+        for name in ("007", "1e3"):
+            assert re.search(row.format(name), result.output, flags=re.M), (command, name)
 
 
 SQL = "'); DROP TABLE documents; --"

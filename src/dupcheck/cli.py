@@ -34,6 +34,7 @@ from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
+from dupcheck.untrusted import terminal_safe
 
 EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
 
@@ -106,12 +107,38 @@ def _stderr() -> IO[str]:
     return sys.stderr
 
 
+def _stdout() -> IO[str]:
+    return sys.stdout
+
+
 def _progress_bar(quiet: bool) -> ProgressBar:
     stream = _stderr()
     return ProgressBar(stream, enabled=not quiet and stream.isatty())
 
 
-@click.group()
+class _Group(click.Group):
+    """The command group, with every error click reports (a bad value, a path that is a folder, our own usage
+    errors) shown through ``terminal_safe``: their messages quote what was typed, file names included."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _shown_safely():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _shown_safely():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _shown_safely() -> Iterator[None]:
+    try:
+        yield
+    except click.ClickException as error:
+        error.message = terminal_safe(error.message)
+        raise
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="dupcheck")
 def cli() -> None:
     """dupcheck: what in each member's report is their own writing, and what is boilerplate, template or reuse."""
@@ -287,19 +314,21 @@ def _write_html(report: Report, path: Path, *, lang: str, threshold: float, corp
     from dupcheck.html_report import render_html  # only for --html
 
     write_file(path, lambda out: out.write(render_html(report, lang=lang, threshold=threshold)), protect=[corpus])
-    click.echo(f"wrote {path}", err=True)
+    click.echo(f"wrote {terminal_safe(str(path))}", err=True)
 
 
 def _write_text(output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path) -> None:
     if output:
         write_file(output, write, protect=[corpus])
     else:
-        write(sys.stdout)
+        write(_stdout())
 
 
 def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
+    """One line each, ``error: PATH: reason``; both parts escaped, as the reason may quote the file or its text."""
     for error in errors:
-        click.echo(f"error: {error.path}: {getattr(error, 'reason', None) or getattr(error, 'error', '')}", err=True)
+        reason = str(getattr(error, "reason", None) or getattr(error, "error", ""))
+        click.echo(f"error: {terminal_safe(error.path)}: {terminal_safe(reason)}", err=True)
 
 
 @cli.command("scan")
@@ -384,7 +413,7 @@ def scan_command(
         if fmt == "csv":
             assert output is not None
             written = write_csv(report, output, threshold=threshold, protect=[corpus])
-            click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+            click.echo(f"wrote {terminal_safe(', '.join(str(p) for p in written))}", err=True)
         else:
             _write_text(
                 output,
@@ -400,7 +429,8 @@ def scan_command(
         sys.exit(EXIT_UNREADABLE)
     if fail_under is not None and any(d.shares.originality < fail_under for d in report.documents):
         below = [d.id for d in report.documents if d.shares.originality < fail_under]
-        click.echo(f"{len(below)} document(s) below {100 * fail_under:g}% originality: {', '.join(below)}", err=True)
+        listed = terminal_safe(", ".join(below))
+        click.echo(f"{len(below)} document(s) below {100 * fail_under:g}% originality: {listed}", err=True)
         sys.exit(EXIT_BELOW)
 
 
@@ -440,7 +470,7 @@ def index_command(
     _report_errors(result.errors)
     round_note = f" (round {reading.round})" if reading.round else ""
     click.echo(
-        f"{index.location}{round_note}: {len(result.added)} added, {len(result.updated)} updated, "
+        f"{terminal_safe(index.location + round_note)}: {len(result.added)} added, {len(result.updated)} updated, "
         f"{len(result.removed)} removed, {result.unchanged} unchanged"
     )
     if result.errors:
@@ -553,7 +583,11 @@ def members_command(
         else:
             _write_text(
                 output,
-                lambda out: write_members_csv(rows, out) if fmt == "csv" else out.write(render_members(rows)),
+                lambda out: (
+                    write_members_csv(rows, out, terminal=out.isatty())
+                    if fmt == "csv"
+                    else out.write(render_members(rows))
+                ),
                 corpus=corpus,
             )
     if errors:
@@ -563,14 +597,18 @@ def members_command(
 @cli.command("text")
 @click.argument("file", type=click.Path(path_type=Path))
 def text_command(file: Path) -> None:
-    """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text."""
+    """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text (on a
+    terminal, control characters are shown escaped)."""
     try:
         read = read_document(file)
     except ReadError as error:
-        click.echo(f"error: {error}", err=True)
+        _report_errors([error])
         sys.exit(EXIT_UNREADABLE)
-    # Written as is: click.echo would strip escape sequences off a pipe, and every offset counts them.
-    sys.stdout.write(read.text)
+    # To a pipe or a file the text is written as is: every offset counts every character (click.echo would strip
+    # escape sequences there). On a terminal a person reads it, and the terminal would obey them: escaped, with
+    # its lines and tabs kept.
+    out = _stdout()
+    out.write(terminal_safe(read.text, keep="\n\t") if out.isatty() else read.text)
 
 
 def main() -> None:

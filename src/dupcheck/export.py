@@ -1,8 +1,10 @@
 """Write a ``Report`` for people: a terminal table, JSON, and CSV files for spreadsheets.
 
-Document text is untrusted. CSV cells that a spreadsheet would run as a formula (starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with ``'``; CSV files are UTF-8 with a BOM,
-without which Excel and WPS show Chinese as mojibake.
+Document text and file names are untrusted. On the terminal every cell and every name is shown through
+``untrusted.terminal_safe`` (a control character as its escape, never obeyed), and never read as a number
+(tabulate would show a member "007" as 7). CSV cells that a spreadsheet would run as a formula get a leading
+``'`` (``untrusted.safe_cell``); CSV files are UTF-8 with a BOM, without which Excel and WPS show Chinese as
+mojibake. JSON escapes what a terminal would obey, so that it too can be printed as it is.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from tabulate import tabulate
 from dupcheck.members import MemberRow
 from dupcheck.outputs import ensure_outside, write_file
 from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
+from dupcheck.untrusted import hidden, safe_cell, terminal_safe
 
 CSV_FILES = ("documents.csv", "sections.csv", "pairs.csv", "passages.csv")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def percent(value: float) -> str:
@@ -36,6 +38,14 @@ def flagged_sections(document: DocumentResult, threshold: float) -> list[Section
         if section.shares.originality < threshold and section.chars and not inside_flagged:
             flagged.append(section)
     return flagged
+
+
+def _table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:
+    """A table for the terminal: text cells escaped (``terminal_safe``) and shown as written, never parsed as
+    numbers; the numbers we put in (characters, passages) stay numbers, aligned right."""
+    cells = [[terminal_safe(c) if isinstance(c, str) else c for c in row] for row in rows]
+    text_columns = sorted({i for row in cells for i, c in enumerate(row) if isinstance(c, str)})
+    return tabulate(cells, headers=list(headers), disable_numparse=text_columns or False)
 
 
 def _short(text: str, limit: int) -> str:
@@ -88,7 +98,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
     if handed_in:
         parts += [
             f"One report handed in by several members ({len(handed_in)}): the same text, whole or nearly",
-            tabulate(
+            _table(
                 [[len(c.members), _listed(c.members), percent(min(c.shares))] for c in handed_in],
                 headers=["members", "who", "least share of one's text"],
             ),
@@ -102,10 +112,10 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         ]
         parts += [
             f"Whole-report copies ({len(copied)}): two members' reports, one nearly all the other's",
-            tabulate(copy_rows, headers=["member A", "document A", "of A", "member B", "document B", "of B"]),
+            _table(copy_rows, headers=["member A", "document A", "of A", "member B", "document B", "of B"]),
             "",
         ]
-    parts += [f"Documents ({len(report.documents)}), least original first", tabulate(rows, headers=headers)]
+    parts += [f"Documents ({len(report.documents)}), least original first", _table(rows, headers=headers)]
     if collective:
         repeating = sorted(
             (d for d in report.documents if d.shares.collective and d.kind != "collective"),
@@ -114,7 +124,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         parts += [
             "",
             "Members who repeat their unit's collective (committee) material",
-            tabulate(
+            _table(
                 [[d.member, d.id, percent(d.shares.collective)] for d in repeating[:max_pairs]],
                 headers=["member", "document", "collective"],
             ),
@@ -124,7 +134,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         parts += [
             "",
             "Earlier versions (each member's newest file is the report; these are compared with nothing)",
-            tabulate(
+            _table(
                 [[d.member, d.id, "; ".join(d.earlier_versions)] for d in versions],
                 headers=["member", "report", "earlier versions"],
             ),
@@ -142,7 +152,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
             for p in report.pairs[:max_pairs]
         ]
         title = "Members who share the most text (characters of reuse, share of each member's text)"
-        parts += ["", title, tabulate(pair_rows, headers=["member A", "member B", "A", "B", "passages"])]
+        parts += ["", title, _table(pair_rows, headers=["member A", "member B", "A", "B", "passages"])]
         if len(report.pairs) > max_pairs:
             parts.append(f"… and {len(report.pairs) - max_pairs} more pairs (--format json or csv lists all)")
     else:
@@ -153,7 +163,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         parts += [
             "",
             "Groups of three or more members sharing one passage",
-            tabulate(group_rows, headers=["members", "passage"]),
+            _table(group_rows, headers=["members", "passage"]),
         ]
 
     if evidence:
@@ -161,8 +171,11 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         for n, m in enumerate(report.matches, 1):
             parts += [
                 f"[{n}] {m.kind}, similarity {percent(m.similarity)}",
-                f"  {m.a.doc} {m.a.start}-{m.a.end}: {_short(report.excerpt(m.a), 160)}",
-                f"  {m.b.doc} {m.b.start}-{m.b.end}: {_short(report.excerpt(m.b), 160)}",
+                *(
+                    f"  {terminal_safe(side.doc)} {side.start}-{side.end}: "
+                    f"{terminal_safe(_short(report.excerpt(side), 160))}"
+                    for side in (m.a, m.b)
+                ),
             ]
     else:
         parts += ["", f"{len(report.matches)} passages found; --evidence shows them."]
@@ -184,7 +197,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
     s = draft.shares
     rounds = s.self_ > 0
     parts = [
-        f"Draft {draft.id} (member {draft.member}), {draft.chars} characters",
+        f"Draft {terminal_safe(draft.id)} (member {terminal_safe(draft.member)}), {draft.chars} characters",
         "  ".join(
             [
                 f"original {percent(s.originality)}",
@@ -196,7 +209,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
         ),
         "",
         "Sections",
-        tabulate(
+        _table(
             [
                 [
                     _short(sec.title, 30),
@@ -231,7 +244,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
         parts += [
             "",
             "Passages not your own, longest first",
-            tabulate(rows, headers=["#", "taken from", "where", "similarity", "your text"]),
+            _table(rows, headers=["#", "taken from", "where", "similarity", "your text"]),
         ]
         if len(found) > max_passages:
             parts.append(f"… and {len(found) - max_passages} more (--format json lists all)")
@@ -263,15 +276,16 @@ def _verdict(draft: DocumentResult, found: Sequence[MatchResult], fail_under: fl
 
 
 def write_json(report: Report, out: IO[str]) -> None:
-    json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """The JSON report, Chinese as it is; what a terminal would obey (C1 controls, bidi overrides, line
+    separators: ``json`` leaves them raw with ``ensure_ascii=False``) is written as ``\\u`` escapes, which
+    read back as the same strings."""
+    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in text.split("\n")) + "\n")
 
 
-def safe_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def _json_escaped(line: str) -> str:
+    # Inside a JSON string (the only place such a character can be), json's own ASCII escape of it is valid.
+    return "".join(json.dumps(c)[1:-1] if hidden(c) else c for c in line)
 
 
 def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], protect: Iterable[Path] = ()) -> None:
@@ -411,23 +425,20 @@ def render_members(rows: Sequence[MemberRow]) -> str:
     kinds = Counter(r.kind for r in rows)
     members = len({r.member for r in rows})
     counts = ", ".join(f"{kinds[k]} {k}" for k in ("personal", "collective", "unknown") if kinds[k])
-    table = tabulate(
-        [[_terminal(c) for c in _member_cells(r)] for r in rows],
+    table = _table(
+        (_member_cells(r) for r in rows),
         headers=["file", "member", "shown as", "unit", "kind", "how it was found", "earlier version of"],
     )
     return f"{len(rows)} files, {members} members ({counts})\n{table}\n"
 
 
-def write_members_csv(rows: Sequence[MemberRow], out: IO[str]) -> None:
-    """The member table as CSV on a stream: cells that would run as formulas are prefixed with ``'``."""
-    _csv_rows(out, MEMBER_COLUMNS, (_member_cells(r) for r in rows))
+def write_members_csv(rows: Sequence[MemberRow], out: IO[str], *, terminal: bool = False) -> None:
+    """The member table as CSV on a stream: cells that would run as formulas are prefixed with ``'``; for a
+    ``terminal``, control characters in the cells are shown escaped too (a pipe or a file gets the names whole)."""
+    cells = (_member_cells(r) for r in rows)
+    _csv_rows(out, MEMBER_COLUMNS, ([terminal_safe(c) for c in row] for row in cells) if terminal else cells)
 
 
 def save_members_csv(rows: Sequence[MemberRow], path: Path, *, protect: Iterable[Path] = ()) -> None:
     """The member table as a CSV file a reviewer corrects in Excel or WPS (as ``write_csv``'s files)."""
     _write_rows(path, MEMBER_COLUMNS, (_member_cells(r) for r in rows), protect)
-
-
-def _terminal(text: str) -> str:
-    """A cell a terminal shows as text: control characters written as escapes."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)

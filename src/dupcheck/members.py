@@ -32,6 +32,7 @@ from dupcheck.corpus import member_from_name
 from dupcheck.errors import UsageError
 from dupcheck.model import Document, Kind, MembersBy, SourceFile
 from dupcheck.parallel import fork_map, workers_for
+from dupcheck.untrusted import unquoted_cell
 
 KINDS: tuple[Kind, ...] = ("personal", "collective", "unknown")
 CORRECTION_COLUMNS = ("file", "member", "unit", "kind")
@@ -178,20 +179,15 @@ def read_corrections(path: Path) -> dict[str, Correction]:
     out = {}
     for line, row in enumerate(rows, 2):
         kind = (row["kind"] or "").strip()
-        member = _unquoted(row["member"] or "").strip()
+        member = unquoted_cell(row["member"] or "").strip()
         if kind not in KINDS:
             raise UsageError(f"--members '{path}' line {line}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if not member:
             raise UsageError(f"--members '{path}' line {line}: no member for {row['file']!r}")
-        out[_unquoted(row["file"] or "").strip()] = Correction(
-            member, _unquoted(row["unit"] or "").strip(), cast(Kind, kind)
+        out[unquoted_cell(row["file"] or "").strip()] = Correction(
+            member, unquoted_cell(row["unit"] or "").strip(), cast(Kind, kind)
         )
     return out
-
-
-def _unquoted(cell: str) -> str:
-    """A cell as the reviewer meant it: the ``'`` our CSV puts before a formula-like cell taken off."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 @dataclass(frozen=True)
