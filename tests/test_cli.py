@@ -710,4 +710,4 @@ def test_outputs_on_a_real_full_file_system(tmp_path: Path) -> None:
             assert sorted(p.name for p in out.iterdir()) == sorted(f.name for f in files), name
             filler.unlink()
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even with a file still open in it

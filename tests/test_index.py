@@ -801,4 +801,4 @@ def test_an_update_on_a_real_full_file_system_leaves_the_index_as_it_was(tmp_pat
         (mount / "filler").unlink()  # even reading a WAL index makes a file beside it
         assert _held(index) == held
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even with a file still open in it
