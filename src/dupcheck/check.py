@@ -2,7 +2,9 @@
 
 ``check_against`` does what ``dupcheck check`` does: it finds what the draft is compared with (a corpus folder,
 its index if ``dupcheck index`` made one, or an index named by path or URL), brings a corpus's index up to date,
-takes the newest round unless told otherwise, and adds the draft to the index only when asked.
+takes the newest round unless told otherwise, and adds the draft to the index only when asked: an index it is
+pointed at is opened read only otherwise. A check with no other member's report to compare the draft with is
+refused rather than called ready.
 ``check_draft`` is the comparison itself, for a caller that already holds the documents.
 """
 
@@ -56,7 +58,8 @@ def check_against(
     without one its files are read, and nothing is written unless ``add`` asks for an index to be made.
     ``round``: the round the draft belongs to (default: the newest round of the index). ``member``: who wrote
     the draft (default: from its file name, as in a corpus). Raises ``UsageError`` for a draft or ``against``
-    that does not exist, ``IndexFileError`` for an index that cannot be used.
+    that does not exist or a folder with no other member's report, ``IndexFileError`` for an index that cannot be
+    used or holds no other member's report in the round nor in an earlier one.
     """
     settings = settings or ScanSettings()
     membership = membership or Membership()

@@ -3,7 +3,9 @@
 The reports are rows of one table. The derived data of a round (see ``derived``) are a base, in files beside the
 index (``<file>.d/``), and what changed since, in the file itself, written in the transaction that changes the
 reports; so an update is one transaction, applied whole or not at all. Writers take turns (a busy timeout, one
-transaction per update); a reader reads one commit's index (one read transaction).
+transaction per update); a reader reads one commit's index (one read transaction). A failure (a full disk, a
+file or folder that cannot be written) rolls the transaction back and is one ``IndexFileError`` naming the
+index; an index that cannot be written still serves whatever records nothing.
 """
 
 from __future__ import annotations
