@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
 
+from dupcheck.check import load_draft
 from dupcheck.cli import cli
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index import SQLiteIndex, default_index_path
+from dupcheck.index import Plan, SQLiteIndex, default_index_path
+from dupcheck.index.base import draft_record
 
 TEMPLATE_PARAGRAPH = prose(4242, 180)
 
@@ -194,3 +197,81 @@ def test_check_against_nothing_that_exists_is_a_usage_error(draft: Path, tmp_pat
 
     with pytest.raises(UsageError, match="neither a corpus folder nor an index file"):
         check_against(draft, tmp_path / "nowhere")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Nothing to compare with is refused, and a check against an index writes nothing into it
+
+
+def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below ``folder``: its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_check_against_an_index_file_writes_nothing_into_it(corpus: Path, draft: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    index = folder / "i.sqlite"
+    assert run("index", corpus, "--index", index, "--round", "2024").exit_code == 0
+    for base in (index.with_name("i.sqlite.d")).iterdir():
+        base.unlink()  # a check would make the derived data again: from a check, they are read, never saved
+    before = _state(folder)
+    result = run("check", draft, "--against", index)
+    assert result.exit_code == 0 and "成员1 · 成员1.txt" in result.output
+    assert _state(folder) == before
+
+
+@pytest.mark.parametrize(
+    ("prepare", "round_", "says"),
+    [
+        ("first build cut short", None, "no reports in this index"),
+        ("a round of no report", "2023", "no reports of round 2023 in this index (it holds '2024')"),
+        ("a round of templates only", "2024", "round 2024 holds only templates"),
+        ("a round of the author's report only", "2024", "round 2024 holds no other member's report"),
+    ],
+)
+def test_a_check_with_nothing_to_compare_with_is_refused_naming_the_index_and_the_round(
+    tmp_path: Path, corpus: Path, draft: Path, prepare: str, round_: str | None, says: str
+) -> None:
+    folder = tmp_path / "shared"
+    index = folder / "i.sqlite"
+    folder.mkdir()
+    opened = SQLiteIndex(index, FingerprintSettings())
+    if prepare == "a round of no report":
+        opened.update(corpus, round="2024")
+    elif prepare == "a round of templates only":
+        template = load_draft(corpus / "templates" / "模板.txt", round="2024")
+        opened._apply("2024", Plan(put=[replace(draft_record(template, "2024", opened.settings), is_template=True)]))
+    elif prepare == "a round of the author's report only":
+        opened.update(write(tmp_path / "alone", {"成员0.txt": report_text(0)}), round="2024")
+    opened.close()
+    before = _state(folder)
+    result = run("check", draft, "--against", index, "--add", *(["--round", round_] if round_ else []))
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {index}: {says}: nothing to compare the draft with")
+    assert f"dupcheck index CORPUS --index {index}" in line
+    assert _state(folder) == before  # not even the draft --add asked for
+
+
+def test_a_check_against_a_folder_holding_only_the_draft_is_refused(tmp_path: Path, index_dir: Path) -> None:
+    folder = write(tmp_path / "mine", {"成员0.txt": report_text(0), "成员0-第二稿.txt": report_text(1)})
+    result = run("check", folder / "成员0.txt", "--against", folder)
+    assert result.exit_code == 2
+    assert "no other member's report in this folder to compare the draft with" in result.output
+    assert not index_dir.exists()
+
+
+def test_check_never_creates_a_missing_index_and_never_rebuilds_one(corpus: Path, draft: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "none" / "i.sqlite"
+    assert run("check", draft, "--against", missing).exit_code == 2
+    assert not missing.parent.exists()
+    index = tmp_path / "i.sqlite"
+    assert run("index", corpus, "--index", index).exit_code == 0
+    before = _state(tmp_path / "i.sqlite.d") | {"i": (index.read_bytes(), index.stat().st_mtime_ns)}
+    refused = run("check", draft, "--against", index, "--rebuild")
+    assert refused.exit_code == 2 and "--rebuild would empty the index" in refused.output
+    assert _state(tmp_path / "i.sqlite.d") | {"i": (index.read_bytes(), index.stat().st_mtime_ns)} == before

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import json
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dupcheck import cli as cli_module
+from dupcheck import outputs
 from dupcheck.cli import cli
+from dupcheck.export import CSV_FILES
 
 EXAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -636,3 +642,86 @@ def test_check_html_shows_the_draft(tmp_path: Path) -> None:
     result = run("check", draft, "--against", EXAMPLE_CORPUS, "--html", page)
     assert result.exit_code == 0 and page.is_file()
     assert "王建国" in page.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A full disk: one line naming the file, exit 1, the previous output as it was and no temporary left
+
+
+def _small_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, text in {"甲.txt": STUDY + INITIATIVE, "乙.txt": STUDY + STYLE, "丙.txt": SERVICE + MEETINGS}.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+OUTPUTS = {
+    # name: (arguments after the corpus or draft, the files written, what the command is)
+    "scan --html": (["--html", "{out}/r.html"], ["r.html"], "scan"),
+    "scan --output": (["--format", "json", "--output", "{out}/r.json"], ["r.json"], "scan"),
+    "scan --format csv": (["--format", "csv", "--output", "{out}"], list(CSV_FILES), "scan"),
+    "check --output": (["--against", "{corpus}", "--output", "{out}/d.txt"], ["d.txt"], "check"),
+    "check --html": (["--against", "{corpus}", "--html", "{out}/d.html"], ["d.html"], "check"),
+    "members --format csv": (["--format", "csv", "--output", "{out}/m.csv"], ["m.csv"], "members"),
+}
+
+
+def _output_command(name: str, corpus: Path, out: Path) -> tuple[list[str], list[Path]]:
+    options, files, command = OUTPUTS[name]
+    target = corpus / "甲.txt" if command == "check" else corpus
+    args = [command, str(target), *(o.format(out=out, corpus=corpus) for o in options)]
+    return args, [out / f for f in files]
+
+
+@pytest.mark.parametrize("name", list(OUTPUTS))
+def test_an_output_on_a_full_disk_is_one_line_and_leaves_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    corpus, out = _small_corpus(tmp_path), tmp_path / "out"
+    args, files = _output_command(name, corpus, out)
+    assert run(*args).exit_code == 0
+    before = {f: f.read_bytes() for f in files}
+    assert all(before.values())
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(outputs.os, "fsync", full)  # the disk fills while the new file is written out
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert line.endswith(": no space left on device") and str(files[0]) in line
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    assert {f: f.read_bytes() for f in files} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted(f.name for f in files)  # no temporary left
+
+
+def test_outputs_on_a_real_full_file_system(tmp_path: Path) -> None:
+    """The same on a small tmpfs filled to the last byte (where this test may mount one)."""
+    corpus, mount = _small_corpus(tmp_path), tmp_path / "small"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        for name in OUTPUTS:
+            out = mount / name.replace(" ", "_")
+            args, files = _output_command(name, corpus, out)
+            assert run(*args).exit_code == 0, name
+            before = {f: f.read_bytes() for f in files}
+            filler = mount / "filler"
+            with contextlib.suppress(OSError), filler.open("ab", buffering=0) as handle:
+                while True:
+                    handle.write(b"\0" * 4096)
+            result = run(*args)
+            assert result.exit_code == 1, (name, result.output)
+            (line,) = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+            assert line.startswith(f"Error: {out}") and line.endswith(": no space left on device"), name
+            assert {f: f.read_bytes() for f in files} == before, name
+            assert sorted(p.name for p in out.iterdir()) == sorted(f.name for f in files), name
+            filler.unlink()
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even with a file still open in it

@@ -3,6 +3,7 @@ self-checks from its derived data that equal checks against every report."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -21,6 +23,7 @@ from test_scan import COPIED, COPIED_SPAN, by_member, prose, report_text, write
 
 from dupcheck.alignment import AlignSettings
 from dupcheck.check import check_draft, load_draft
+from dupcheck.cli import cli
 from dupcheck.corpus import discover
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
@@ -631,3 +634,171 @@ def test_derived_files_that_cannot_be_written_are_one_error_and_change_nothing(t
     with pytest.raises(IndexFileError, match=r"i\.sqlite\.d: cannot write the index's derived files"):
         SQLiteIndex(path, FS).update(corpus)
     assert SQLiteIndex(path, FS).documents() == []  # the update rolled back whole
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Two folders, one round; a read-only index; a full disk
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def two_folders_with_one_path_in_one_round(tmp_path: Path, location: str) -> None:
+    """The second folder's update is refused whole, naming the path and both folders; the first folder's reports
+    stay as they were; a folder of other paths joins the round, and the second folder indexes into another."""
+    first = write(tmp_path / "c1", {"一支部/张伟.txt": report_text(1), "一支部/李娜.txt": report_text(2)})
+    second = write(tmp_path / "c2", {"一支部/张伟.txt": report_text(3), "二支部/王强.txt": report_text(4)})
+    assert run("index", first, "--index", location, "--round", "2025").exit_code == 0
+    refused = run("index", second, "--index", location, "--round", "2025")
+    assert refused.exit_code == 1
+    (line,) = refused.output.strip().splitlines()
+    assert line.startswith(
+        f"Error: {location}: 一支部/张伟.txt of round 2025 came from {first.resolve()}, not from {second.resolve()}: "
+        "nothing was recorded"
+    )
+    index = open_index(location, FS)
+    try:
+        assert {d.source.id: d.text for d in index.documents("2025")} == {
+            "一支部/张伟.txt": report_text(1),
+            "一支部/李娜.txt": report_text(2),
+        }
+    finally:
+        index.close()
+    third = write(tmp_path / "c3", {"三支部/赵敏.txt": report_text(5)})
+    joined = run("index", third, "--index", location, "--round", "2025")
+    assert joined.exit_code == 0 and "1 added, 0 updated, 0 removed" in joined.output
+    assert run("index", second, "--index", location, "--round", "2026").exit_code == 0
+    again = run("index", first, "--index", location, "--round", "2025")  # the first folder still updates its own
+    assert again.exit_code == 0 and "0 added, 0 updated, 0 removed, 2 unchanged" in again.output
+
+
+def test_two_folders_with_one_path_in_one_round_never_replace_each_others_reports(tmp_path: Path) -> None:
+    two_folders_with_one_path_in_one_round(tmp_path, str(tmp_path / "i.sqlite"))
+
+
+def _unprivileged() -> list[str]:
+    """A command prefix under which file modes hold: nothing for a user, capsh dropping root's override for root
+    (a test skips, saying why, where neither is possible)."""
+    if os.geteuid() != 0:
+        return []
+    capsh = shutil.which("capsh")
+    if capsh is None:
+        pytest.skip("running as root and no capsh to drop CAP_DAC_OVERRIDE: file modes cannot be enforced")
+    prefix = [capsh, "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", 'exec "$0" "$@"']
+    with tempfile.TemporaryDirectory() as folder:
+        locked = Path(folder) / "locked"
+        locked.write_text("x", encoding="utf-8")
+        locked.chmod(0o444)
+        probe = subprocess.run([*prefix, sys.executable, "-c", f"open({str(locked)!r}, 'a')"], capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("capsh could not drop CAP_DAC_OVERRIDE here: file modes cannot be enforced")
+    return prefix
+
+
+def _run_unprivileged(prefix: list[str], *args: str | Path) -> subprocess.CompletedProcess[str]:
+    source = Path(sqlite_index.__file__).parents[2]  # this checkout's dupcheck, not an installed one
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    code = "from dupcheck.cli import main; main()"
+    command = [*prefix, sys.executable, "-c", code, *(str(a) for a in args)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("locked", ["file", "folder", "file and folder"])
+def test_a_read_only_index_serves_checks_and_scans_and_refuses_updates_plainly(tmp_path: Path, locked: str) -> None:
+    prefix = _unprivileged()
+    corpus = write(tmp_path / "corpus", corpus_files())
+    folder = tmp_path / "shared"
+    index = folder / "i.sqlite"
+    built = SQLiteIndex(index, FS)
+    built.update(corpus)
+    built.close()  # the last connection removes the -wal and -shm files: in a locked folder none can be made
+    expected = run("scan", corpus, "--format", "json")
+    draft = write(tmp_path / "d", {"成员0-草稿.txt": report_text(90, COPIED)}) / "成员0-草稿.txt"
+    stored = index.read_bytes()
+    if "file" in locked:
+        index.chmod(0o444)
+    if "folder" in locked:
+        folder.chmod(0o555)
+    try:
+        checked = _run_unprivileged(prefix, "check", draft, "--against", index)
+        assert checked.returncode == 0, checked.stderr
+        assert "成员1 · 成员1.txt" in checked.stdout
+        scanned = _run_unprivileged(prefix, "scan", corpus, "--index", index, "--format", "json")
+        assert scanned.returncode == 0, scanned.stderr
+        assert scanned.stdout == expected.output
+        (corpus / "成员3.txt").write_text(report_text(33, COPIED), encoding="utf-8")
+        for command in ("index", "scan"):
+            refused = _run_unprivileged(prefix, command, corpus, "--index", index)
+            assert refused.returncode == 1, refused.stderr
+            (line,) = refused.stderr.strip().splitlines()
+            assert line.startswith(f"Error: {index}: the index is read-only (") and "Traceback" not in refused.stderr
+            assert line.endswith("): cannot record the changes")
+        assert index.read_bytes() == stored
+    finally:
+        folder.chmod(0o755)
+        index.chmod(0o644)
+    assert [d.text for d in SQLiteIndex(index, FS).documents() if d.source.id == "成员3.txt"] == [report_text(3)]
+
+
+def _a_full_update(tmp_path: Path, corpus: Path, index: Path) -> list[tuple[str, str]]:
+    """Index ``corpus``, then change and add reports for the update the test makes fail; what the index held."""
+    assert run("index", corpus, "--index", index).exit_code == 0
+    opened = SQLiteIndex(index, FS)
+    held = [(d.source.id, d.text) for d in opened.documents()]
+    opened.close()
+    (corpus / "成员2.txt").write_text(report_text(77), encoding="utf-8")
+    (corpus / "成员9.txt").write_text(report_text(79), encoding="utf-8")
+    return held
+
+
+def _held(index: Path) -> list[tuple[str, str]]:
+    opened = SQLiteIndex(index, FS)
+    try:
+        return [(d.source.id, d.text) for d in opened.documents()]
+    finally:
+        opened.close()
+
+
+def test_an_update_on_a_full_disk_is_one_line_and_leaves_the_index_as_it_was(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "i.sqlite"
+    held = _a_full_update(tmp_path, corpus, index)
+    connect = sqlite_index._connect
+
+    def full(path: Path, *, create: bool) -> sqlite3.Connection:
+        db = connect(path, create=create)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")  # the file cannot grow: SQLite's own 'disk is full'
+        return db
+
+    monkeypatch.setattr(sqlite_index, "_connect", full)
+    result = run("index", corpus, "--index", index)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    (line,) = result.output.strip().splitlines()
+    assert line == f"Error: {index}: no space left on device: nothing was recorded, the index is as it was"
+    monkeypatch.undo()
+    assert _held(index) == held
+
+
+def test_an_update_on_a_real_full_file_system_leaves_the_index_as_it_was(tmp_path: Path, corpus: Path) -> None:
+    mount = tmp_path / "small"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        index = mount / "i.sqlite"
+        held = _a_full_update(tmp_path, corpus, index)
+        with contextlib.suppress(OSError), (mount / "filler").open("ab", buffering=0) as handle:
+            while True:
+                handle.write(b"\0" * 4096)
+        result = run("index", corpus, "--index", index)
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+        (line,) = result.output.strip().splitlines()
+        assert line.startswith(f"Error: {index}: no space left on device: nothing was recorded")
+        (mount / "filler").unlink()  # even reading a WAL index makes a file beside it
+        assert _held(index) == held
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even with a file still open in it

@@ -1,11 +1,14 @@
 """Where dupcheck writes: never inside a corpus, and a file complete or absent."""
 
+import errno
+import os
+import re
 from pathlib import Path
 
 import pytest
 
-from dupcheck.errors import UsageError
-from dupcheck.outputs import ensure_outside, write_file
+from dupcheck.errors import UsageError, WriteError
+from dupcheck.outputs import ensure_outside, write_file, write_files
 
 
 def test_a_path_inside_the_corpus_is_refused_and_one_beside_it_is_not(tmp_path: Path) -> None:
@@ -39,10 +42,33 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temporary(tmp_pa
         out.write("half a new report")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(WriteError, match=rf"^{re.escape(str(target))}: no space left on device$"):
         write_file(target, fail)
     assert target.read_text(encoding="utf-8") == "old report"
     assert [p.name for p in tmp_path.iterdir()] == ["r.txt"]
+
+
+def test_files_written_as_one_are_all_new_or_all_as_they_were(tmp_path: Path) -> None:
+    first, second, third = (tmp_path / n for n in ("a.csv", "b.csv", "c.csv"))
+    for path in (first, second, third):
+        path.write_text("old", encoding="utf-8")
+
+    def full(out):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    files = [(first, lambda out: out.write("new")), (second, lambda out: out.write("new")), (third, full)]
+    with pytest.raises(WriteError, match=r"c\.csv: no space left on device"):
+        write_files(files)
+    assert [p.read_text(encoding="utf-8") for p in (first, second, third)] == ["old"] * 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "c.csv"]
+    write_files(files[:2])
+    assert [p.read_text(encoding="utf-8") for p in (first, second, third)] == ["new", "new", "old"]
+
+
+def test_a_folder_that_cannot_be_made_is_a_write_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(WriteError, match=r"taken/r\.txt: "):
+        write_file(tmp_path / "taken" / "r.txt", lambda out: out.write("x"))
 
 
 def test_write_file_refuses_a_protected_folder(tmp_path: Path) -> None:

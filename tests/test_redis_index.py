@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 import redis
 from click.testing import CliRunner, Result
-from test_index import SET_PHRASE, _rounds_corpus, as_draft, same_check
+from test_index import SET_PHRASE, _rounds_corpus, as_draft, same_check, two_folders_with_one_path_in_one_round
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
 
 from dupcheck.check import check_draft, load_draft
@@ -530,3 +530,42 @@ def test_derived_blobs_of_an_older_dupcheck_are_computed_again(
     client.set(redis_index._key("derived", "", "postings"), old)
     assert same_check(index, load_draft(draft), "", SETTINGS) == ["templates/模板.txt", "成员5.txt"]
     assert b"packed" in client.get(redis_index._key("derived", "", "postings"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A check writes nothing; nothing to compare with is refused; two folders of one path in one round
+
+
+def dumped(client: redis.Redis) -> dict[bytes, bytes]:
+    """Every key of the database with its serialised value."""
+    return {key: client.dump(key) for key in sorted(client.keys("*"))}
+
+
+def test_a_check_against_an_empty_database_is_refused_and_creates_no_key(
+    url: str, client: redis.Redis, draft: Path
+) -> None:
+    result = run("check", draft, "--against", url)
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {url}: no reports in this index: nothing to compare the draft with")
+    assert f"dupcheck index CORPUS --index {url}" in line
+    assert client.dbsize() == 0
+
+
+def test_a_check_against_the_index_writes_no_key_even_with_derived_data_behind(
+    url: str, client: redis.Redis, corpus: Path, draft: Path
+) -> None:
+    assert run("index", corpus, "--index", url, "--round", "2024").exit_code == 0
+    client.delete("dupcheck:derived:2024:version")  # the blobs now lag the reports: a check must not save new ones
+    before = dumped(client)
+    checked = run("check", draft, "--against", url)
+    assert checked.exit_code == 0, checked.output
+    assert "成员5 · 成员5.txt" in checked.output and "templates/模板.txt" in checked.output
+    refused = run("check", draft, "--against", url, "--round", "2023", "--add")
+    assert refused.exit_code == 1
+    assert f"{url}: no reports of round 2023 in this index (it holds '2024')" in refused.output
+    assert dumped(client) == before
+
+
+def test_two_folders_with_one_path_in_one_round_never_replace_each_others_reports(url: str, tmp_path: Path) -> None:
+    two_folders_with_one_path_in_one_round(tmp_path, url)

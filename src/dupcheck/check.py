@@ -2,7 +2,9 @@
 
 ``check_against`` does what ``dupcheck check`` does: it finds what the draft is compared with (a corpus folder,
 its index if ``dupcheck index`` made one, or an index named by path or URL), brings a corpus's index up to date,
-takes the newest round unless told otherwise, and adds the draft to the index only when asked.
+takes the newest round unless told otherwise, and adds the draft to the index only when asked: an index it is
+pointed at is opened read only otherwise. A check with no other member's report to compare the draft with is
+refused rather than called ready.
 ``check_draft`` is the comparison itself, for a caller that already holds the documents.
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from dupcheck import results
 from dupcheck.corpus import member_from_name
-from dupcheck.errors import ReadError, UsageError
+from dupcheck.errors import IndexFileError, ReadError, UsageError
 from dupcheck.index import Index, corpus_index, existing_index
 from dupcheck.members import Membership, attribute
 from dupcheck.model import Document, Population, ScanSettings, SourceFile
@@ -56,7 +58,8 @@ def check_against(
     without one its files are read, and nothing is written unless ``add`` asks for an index to be made.
     ``round``: the round the draft belongs to (default: the newest round of the index). ``member``: who wrote
     the draft (default: from its file name, as in a corpus). Raises ``UsageError`` for a draft or ``against``
-    that does not exist, ``IndexFileError`` for an index that cannot be used.
+    that does not exist or a folder with no other member's report, ``IndexFileError`` for an index that cannot be
+    used or holds no other member's report in the round nor in an earlier one.
     """
     settings = settings or ScanSettings()
     membership = membership or Membership()
@@ -64,10 +67,16 @@ def check_against(
     folder = Path(against)
     is_corpus = folder.is_dir()
     fs = settings.fingerprints
+    if rebuild and not is_corpus:
+        raise UsageError(
+            f"--rebuild would empty the index {against} before checking against it: rebuild it with "
+            "'dupcheck index CORPUS --index … --rebuild'"
+        )
+    # A check against an index reads it and nothing more: only --add writes (the draft), and only then.
     index = (
         corpus_index(folder, None, fs, rebuild=rebuild, create=add)
         if is_corpus
-        else existing_index(against, fs, rebuild=rebuild)
+        else existing_index(against, fs, read_only=not add)
     )
     errors: list[ReadError] = []
     try:
@@ -86,6 +95,7 @@ def check_against(
         population = None
         if index is not None:
             document = _as_member(document, draft, folder, index.member_keys(round_name), membership, member)
+            _refuse_nothing_to_compare(index, document, round_name)
             others, population = index.reference_for(document, round_name, settings)
         else:
             others, unreadable = load_corpus(
@@ -94,6 +104,10 @@ def check_against(
             errors += unreadable
             keys = {d.source.member for d in others if d.is_current}
             document = _as_member(document, draft, folder, keys, membership, member)
+            if not keys - {document.source.member}:
+                raise UsageError(
+                    f"{folder}: no other member's report in this folder to compare the draft with: nothing to check"
+                )
         report = results.finished(check_draft(document, others, settings, population), [*others, document], {})
         if add and index is not None:
             index.add(document, round=round_name)
@@ -150,6 +164,32 @@ def _as_member(
         if len(holders) == 1:
             key = holders[0]
     return replace(document, source=replace(source, member=key))
+
+
+def _refuse_nothing_to_compare(index: Index, draft: Document, round: str) -> None:
+    """Refuse (``IndexFileError`` naming the index and the round) a check with no other member's report to compare
+    the draft with, neither in its round nor in an earlier one: it would call the draft ready on no evidence (a
+    wrong database, a server restarted without its data, a first build cut short)."""
+    if index.member_keys(round) - {draft.source.member}:
+        return
+    rounds = index.rounds()
+    if any(index.member_keys(r) for r in rounds if r < round):
+        return
+    named = f"round {round}" if round else "the index"
+    if not rounds:
+        found = "no reports in this index"
+    elif round not in rounds:
+        found = f"no reports of round {round} in this index (it holds {', '.join(repr(r) for r in rounds)})"
+    elif not index.member_keys(round):
+        found = f"{named} holds only templates"
+    else:
+        found = f"{named} holds no other member's report"
+    option = f" --round {round}" if round else ""
+    raise IndexFileError(
+        index.location,
+        f"{found}: nothing to compare the draft with (build it with 'dupcheck index CORPUS --index "
+        f"{index.location}{option}')",
+    )
 
 
 def _newest(index: Index) -> str:

@@ -29,6 +29,26 @@ class IndexFileError(DupcheckError):
         self.reason = reason
 
 
+class IndexReadOnlyError(IndexFileError):
+    """An index that can be read but not written (file modes, a read-only mount): nothing was recorded."""
+
+
+class WriteError(DupcheckError):
+    """An output file could not be written (a full disk, no permission); carries the path and a one-line reason.
+    Nothing of it was written: a previous file of that name is as it was."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def os_reason(error: OSError) -> str:
+    """An ``OSError`` as the one-line reason a message gives: 'no space left on device', 'permission denied'."""
+    text = error.strerror or str(error) or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
 class WorkerError(DupcheckError):
     """A worker process ended abruptly (killed, most often for want of memory); carries the stage it ran."""
 

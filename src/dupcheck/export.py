@@ -12,14 +12,15 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from tabulate import tabulate
 
+from dupcheck.errors import WriteError, os_reason
 from dupcheck.members import MemberRow
-from dupcheck.outputs import ensure_outside, write_file
+from dupcheck.outputs import ensure_outside, write_files
 from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
 from dupcheck.untrusted import hidden, safe_cell, terminal_safe
 
@@ -288,13 +289,20 @@ def _json_escaped(line: str) -> str:
     return "".join(json.dumps(c)[1:-1] if hidden(c) else c for c in line)
 
 
-def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], protect: Iterable[Path] = ()) -> None:
-    """A CSV file for Excel and WPS: UTF-8 with a BOM, formula-like cells neutralised, written whole or not at all."""
+def _csv_file(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> tuple[Path, Callable[[IO[str]], object]]:
+    """A CSV file for Excel and WPS (formula-like cells neutralised), as ``write_files`` takes it."""
 
     def write(out: IO[str]) -> None:
         _csv_rows(out, header, rows)
 
-    write_file(path, write, encoding="utf-8-sig", newline="", protect=protect)
+    return path, write
+
+
+def _write_csv_files(files: Sequence[tuple[Path, Callable[[IO[str]], object]]], protect: Iterable[Path]) -> None:
+    """CSV files, UTF-8 with a BOM, written all whole or none."""
+    write_files(files, encoding="utf-8-sig", newline="", protect=protect)
 
 
 def _csv_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -306,110 +314,123 @@ def _csv_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]
 
 def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterable[Path] = ()) -> list[Path]:
     """documents.csv, sections.csv, pairs.csv and passages.csv in ``folder`` (created if missing), never inside
-    the corpus folders ``protect``; each file is written whole or not at all."""
+    the corpus folders ``protect``; the four are written whole or not at all (a failure leaves the previous four)."""
     ensure_outside(folder, protect, "--output")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(str(folder), os_reason(error)) from error
     share_header = list(SHARE_KEYS)
 
     def shares(s: Any) -> list[float]:
         return list(s.as_dict().values())
 
     documents, sections, pairs, passages = (folder / name for name in CSV_FILES)
-    _write_rows(
-        documents,
-        [
-            "document",
-            "member",
-            "unit",
-            "kind",
-            "chars",
-            *share_header,
-            "top_partner",
-            "top_partner_share",
-            "flagged_sections",
-            "earlier_versions",
-        ],
-        (
+    files: list[tuple[Path, Callable[[IO[str]], object]]] = []
+    files.append(
+        _csv_file(
+            documents,
             [
-                d.id,
-                d.member,
-                d.unit,
-                d.kind,
-                d.chars,
-                *shares(d.shares),
-                d.top_partner or "",
-                round(d.top_partner_share, 4),
-                "; ".join(s.title for s in flagged_sections(d, threshold)),
-                "; ".join(d.earlier_versions),
-            ]
-            for d in report.documents
-        ),
+                "document",
+                "member",
+                "unit",
+                "kind",
+                "chars",
+                *share_header,
+                "top_partner",
+                "top_partner_share",
+                "flagged_sections",
+                "earlier_versions",
+            ],
+            (
+                [
+                    d.id,
+                    d.member,
+                    d.unit,
+                    d.kind,
+                    d.chars,
+                    *shares(d.shares),
+                    d.top_partner or "",
+                    round(d.top_partner_share, 4),
+                    "; ".join(s.title for s in flagged_sections(d, threshold)),
+                    "; ".join(d.earlier_versions),
+                ]
+                for d in report.documents
+            ),
+        )
     )
-    _write_rows(
-        sections,
-        ["document", "member", "section", "level", "start", "end", "chars", *share_header, "flagged"],
-        (
+    files.append(
+        _csv_file(
+            sections,
+            ["document", "member", "section", "level", "start", "end", "chars", *share_header, "flagged"],
+            (
+                [
+                    d.id,
+                    d.member,
+                    s.title,
+                    s.level,
+                    s.start,
+                    s.end,
+                    s.chars,
+                    *shares(s.shares),
+                    int(s.shares.originality < threshold),
+                ]
+                for d in report.documents
+                for s in d.sections
+            ),
+        )
+    )
+    files.append(
+        _csv_file(
+            pairs,
+            ["member_a", "member_b", "chars_a", "chars_b", "share_a", "share_b", "passages"],
+            (
+                [
+                    p.member_a,
+                    p.member_b,
+                    p.chars_a,
+                    p.chars_b,
+                    round(p.share_a, 4),
+                    round(p.share_b, 4),
+                    p.matches,
+                ]
+                for p in report.pairs
+            ),
+        )
+    )
+    files.append(
+        _csv_file(
+            passages,
             [
-                d.id,
-                d.member,
-                s.title,
-                s.level,
-                s.start,
-                s.end,
-                s.chars,
-                *shares(s.shares),
-                int(s.shares.originality < threshold),
-            ]
-            for d in report.documents
-            for s in d.sections
-        ),
+                "kind",
+                "similarity",
+                "document_a",
+                "start_a",
+                "end_a",
+                "text_a",
+                "document_b",
+                "start_b",
+                "end_b",
+                "text_b",
+            ],
+            (
+                [
+                    m.kind,
+                    round(m.similarity, 4),
+                    m.a.doc,
+                    m.a.start,
+                    m.a.end,
+                    report.excerpt(m.a),
+                    m.b.doc,
+                    m.b.start,
+                    m.b.end,
+                    report.excerpt(m.b),
+                ]
+                for m in report.matches
+            ),
+        )
     )
-    _write_rows(
-        pairs,
-        ["member_a", "member_b", "chars_a", "chars_b", "share_a", "share_b", "passages"],
-        (
-            [
-                p.member_a,
-                p.member_b,
-                p.chars_a,
-                p.chars_b,
-                round(p.share_a, 4),
-                round(p.share_b, 4),
-                p.matches,
-            ]
-            for p in report.pairs
-        ),
-    )
-    _write_rows(
-        passages,
-        [
-            "kind",
-            "similarity",
-            "document_a",
-            "start_a",
-            "end_a",
-            "text_a",
-            "document_b",
-            "start_b",
-            "end_b",
-            "text_b",
-        ],
-        (
-            [
-                m.kind,
-                round(m.similarity, 4),
-                m.a.doc,
-                m.a.start,
-                m.a.end,
-                report.excerpt(m.a),
-                m.b.doc,
-                m.b.start,
-                m.b.end,
-                report.excerpt(m.b),
-            ]
-            for m in report.matches
-        ),
-    )
+    _write_csv_files(files, ())  # the folder is checked above
     return [documents, sections, pairs, passages]
 
 
@@ -441,4 +462,4 @@ def write_members_csv(rows: Sequence[MemberRow], out: IO[str], *, terminal: bool
 
 def save_members_csv(rows: Sequence[MemberRow], path: Path, *, protect: Iterable[Path] = ()) -> None:
     """The member table as a CSV file a reviewer corrects in Excel or WPS (as ``write_csv``'s files)."""
-    _write_rows(path, MEMBER_COLUMNS, (_member_cells(r) for r in rows), protect)
+    _write_csv_files([_csv_file(path, MEMBER_COLUMNS, (_member_cells(r) for r in rows))], protect)

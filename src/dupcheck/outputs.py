@@ -2,18 +2,19 @@
 
 Every writer (the CLI's ``--output`` and ``--html``, CSV folders, an index's location) asks ``ensure_outside``
 first; ``write_file`` writes to a temporary name beside the target and renames it when the text is complete, so
-a failure half-way (a full disk, a killed process) leaves the old file or none, never half a report.
+a failure half-way (a full disk, a killed process) leaves the old file or none, never half a report, and is one
+``WriteError`` naming the file (``write_files``: several files, all new or all as they were).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
-from dupcheck.errors import UsageError
+from dupcheck.errors import UsageError, WriteError, os_reason
 
 
 def is_inside(path: Path, folder: Path) -> bool:
@@ -37,13 +38,40 @@ def write_file(
     protect: Iterable[Path] = (),
 ) -> None:
     """Write a text file through ``write(stream)``, complete or not at all; never inside ``protect``."""
-    ensure_outside(path, protect, "output")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write_files([(path, write)], encoding=encoding, newline=newline, protect=protect)
+
+
+def write_files(
+    files: Sequence[tuple[Path, Callable[[IO[str]], object]]],
+    *,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+    protect: Iterable[Path] = (),
+) -> None:
+    """Write several text files (path, ``write(stream)``) as one: each to a temporary name beside it, and only
+    when every one is complete are they renamed into place. A failure (``WriteError`` naming the file) removes the
+    temporaries and leaves every previous file as it was, so a set of files is never half old, half new."""
+    protect = list(protect)
+    temporaries: list[Path] = []
     try:
-        with temporary.open("w", encoding=encoding, newline=newline) as out:
-            write(out)
-        os.replace(temporary, path)
+        for path, write in files:
+            ensure_outside(path, protect, "output")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                temporaries.append(temporary)
+                with temporary.open("w", encoding=encoding, newline=newline) as out:
+                    write(out)
+                    out.flush()
+                    os.fsync(out.fileno())  # a disk that fills on flushing says so here, not after the rename
+            except OSError as error:
+                raise WriteError(str(path), os_reason(error)) from error
+        for (path, _), temporary in zip(files, temporaries, strict=True):
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise WriteError(str(path), os_reason(error)) from error
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+        for temporary in temporaries:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)

@@ -3,23 +3,25 @@ and the update it makes from a corpus, written once for every backend.
 
 An update plans first (``plan_update``: what the index knows of the corpus's files against the files, reading
 and preparing only the changed ones, holding nothing), then the backend writes the plan whole (``Index._apply``).
-Adding a checked draft is a plan of one record. A backend says how it knows its files, writes a plan, reads its
-reports and finds a draft's reference; the shared pieces of those (a stored report's source, a draft's own and
-replaced k-grams) are here too.
+Adding a checked draft is a plan of one record. A round may hold reports of several corpus folders, but
+never two of one path: an update whose report has the path of another folder's is refused whole
+(``other_corpus_error``), as removing or replacing another folder's report would lose it. A backend says how
+it knows its files, writes a plan, reads its reports and finds a draft's reference; the shared pieces of those
+(a stored report's source, a draft's own and replaced k-grams) are here too.
 """
 
 from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from dupcheck.corpus import discover
-from dupcheck.errors import ReadError
+from dupcheck.errors import IndexFileError, ReadError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index.codec import unpack_arrays
 from dupcheck.index.derived import DraftKeys, counted_for_others, distinct_kgrams
@@ -84,6 +86,7 @@ class Index(ABC):
 
     location: str  # the index as messages name it
     settings: FingerprintSettings
+    read_only: bool  # opened only to be read: an update that would change it is refused, nothing else is written
 
     def update(
         self,
@@ -221,6 +224,19 @@ def plan_update(
     plan.remove = sorted(p for p in known if p not in seen and p not in unreadable)
     plan.result = UpdateResult(added, updated, plan.remove, unchanged, sorted(errors, key=lambda e: e.path))
     return plan
+
+
+def other_corpus_error(location: str, round: str, corpus: str, taken: Sequence[tuple[str, str]]) -> IndexFileError:
+    """The refusal of an update whose reports have the paths of reports another corpus folder put in the round
+    (``taken``: path, that folder): keyed by round and path, one would silently replace the other."""
+    path, other = taken[0]
+    more = f" and {len(taken) - 1} more" if len(taken) > 1 else ""
+    where = f"round {round}" if round else "the index"
+    return IndexFileError(
+        location,
+        f"{path}{more} of {where} came from {other}, not from {corpus}: nothing was recorded (index the two "
+        "folders under different --round, or keep their reports at different paths)",
+    )
 
 
 def draft_record(document: Document, round: str, settings: FingerprintSettings) -> Record:

@@ -49,9 +49,9 @@ import redis
 from redis.connection import SSLConnection, parse_url
 
 from dupcheck.arrays import distinct, repeated_counts
-from dupcheck.errors import IndexFileError
+from dupcheck.errors import IndexFileError, IndexReadOnlyError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index.base import Index, Known, Plan, own_and_replaced, stored_source
+from dupcheck.index.base import Index, Known, Plan, other_corpus_error, own_and_replaced, stored_source
 from dupcheck.index.codec import (
     APPLICATION,
     SCHEMA_VERSION,
@@ -148,6 +148,8 @@ def _translating(method: Callable[Concatenate[RedisIndex, P], T]) -> Callable[Co
 
 
 def _index_error(location: str, error: redis.exceptions.RedisError) -> IndexFileError:
+    if isinstance(error, redis.exceptions.ReadOnlyError | redis.exceptions.NoPermissionError):
+        return IndexReadOnlyError(location, f"the index is read-only ({_one_line(error)}): cannot record the changes")
     if isinstance(error, redis.exceptions.AuthenticationError):
         return IndexFileError(location, f"the Redis server refused the connection ({_one_line(error)})")
     if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
@@ -170,10 +172,13 @@ def _lsh_redis_config(url: str) -> dict[str, Any]:
 class RedisIndex(Index):
     """An index in one Redis database, shared by every process that opens the same URL."""
 
-    def __init__(self, url: str, settings: FingerprintSettings, *, rebuild: bool = False) -> None:
+    def __init__(
+        self, url: str, settings: FingerprintSettings, *, rebuild: bool = False, read_only: bool = False
+    ) -> None:
         self.url = url
         self.location = _redacted(url)
         self.settings = settings
+        self.read_only = read_only  # this opener only reads (a check): it writes no key, derived blobs included
         self._lsh_index: MinHashLSH | None = None
         try:
             self._client = redis.Redis.from_url(url, socket_connect_timeout=10)
@@ -205,7 +210,10 @@ class RedisIndex(Index):
 
     def _check_or_create(self) -> None:
         meta_key = PREFIX + "meta"
-        if not self._client.exists(meta_key):
+        exists = self._client.exists(meta_key)
+        if not exists and self.read_only:
+            return  # an empty database reads as an index with no reports; nothing is made in it
+        if not exists:
             # HSETNX: two processes creating one index at once agree on what it is, or the second is refused.
             with self._client.pipeline(transaction=True) as pipe:
                 pipe.hsetnx(meta_key, "application", APPLICATION)
@@ -401,9 +409,11 @@ class RedisIndex(Index):
                 found = _round(population, postings)
                 if found is not None:
                     return found
-            if attempt < 2:
-                self._refresh_derived(round, again=version == done)
-        computed = self._compute_derived(round)  # writers keep moving the version: use what is there now
+            if attempt == 2 or self.read_only:
+                break
+            self._refresh_derived(round, again=version == done)
+        # Writers keep moving the version, or this opener writes nothing: computed from what is there now.
+        computed = self._compute_derived(round)
         found = _round(*computed)
         assert found is not None
         return found
@@ -492,6 +502,10 @@ class RedisIndex(Index):
 
     @_translating
     def _apply(self, round: str, plan: Plan) -> None:
+        if self.read_only:
+            if not (plan.put or plan.touch or plan.remove):
+                return
+            raise IndexReadOnlyError(self.location, "opened to be read only: cannot record the changes")
         if plan.put or plan.touch or plan.remove or self._client.exists(_key("lsh-pending", round)):
             with self._write_lock(round) as lock:
                 self._write(lock, round, plan)
@@ -512,6 +526,13 @@ class RedisIndex(Index):
             for name, (corpus, sha) in zip(names, rows, strict=True)
             if sha is not None
         }
+        taken = sorted(
+            (r.path, current[r.path][0])
+            for r in put
+            if r.path in current and current[r.path][0] not in ("", corpus_key)
+        )
+        if corpus_key and taken:
+            raise other_corpus_error(self.location, round, corpus_key, taken)
         after = set(_decoded(present))
         changed: list[str] = []
         lock.reacquire()

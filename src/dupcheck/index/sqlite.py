@@ -3,11 +3,14 @@
 The reports are rows of one table. The derived data of a round (see ``derived``) are a base, in files beside the
 index (``<file>.d/``), and what changed since, in the file itself, written in the transaction that changes the
 reports; so an update is one transaction, applied whole or not at all. Writers take turns (a busy timeout, one
-transaction per update); a reader reads one commit's index (one read transaction).
+transaction per update); a reader reads one commit's index (one read transaction). A failure (a full disk, a
+file or folder that cannot be written) rolls the transaction back and is one ``IndexFileError`` naming the
+index; an index that cannot be written still serves whatever records nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -23,9 +26,18 @@ from typing import NamedTuple
 import numpy as np
 
 from dupcheck.arrays import distinct, repeated_counts
-from dupcheck.errors import IndexFileError
+from dupcheck.errors import IndexFileError, IndexReadOnlyError, os_reason
 from dupcheck.fingerprints import FingerprintSettings, band_keys
-from dupcheck.index.base import Index, Known, Plan, Record, own_and_replaced, stored_kgrams, stored_source
+from dupcheck.index.base import (
+    Index,
+    Known,
+    Plan,
+    Record,
+    other_corpus_error,
+    own_and_replaced,
+    stored_kgrams,
+    stored_source,
+)
 from dupcheck.index.codec import APPLICATION, pack_document, settings_json, unpack_arrays, unpack_document
 from dupcheck.index.derived import (
     DraftKeys,
@@ -131,38 +143,109 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """A connection to the index file: created if missing only when ``create``; read only when the file cannot be
+    written. A WAL index in a folder that cannot be written (no shared-memory file can be made beside it) is
+    opened immutable: nobody can write it there either, so it is read as it lies."""
+    uri = path.absolute().as_uri()
+    db = sqlite3.connect(f"{uri}?mode={'rwc' if create else 'rw'}", uri=True, timeout=60, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        db.close()
+        if getattr(error, "sqlite_errorname", "") not in ("SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN"):
+            raise
+        if not path.is_file():
+            raise
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=60, isolation_level=None)
+    return db
+
+
+def _failure(path: Path, error: sqlite3.Error) -> IndexFileError:
+    """An SQLite failure as one line naming the index; whatever was being written was rolled back."""
+    location, name = str(path), getattr(error, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
+        folder = path.absolute().parent
+        why = "its folder cannot be written" if not os.access(folder, os.W_OK) else "the file cannot be written"
+        if name != "SQLITE_READONLY_DIRECTORY" and os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+            why = str(error)  # a read-only mount, or a shared-memory file left by another user
+        return IndexReadOnlyError(location, f"the index is read-only ({why}): cannot record the changes")
+    if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and _nearly_full(path)):
+        # A write SQLite makes outside its pages (growing the shared-memory file) fails as an I/O error.
+        return IndexFileError(location, "no space left on device: nothing was recorded, the index is as it was")
+    if name == "SQLITE_CANTOPEN":
+        return IndexFileError(location, "cannot open or create the index file (a missing or unwritable folder?)")
+    if name == "SQLITE_BUSY":
+        return IndexFileError(location, "another process held the index for over 60 s; try again")
+    if name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or not name:
+        return IndexFileError(location, f"not a readable dupcheck index ({error}); --rebuild makes a new one")
+    return IndexFileError(location, f"SQLite failed ({error}); nothing was recorded")
+
+
+def _nearly_full(path: Path) -> bool:
+    """Whether the file system holding ``path`` has (next to) no room left."""
+    try:
+        stats = os.statvfs(path.absolute().parent)
+    except (OSError, AttributeError):  # no statvfs (Windows): say what SQLite said
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
+
+
+def _os_failure(location: str, error: OSError, what: str) -> IndexFileError:
+    """A file the index could not write, as one line: read-only for want of permission, else the reason."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return IndexReadOnlyError(location, f"the index is read-only ({os_reason(error)}): {what}")
+    return IndexFileError(location, f"{what} ({os_reason(error)}); nothing was recorded")
+
+
 class SQLiteIndex(Index):
     """An index in one SQLite file, and the derived data of its rounds beside it (``<file>.d``). Writers take
     turns (a busy timeout, one transaction per update)."""
 
-    def __init__(self, path: Path, settings: FingerprintSettings, *, rebuild: bool = False) -> None:
+    def __init__(
+        self, path: Path, settings: FingerprintSettings, *, rebuild: bool = False, read_only: bool = False
+    ) -> None:
         self.path = path
         self.location = str(path)
         self.settings = settings
+        self.read_only = read_only  # this opener only reads (a check): it creates, upgrades and derives nothing
         self._folder = path.with_name(path.name + ".d")
         self._written: list[Path] = []  # base files of the open transaction: removed if it rolls back …
         self._superseded: list[Path] = []  # … and those it replaces: removed once it commits
-        if rebuild:
-            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                leftover.unlink(missing_ok=True)
-            if self._folder.is_dir():
-                _unlink_all(p for p in self._folder.iterdir() if _BASE_FILE.fullmatch(p.name))
-                with suppress(OSError):
-                    self._folder.rmdir()
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            if rebuild:
+                for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                    leftover.unlink(missing_ok=True)
+                if self._folder.is_dir():
+                    _unlink_all(p for p in self._folder.iterdir() if _BASE_FILE.fullmatch(p.name))
+                    with suppress(OSError):
+                        self._folder.rmdir()
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _os_failure(self.location, error, "cannot replace it" if rebuild else "cannot make it") from error
+        try:
+            self._db = _connect(path, create=not read_only)
+        except sqlite3.Error as error:
+            raise _failure(self.path, error) from error
+        try:
+            if not read_only and self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._check_or_create()
-        except sqlite3.DatabaseError as error:
-            raise IndexFileError(
-                str(path), f"not a readable dupcheck index ({error}); --rebuild makes a new one"
-            ) from error
+        except sqlite3.Error as error:
+            self._db.close()
+            raise _failure(self.path, error) from error
+        except IndexFileError:
+            self._db.close()
+            raise
 
     def _check_or_create(self) -> None:
         tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self._schema = SQLITE_SCHEMA_VERSION
         if not tables:
+            if self.read_only:
+                raise IndexFileError(str(self.path), "not a dupcheck index (an empty file)")
             with self._transaction():
                 for statement in filter(str.strip, (_SCHEMA + _SCHEMA_DERIVED).split(";")):
                     self._db.execute(statement)
@@ -185,7 +268,9 @@ class SQLiteIndex(Index):
             )
         if meta.get("settings") != settings_json(self.settings):
             raise IndexFileError(str(self.path), "built with other fingerprint settings; --rebuild makes a new one")
-        if version == _UPGRADABLE:
+        self._schema = version
+        if version == _UPGRADABLE and not self.read_only:  # read only, its reports are read without derived data
+            self._schema = SQLITE_SCHEMA_VERSION
             with self._transaction():
                 if self._db.execute("PRAGMA user_version").fetchone()[0] == _UPGRADABLE:  # not by another process
                     for statement in filter(str.strip, _SCHEMA_DERIVED.split(";")):
@@ -223,13 +308,34 @@ class SQLiteIndex(Index):
         return {path: Known(sha, size, mtime) for path, sha, size, mtime in rows}
 
     def _apply(self, round: str, plan: Plan) -> None:
-        with self._transaction():
-            self._write(round, plan)
+        if not (plan.put or plan.touch or plan.remove):
+            return  # nothing to record: an index that cannot be written serves a scan or check that changes nothing
+        if self.read_only:
+            raise IndexReadOnlyError(self.location, "opened to be read only: cannot record the changes")
+        try:
+            with self._transaction():
+                self._write(round, plan)
+        except sqlite3.Error as error:
+            failure = _failure(self.path, error)
+            if isinstance(failure, IndexReadOnlyError) and not (plan.put or plan.remove):
+                return  # only new modification times to note: the next update hashes those files again
+            raise failure from error
+        except IndexReadOnlyError:
+            if plan.put or plan.remove:
+                raise
 
     def _write(self, round: str, plan: Plan) -> None:
         """Write a plan and bring the round's derived data in line with it, in the caller's transaction."""
         self._remove_stray_files()
         put, corpus_key = plan.put, plan.corpus
+        if corpus_key:
+            taken = self._db.execute(
+                "SELECT path, corpus FROM documents WHERE round = ? AND corpus NOT IN ('', ?) "
+                "AND path IN (SELECT value FROM json_each(?)) ORDER BY path",
+                (round, corpus_key, json.dumps([r.path for r in put])),
+            ).fetchall()
+            if taken:
+                raise other_corpus_error(self.location, round, corpus_key, taken)
         rows_at = (
             "SELECT id, member, is_template FROM documents WHERE round = ? AND path IN (SELECT value FROM json_each(?))"
         )
@@ -411,9 +517,7 @@ class SQLiteIndex(Index):
                     os.fsync(handle.fileno())  # the transaction that names the files must never outlive them
             _fsync_folder(self._folder)
         except OSError as error:
-            raise IndexFileError(
-                str(self._folder), f"cannot write the index's derived files ({error.strerror or error})"
-            ) from error
+            raise _os_failure(str(self._folder), error, "cannot write the index's derived files") from error
         old = self._db.execute("SELECT generation FROM derived_base WHERE round = ?", (round,)).fetchone()
         if old is not None:
             self._superseded += self._base_files(old[0])
@@ -479,10 +583,15 @@ class SQLiteIndex(Index):
                 break
             if attempt == 0:
                 continue  # a writer may have replaced a base while it was opened: read again before making one
-            with self._transaction():
-                for stale in sorted(found):
-                    if self._base(stale) is None or self._delta_reports(stale):  # unless another process did
-                        self._make_base(stale)
+            if self.read_only:
+                break
+            try:
+                with self._transaction():
+                    for stale in sorted(found):
+                        if self._base(stale) is None or self._delta_reports(stale):  # unless another process did
+                            self._make_base(stale)
+            except (sqlite3.Error, IndexFileError):
+                break  # a base that cannot be saved (a read-only or full index): this check reads every report
         # Counts only known within one decide whether a k-gram of the draft is boilerplate: every report.
         return self.documents(round), None
 
@@ -491,6 +600,8 @@ class SQLiteIndex(Index):
     ) -> tuple[list[Document], Population] | set[str]:
         """``_reference`` in one read transaction, or the rounds whose base must be made again first (none: the
         counts cannot decide even from a new base)."""
+        if self._schema != SQLITE_SCHEMA_VERSION:
+            return set()  # an index of schema 2 read without upgrading it: it has no derived data
         derived = {r: self._derived(r) for r in self.rounds() if r <= round}
         stale = {r for r, d in derived.items() if d is None}
         if stale:
