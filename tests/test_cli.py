@@ -184,6 +184,21 @@ def test_scan_broken_file_exits_1_and_still_reports_the_others(
     assert "Documents (2)" in result.stdout
 
 
+def test_check_against_a_corpus_with_an_unreadable_file_exits_1_and_still_reports(
+    tmp_path: Path, write_corpus: WriteCorpus
+) -> None:
+    """A check is incomplete when a file of the corpus could not be read (it may hold what the draft copies):
+    the draft is still reported, the file named, and the status is 1, not 0."""
+    files = copying_files()
+    files["综合办公室/王七.txt"] = bytes(range(256)) * 4
+    corpus = write_corpus(tmp_path / "corpus", files)
+    draft = write_corpus(tmp_path / "drafts", {"孙八.txt": report(("一、学习方面", COPIED))}) / "孙八.txt"
+    result = run("check", draft, "--against", corpus)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == ["error: 综合办公室/王七.txt: not a text file (binary content)"]
+    assert "孙八" in result.stdout and "李四" in result.stdout  # the report, and the member it copies
+
+
 def test_scan_broken_file_is_listed_in_json_errors(tmp_path: Path, write_corpus: WriteCorpus) -> None:
     """With --format json an unreadable file still exits 1 and appears under "errors" by relative path."""
     corpus = write_corpus(tmp_path / "corpus", {**clean_files(), "运维检修部/赵六.txt": b"\x00\x01\x02" * 50})

@@ -586,7 +586,7 @@ def assert_every_error_line_is_one_line(output: str) -> None:
 PRINTED = [
     pytest.param(["scan", "{corpus}", "--members-by", "file"], 1, id="scan-table"),
     pytest.param(["scan", "{corpus}", "--members-by", "file", "--evidence"], 1, id="scan-evidence"),
-    pytest.param(["check", "{draft}", "--against", "{corpus}", "--members-by", "file"], 0, id="check"),
+    pytest.param(["check", "{draft}", "--against", "{corpus}", "--members-by", "file"], 1, id="check"),
     pytest.param(["members", "{corpus}", "--members-by", "file"], 1, id="members"),
     pytest.param(["index", "{corpus}", "--index", "{out}/索引{every}.sqlite"], 1, id="index"),
     pytest.param(["text", "{corpus}/坏{every}.txt"], 1, id="text-error"),

@@ -542,6 +542,9 @@ def check_command(
         )
         if html_path is not None:
             _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder)
+    # As for a scan: a file of the corpus left unread may hold what the draft was copied from.
+    if result.errors:
+        sys.exit(EXIT_UNREADABLE)
     (result_doc,) = report.documents
     if fail_under is not None and result_doc.shares.originality < fail_under:
         sys.exit(EXIT_BELOW)
