@@ -23,6 +23,7 @@ from docx.text.run import Run
 from docx.types import ProvidesStoryPart
 from lxml import etree
 
+from dupcheck.docx_numbering import ListCounters, NumberingDefinitions, read_numbering
 from dupcheck.read_text import HeadingHint
 
 _MAX_BOLD_HEADING_CHARS = 40
@@ -43,8 +44,9 @@ def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
     lines: list[str] = []
     hints: list[HeadingHint] = []
     offset = 0
+    counters = ListCounters(_numbering(document))
     for paragraph, runs in _iter_paragraphs(document.element.body, document):
-        text = "".join(run.text for run in runs)
+        text = _numbering_label(paragraph, counters) + "".join(run.text for run in runs)
         level = _heading_level(paragraph, runs, text)
         if level is not None:
             hints.append(HeadingHint(offset, offset + len(text), level))
@@ -209,3 +211,53 @@ def _style_chain(style: BaseStyle | None) -> Iterator[CharacterStyle]:
         seen.add(style.element)
         yield style
         style = style.base_style
+
+
+# --- automatic numbering ----------------------------------------------------------------------------------
+
+
+def _numbering(document: Document) -> NumberingDefinitions:
+    try:
+        part = document.part.part_related_by(RT.NUMBERING)
+    except KeyError:  # a document without lists has no numbering part
+        return read_numbering(None)
+    return read_numbering(_part_element(part))
+
+
+def _numbering_label(paragraph: Paragraph, counters: ListCounters) -> str:
+    """The number Word shows before a paragraph of an automatically numbered list (一、 （二） 1.), "" for none.
+
+    It becomes part of the paragraph's text as read, as it is part of the text as shown: the outline is found
+    from these numbers, and offsets stay offsets into one text.
+    """
+    numbered = _paragraph_numbering(paragraph)
+    return "" if numbered is None else counters.label(*numbered)
+
+
+def _paragraph_numbering(paragraph: Paragraph) -> tuple[str, int] | None:
+    """(w:numId, w:ilvl) of a paragraph, set on it or through its paragraph style (and the styles that style is
+    based on); None when it is not numbered, w:numId 0 included (numbering switched off)."""
+    num_id: str | None = None
+    ilvl: str | None = None
+    chain = [paragraph._p.pPr] + [style.element.pPr for style in _style_chain(paragraph.style)]
+    for ppr in chain:
+        numpr = None if ppr is None else ppr.find(qn("w:numPr"))
+        if numpr is None:
+            continue
+        if ilvl is None:
+            ilvl = _val(numpr.find(qn("w:ilvl")))
+        if num_id is None:
+            num_id = _val(numpr.find(qn("w:numId")))
+        if num_id is not None and ilvl is not None:
+            break
+    if num_id is None or num_id == "0":
+        return None
+    try:
+        return num_id, int(ilvl or 0)
+    except ValueError:
+        return num_id, 0
+
+
+def _val(element: etree._Element | None) -> str | None:
+    return None if element is None else element.get(qn("w:val"))
+
