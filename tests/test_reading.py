@@ -725,6 +725,93 @@ def test_docx_without_a_numbering_part_reads_numbered_paragraphs_unlabelled(tmp_
     assert read_document(path).text == "理论学习方面"
 
 
+# --- .docx: a table of contents as a field ------------------------------------------------------------------
+
+
+def toc_entry(
+    text: str, page: int, *, begin: bool = False, end: bool = False, style: str = "TOC1", before: str = ""
+) -> str:
+    """A paragraph of a table of contents as Word writes it: a hyperlink to the heading, a tab, a PAGEREF field;
+    the first entry opens the TOC field (after the text ``before``), the last one may close it."""
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TO</w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve">C \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        if begin
+        else ""
+    )
+    pageref = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \\h </w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{page}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    closing = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if end else ""
+    return (
+        f'<w:p {W_NS}><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run_xml(before) if before else ""}{field}'
+        '<w:hyperlink w:anchor="_Toc1">'
+        f"<w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r>{pageref}</w:hyperlink>{closing}</w:p>"
+    )
+
+
+def body_xml(doc: DocxDocument, *paragraphs: str) -> None:
+    for xml in paragraphs:
+        doc.element.body.sectPr.addprevious(parse_xml(xml))
+
+
+def test_docx_table_of_contents_field_is_left_out(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("对照检查材料")
+    doc.add_paragraph("目录")
+    body_xml(
+        doc,
+        toc_entry("一、理论学习方面", 1, begin=True, style="Normal"),  # the style does not matter in a field
+        toc_entry("（一）存在的问题", 2, style="TOC2"),
+        toc_entry("二、作风建设方面", 3),
+        # Word closes the field at the start of the paragraph after the last entry; text after it is kept.
+        f'<w:p {W_NS}><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>前言</w:t></w:r></w:p>',
+    )
+    doc.add_paragraph("一、理论学习方面")
+    doc.add_paragraph("本人学习不够系统。")
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text.splitlines() == ["对照检查材料", "目录", "前言", "一、理论学习方面", "本人学习不够系统。"]
+
+
+def test_docx_table_of_contents_closed_in_its_last_entry_and_text_before_it(tmp_path: Path) -> None:
+    doc = docx.Document()
+    first = toc_entry("一、理论学习方面", 1, begin=True, before="目录")  # the text before the field stays
+    body_xml(doc, first, toc_entry("二、作风建设方面", 3, end=True))
+    doc.add_paragraph("一、理论学习方面")
+    assert read_document(doc_path(doc, tmp_path)).text == "目录\n一、理论学习方面"
+
+
+def test_docx_simple_toc_field_and_unlinked_toc_entries_are_left_out(tmp_path: Path) -> None:
+    doc = docx.Document()
+    toc_style = doc.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    body_xml(
+        doc,
+        f'<w:p {W_NS}><w:r><w:t>目录</w:t></w:r><w:fldSimple w:instr=" TOC \\o &quot;1-2&quot; ">'
+        "<w:r><w:t>一、理论学习方面</w:t></w:r><w:r><w:tab/><w:t>1</w:t></w:r></w:fldSimple></w:p>",
+        # An unlinked table of contents (the field removed) keeps its entries' styles.
+        f'<w:p {W_NS}><w:pPr><w:pStyle w:val="{toc_style.style_id}"/></w:pPr><w:r><w:t>二、作风建设方面</w:t></w:r>'
+        "<w:r><w:tab/><w:t>3</w:t></w:r></w:p>",
+        f'<w:p {W_NS}><w:fldSimple w:instr=" PAGE "><w:r><w:t>页码域保留</w:t></w:r></w:fldSimple></w:p>',
+    )
+    doc.add_paragraph("一、理论学习方面")
+    assert read_document(doc_path(doc, tmp_path)).text == "目录\n页码域保留\n一、理论学习方面"
+
+
+def test_docx_other_fields_keep_their_results(tmp_path: Path) -> None:
+    doc = docx.Document()
+    body_xml(
+        doc,
+        f'<w:p {W_NS}><w:r><w:t>第</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>页</w:t></w:r></w:p>',
+    )
+    doc.add_paragraph("正文")
+    assert read_document(doc_path(doc, tmp_path)).text == "第2页\n正文"
+
+
 # --- properties ---------------------------------------------------------------------------------------
 
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")

@@ -28,6 +28,8 @@ from dupcheck.read_text import HeadingHint
 
 _MAX_BOLD_HEADING_CHARS = 40
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
+# Word names the styles of a table of contents' entries "toc 1" … "toc 9" (WPS: 目录 1).
+_TOC_ENTRY_STYLE = re.compile(r"(?:toc|目录)\s*[1-9]", re.IGNORECASE)
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _PARAGRAPH, _RUN, _TEXT_BOX = qn("w:p"), qn("w:r"), qn("w:txbxContent")
 _CHOICE = f"{{{_MC}}}Choice"
@@ -45,7 +47,7 @@ def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
     hints: list[HeadingHint] = []
     offset = 0
     counters = ListCounters(_numbering(document))
-    for paragraph, runs in _iter_paragraphs(document.element.body, document):
+    for paragraph, runs in _without_table_of_contents(_iter_paragraphs(document.element.body, document)):
         text = _numbering_label(paragraph, counters) + "".join(run.text for run in runs)
         level = _heading_level(paragraph, runs, text)
         if level is not None:
@@ -261,3 +263,63 @@ def _paragraph_numbering(paragraph: Paragraph) -> tuple[str, int] | None:
 def _val(element: etree._Element | None) -> str | None:
     return None if element is None else element.get(qn("w:val"))
 
+
+# --- tables of contents as fields ---------------------------------------------------------------------------
+
+
+def _without_table_of_contents(
+    paragraphs: Iterator[tuple[Paragraph, list[Run]]],
+) -> Iterator[tuple[Paragraph, list[Run]]]:
+    """The paragraphs without a table of contents written as a field, and without the entries of one whose field
+    was removed (paragraphs styled "toc N").
+
+    A table of contents is generated from the headings: its entries ("一、理论学习方面<tab>3") repeat them with
+    page numbers, so as text they would be counted twice, and as lines shaped like headings they would be
+    sections of their own. Older Word and WPS write it as a field rather than a content control: w:fldChar
+    begin, w:instrText "TOC \\o …", separate, the entries, end, across as many paragraphs as it has entries
+    (and w:fldSimple w:instr="TOC …" inside one). Its entries' runs are left out, and a paragraph left with no
+    text from outside the field is left out whole, so its empty line takes no place in the text either.
+    """
+    fields: list[str] = []  # the instruction read so far of each field open at this point, outermost first
+    for paragraph, runs in paragraphs:
+        if any(_TOC_ENTRY_STYLE.fullmatch(style.name or "") for style in _style_chain(paragraph.style)):
+            continue
+        touched = _in_table_of_contents(fields)
+        kept: list[Run] = []
+        for run in runs:
+            inside = _in_table_of_contents(fields) or _in_toc_simple_field(run._r)
+            _follow_fields(run._r, fields)
+            if inside or _in_table_of_contents(fields):
+                touched = True
+            else:
+                kept.append(run)
+        if touched and not "".join(run.text for run in kept).strip():
+            continue
+        yield paragraph, kept
+
+
+def _follow_fields(run: etree._Element, fields: list[str]) -> None:
+    """Update the open fields with a run's w:fldChar and w:instrText."""
+    for child in run.iterchildren(qn("w:fldChar"), qn("w:instrText")):
+        if child.tag == qn("w:instrText"):
+            if fields:  # an instruction outside any field is damage: nothing to add it to
+                fields[-1] += child.text or ""
+            continue
+        kind = child.get(qn("w:fldCharType"))
+        if kind == "begin":
+            fields.append("")
+        elif kind == "end" and fields:
+            fields.pop()
+
+
+def _in_table_of_contents(fields: list[str]) -> bool:
+    return any(_is_toc_instruction(instruction) for instruction in fields)
+
+
+def _in_toc_simple_field(run: etree._Element) -> bool:
+    return any(_is_toc_instruction(field.get(qn("w:instr"), "")) for field in run.iterancestors(qn("w:fldSimple")))
+
+
+def _is_toc_instruction(instruction: str) -> bool:
+    words = instruction.split(maxsplit=1)
+    return bool(words) and words[0].upper() == "TOC"
