@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
@@ -47,9 +47,12 @@ def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
     hints: list[HeadingHint] = []
     offset = 0
     counters = ListCounters(_numbering(document))
-    for paragraph, runs in _without_table_of_contents(_iter_paragraphs(document.element.body, document)):
-        text = _numbering_label(paragraph, counters) + "".join(run.text for run in runs)
-        level = _heading_level(paragraph, runs, text)
+    styles_of = _style_chains()
+    body = _iter_paragraphs(document.element.body, document)
+    for paragraph, runs in _without_table_of_contents(body, styles_of):
+        styles = styles_of(paragraph)
+        text = _numbering_label(paragraph, styles, counters) + "".join(run.text for run in runs)
+        level = _heading_level(styles, runs, text)
         if level is not None:
             hints.append(HeadingHint(offset, offset + len(text), level))
         lines.append(text)
@@ -170,11 +173,11 @@ def _is_table_of_contents(sdt: etree._Element) -> bool:
     return gallery is not None and gallery.get(qn("w:val")) == "Table of Contents"
 
 
-def _heading_level(paragraph: Paragraph, runs: list[Run], text: str) -> int | None:
+def _heading_level(styles: tuple[CharacterStyle, ...], runs: list[Run], text: str) -> int | None:
     stripped = text.strip()
     if not stripped:
         return None
-    style = paragraph.style
+    style = styles[0] if styles else None
     level = _style_heading_level(style)
     if level is not None:
         return level
@@ -206,6 +209,20 @@ def _is_bold(run: Run, paragraph_style: CharacterStyle | None) -> bool:
     return next((value for value in settings if value is not None), False)
 
 
+def _style_chains() -> Callable[[Paragraph], tuple[CharacterStyle, ...]]:
+    """A function giving a paragraph's style and the styles it is based on, each looked up once per document:
+    python-docx finds a paragraph's style by walking every style of the document, for every paragraph."""
+    chains: dict[str | None, tuple[CharacterStyle, ...]] = {}
+
+    def styles_of(paragraph: Paragraph) -> tuple[CharacterStyle, ...]:
+        style_id = paragraph._p.style
+        if style_id not in chains:
+            chains[style_id] = tuple(_style_chain(paragraph.style))
+        return chains[style_id]
+
+    return styles_of
+
+
 def _style_chain(style: BaseStyle | None) -> Iterator[CharacterStyle]:
     seen: set[etree._Element] = set()
     # Damaged files can contain basedOn cycles, or a base of the wrong style type (no font).
@@ -226,22 +243,22 @@ def _numbering(document: Document) -> NumberingDefinitions:
     return read_numbering(_part_element(part))
 
 
-def _numbering_label(paragraph: Paragraph, counters: ListCounters) -> str:
+def _numbering_label(paragraph: Paragraph, styles: tuple[CharacterStyle, ...], counters: ListCounters) -> str:
     """The number Word shows before a paragraph of an automatically numbered list (一、 （二） 1.), "" for none.
 
     It becomes part of the paragraph's text as read, as it is part of the text as shown: the outline is found
     from these numbers, and offsets stay offsets into one text.
     """
-    numbered = _paragraph_numbering(paragraph)
+    numbered = _paragraph_numbering(paragraph, styles)
     return "" if numbered is None else counters.label(*numbered)
 
 
-def _paragraph_numbering(paragraph: Paragraph) -> tuple[str, int] | None:
+def _paragraph_numbering(paragraph: Paragraph, styles: tuple[CharacterStyle, ...]) -> tuple[str, int] | None:
     """(w:numId, w:ilvl) of a paragraph, set on it or through its paragraph style (and the styles that style is
     based on); None when it is not numbered, w:numId 0 included (numbering switched off)."""
     num_id: str | None = None
     ilvl: str | None = None
-    chain = [paragraph._p.pPr] + [style.element.pPr for style in _style_chain(paragraph.style)]
+    chain = [paragraph._p.pPr] + [style.element.pPr for style in styles]
     for ppr in chain:
         numpr = None if ppr is None else ppr.find(qn("w:numPr"))
         if numpr is None:
@@ -268,7 +285,7 @@ def _val(element: etree._Element | None) -> str | None:
 
 
 def _without_table_of_contents(
-    paragraphs: Iterator[tuple[Paragraph, list[Run]]],
+    paragraphs: Iterator[tuple[Paragraph, list[Run]]], styles_of: Callable[[Paragraph], tuple[CharacterStyle, ...]]
 ) -> Iterator[tuple[Paragraph, list[Run]]]:
     """The paragraphs without a table of contents written as a field, and without the entries of one whose field
     was removed (paragraphs styled "toc N").
@@ -282,7 +299,7 @@ def _without_table_of_contents(
     """
     fields: list[str] = []  # the instruction read so far of each field open at this point, outermost first
     for paragraph, runs in paragraphs:
-        if any(_TOC_ENTRY_STYLE.fullmatch(style.name or "") for style in _style_chain(paragraph.style)):
+        if any(_TOC_ENTRY_STYLE.fullmatch(style.name or "") for style in styles_of(paragraph)):
             continue
         touched = _in_table_of_contents(fields)
         kept: list[Run] = []
