@@ -666,6 +666,7 @@ def test_docx_numbered_paragraphs_are_read_with_their_labels(tmp_path: Path) -> 
     numbered(doc, "理论学习方面", 1)
     numbered(doc, "存在的问题", 1, 1)
     numbered(doc, "学用结合不紧", 1, 2)
+    numbered(doc, "", 1, 2)  # counted, but shows no number of its own
     numbered(doc, "调查研究不深", 1, 2)
     numbered(doc, "整改措施", 1, 1)
     numbered(doc, "列表项", 2)  # a bullet adds nothing
@@ -678,7 +679,8 @@ def test_docx_numbered_paragraphs_are_read_with_their_labels(tmp_path: Path) -> 
         "一、理论学习方面",
         "（一）存在的问题",
         "1. 学用结合不紧",
-        "2. 调查研究不深",
+        "",
+        "3. 调查研究不深",
         "（二）整改措施",
         "列表项",
         "二、作风建设方面",

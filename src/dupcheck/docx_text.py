@@ -51,7 +51,8 @@ def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
     body = _iter_paragraphs(document.element.body, document)
     for paragraph, runs in _without_table_of_contents(body, styles_of):
         styles = styles_of(paragraph)
-        text = _numbering_label(paragraph, styles, counters) + "".join(run.text for run in runs)
+        shown = "".join(run.text for run in runs)
+        text = _numbering_label(paragraph, styles, counters, shown) + shown
         level = _heading_level(styles, runs, text)
         if level is not None:
             hints.append(HeadingHint(offset, offset + len(text), level))
@@ -243,14 +244,20 @@ def _numbering(document: Document) -> NumberingDefinitions:
     return read_numbering(_part_element(part))
 
 
-def _numbering_label(paragraph: Paragraph, styles: tuple[CharacterStyle, ...], counters: ListCounters) -> str:
+def _numbering_label(
+    paragraph: Paragraph, styles: tuple[CharacterStyle, ...], counters: ListCounters, shown: str
+) -> str:
     """The number Word shows before a paragraph of an automatically numbered list (一、 （二） 1.), "" for none.
 
     It becomes part of the paragraph's text as read, as it is part of the text as shown: the outline is found
-    from these numbers, and offsets stay offsets into one text.
+    from these numbers, and offsets stay offsets into one text. An empty numbered paragraph counts, as in Word,
+    but gets no number: a "3、" alone on its line is nobody's writing, and would be a heading without a title.
     """
     numbered = _paragraph_numbering(paragraph, styles)
-    return "" if numbered is None else counters.label(*numbered)
+    if numbered is None:
+        return ""
+    label = counters.label(*numbered)
+    return label if shown.strip() else ""
 
 
 def _paragraph_numbering(paragraph: Paragraph, styles: tuple[CharacterStyle, ...]) -> tuple[str, int] | None:
