@@ -665,6 +665,85 @@ def test_docx_and_pdf_longer_than_max_chars(tmp_path: Path) -> None:
     assert read_error(pdf_path, max_chars=60).reason == "too large: more than --max-chars 60 characters"
 
 
+def deflated_docx(document_xml: bytes) -> bytes:
+    """A package whose word/document.xml is ``document_xml``, deflated (XML of one element repeated shrinks to
+    a few bytes in a thousand)."""
+    return rezip(docx_bytes("x"), {"word/document.xml": document_xml})
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docx, "Document", lambda *a, **k: pytest.fail("parsed a .docx that is too large"))
+
+
+def document_xml(body: bytes, prefix: bytes = b"w") -> bytes:
+    """A word/document.xml of ``body``, its elements named with ``prefix`` (b"" for the default namespace)."""
+    tag = prefix + b":" if prefix else b""
+    declaration = b"xmlns" + (b":" + prefix if prefix else b"")
+    namespace = b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    return b"<%sdocument %s=%s><%sbody>%s</%sbody></%sdocument>" % (tag, declaration, namespace, tag, body, tag, tag)
+
+
+def test_docx_of_millions_of_empty_paragraphs_is_refused_before_it_is_parsed(
+    tmp_path: Path, write_corpus: WriteCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """6.5 million empty paragraphs: 39 MB of XML in a file of about 100 KB, under every size limit."""
+    data = deflated_docx(document_xml(b"<w:p/>" * 6_500_000))
+    assert len(data) < 200_000
+    corpus = write_corpus(tmp_path / "corpus", {**good_files(), "空段落.docx": data})
+    no_parsing(monkeypatch)
+    assert_one_error_rest_scanned(
+        corpus,
+        "空段落.docx",
+        "too large: word/document.xml holds 6500000 paragraphs (over --max-chars 2000000 characters)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "paragraph"),
+    [
+        (b"w", b"<w:p></w:p>"),
+        (b"w", b'<w:p w:rsidR="00A1"><w:r><w:t>\xe5\xad\x97</w:t></w:r></w:p>'),
+        (b"w", b"<w:p\n/>"),
+        (b"ns0", b"<ns0:p/>"),  # any prefix
+        (b"", b"<p/>"),  # or none
+    ],
+)
+def test_paragraphs_over_max_chars_are_counted_in_any_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefix: bytes, paragraph: bytes
+) -> None:
+    path = write(tmp_path, "r.docx", deflated_docx(document_xml(paragraph * 31, prefix)))
+    no_parsing(monkeypatch)
+    assert read_error(path, max_chars=30).reason == (
+        "too large: word/document.xml holds 31 paragraphs (over --max-chars 30 characters)"
+    )
+
+
+def test_docx_with_as_many_paragraphs_as_max_chars_is_read(tmp_path: Path) -> None:
+    """Five paragraphs, four of them empty: five characters, within --max-chars 5; one more paragraph than 4."""
+    path = write(tmp_path, "r.docx", docx_bytes("一", "", "", "", ""))
+    assert read_document(path, max_chars=5).text == "一\n\n\n\n"
+    assert (
+        read_error(path, max_chars=4).reason
+        == "too large: word/document.xml holds 5 paragraphs (over --max-chars 4 characters)"
+    )
+
+
+def test_docx_of_millions_of_elements_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One paragraph of empty runs holds no text to count but costs as much to parse as its runs."""
+    monkeypatch.setattr(reading, "MAX_DOCX_ELEMENTS", 100_000)
+    path = write(tmp_path, "r.docx", deflated_docx(document_xml(b"<w:p>" + b"<w:r/>" * 100_000 + b"</w:p>")))
+    no_parsing(monkeypatch)
+    reason = read_error(path).reason
+    assert reason.startswith("too large: its XML parts hold ") and reason.endswith(" elements (limit 100000)")
+    assert int(reason.split()[6]) > 100_000
+
+
+def test_docx_element_limit_is_a_documented_constant() -> None:
+    assert reading.MAX_DOCX_ELEMENTS == 5_000_000
+
+
 @pytest.mark.parametrize("command", ["scan", "index"])
 def test_max_chars_option(tmp_path: Path, write_corpus: WriteCorpus, command: str) -> None:
     corpus = write_corpus(

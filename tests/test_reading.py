@@ -624,6 +624,196 @@ def test_docx_malformed_footnotes(tmp_path: Path) -> None:
     assert read_error(doc_path(doc, tmp_path)).reason == "not a valid .docx (malformed XML)"
 
 
+# --- .docx: automatic numbering -------------------------------------------------------------------------
+
+REPORT_LIST = (
+    '<w:abstractNum w:abstractNumId="0">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+    '<w:suff w:val="nothing"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    "</w:abstractNum>"
+    '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/>'
+    "</w:lvl></w:abstractNum>"
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+)
+
+
+def with_lists(doc: DocxDocument, definitions: str = REPORT_LIST) -> DocxDocument:
+    """Replace the template's list definitions with ``definitions`` (w:abstractNum and w:num elements)."""
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    for child in parse_xml(f"<w:numbering {W_NS}>{definitions}</w:numbering>"):
+        numbering.append(child)
+    return doc
+
+
+def numbered(doc: DocxDocument, text: str, num_id: int | None, ilvl: int | None = 0, style: str | None = None):
+    """A plain paragraph numbered by Word (w:numPr on the paragraph; no w:numId: the style's list)."""
+    paragraph = doc.add_paragraph(text, style=style)
+    parts = ("" if ilvl is None else f'<w:ilvl w:val="{ilvl}"/>') + (
+        "" if num_id is None else f'<w:numId w:val="{num_id}"/>'
+    )
+    paragraph._p.get_or_add_pPr().append(parse_xml(f"<w:numPr {W_NS}>{parts}</w:numPr>"))
+    return paragraph
+
+
+def test_docx_numbered_paragraphs_are_read_with_their_labels(tmp_path: Path) -> None:
+    doc = with_lists(docx.Document())
+    doc.add_paragraph("对照检查材料")
+    numbered(doc, "理论学习方面", 1)
+    numbered(doc, "存在的问题", 1, 1)
+    numbered(doc, "学用结合不紧", 1, 2)
+    numbered(doc, "", 1, 2)  # counted, but shows no number of its own
+    numbered(doc, "调查研究不深", 1, 2)
+    numbered(doc, "整改措施", 1, 1)
+    numbered(doc, "列表项", 2)  # a bullet adds nothing
+    numbered(doc, "作风建设方面", 1)
+    numbered(doc, "未编号", 0)  # w:numId 0 switches numbering off
+    numbered(doc, "原因剖析", 1, 1)
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text.splitlines() == [
+        "对照检查材料",
+        "一、理论学习方面",
+        "（一）存在的问题",
+        "1. 学用结合不紧",
+        "",
+        "3. 调查研究不深",
+        "（二）整改措施",
+        "列表项",
+        "二、作风建设方面",
+        "未编号",
+        "（一）原因剖析",
+    ]
+
+
+def test_docx_numbering_through_the_paragraph_style_and_its_base(tmp_path: Path) -> None:
+    doc = with_lists(docx.Document())
+    level_one = doc.styles.add_style("报告一级", WD_STYLE_TYPE.PARAGRAPH)
+    level_one.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:numId w:val="1"/></w:numPr>'))
+    level_two = doc.styles.add_style("报告二级", WD_STYLE_TYPE.PARAGRAPH)
+    level_two.base_style = level_one
+    level_two.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="1"/></w:numPr>'))
+    doc.add_paragraph("理论学习方面", style=level_one)
+    doc.add_paragraph("存在的问题", style=level_two)
+    numbered(doc, "整改措施", None, 1, style="报告一级")  # the level on the paragraph, the list from its style
+    doc.add_paragraph("作风建设方面", style=level_one)
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text.splitlines() == ["一、理论学习方面", "（一）存在的问题", "（二）整改措施", "二、作风建设方面"]
+
+
+def test_docx_numbered_heading_hints_cover_the_label(tmp_path: Path) -> None:
+    doc = with_lists(docx.Document())
+    numbered(doc, "理论学习方面", 1, style="Heading 1")
+    doc.add_paragraph("正文。")
+    result = read_document(doc_path(doc, tmp_path))
+    assert hint_texts(result) == [("一、理论学习方面", 1)]
+
+
+def test_docx_without_a_numbering_part_reads_numbered_paragraphs_unlabelled(tmp_path: Path) -> None:
+    doc = docx.Document()
+    numbered(doc, "理论学习方面", 1)
+    path = doc_path(doc, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist() if name != "word/numbering.xml"}
+    parts["word/_rels/document.xml.rels"] = re.sub(
+        rb"<Relationship [^>]*numbering\.xml\"/>", b"", parts["word/_rels/document.xml.rels"]
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert read_document(path).text == "理论学习方面"
+
+
+# --- .docx: a table of contents as a field ------------------------------------------------------------------
+
+
+def toc_entry(
+    text: str, page: int, *, begin: bool = False, end: bool = False, style: str = "TOC1", before: str = ""
+) -> str:
+    """A paragraph of a table of contents as Word writes it: a hyperlink to the heading, a tab, a PAGEREF field;
+    the first entry opens the TOC field (after the text ``before``), the last one may close it."""
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> TO</w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve">C \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        if begin
+        else ""
+    )
+    pageref = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \\h </w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{page}</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    closing = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if end else ""
+    return (
+        f'<w:p {W_NS}><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run_xml(before) if before else ""}{field}'
+        '<w:hyperlink w:anchor="_Toc1">'
+        f"<w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r>{pageref}</w:hyperlink>{closing}</w:p>"
+    )
+
+
+def body_xml(doc: DocxDocument, *paragraphs: str) -> None:
+    for xml in paragraphs:
+        doc.element.body.sectPr.addprevious(parse_xml(xml))
+
+
+def test_docx_table_of_contents_field_is_left_out(tmp_path: Path) -> None:
+    doc = docx.Document()
+    doc.add_paragraph("对照检查材料")
+    doc.add_paragraph("目录")
+    body_xml(
+        doc,
+        toc_entry("一、理论学习方面", 1, begin=True, style="Normal"),  # the style does not matter in a field
+        toc_entry("（一）存在的问题", 2, style="TOC2"),
+        toc_entry("二、作风建设方面", 3),
+        # Word closes the field at the start of the paragraph after the last entry; text after it is kept.
+        f'<w:p {W_NS}><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>前言</w:t></w:r></w:p>',
+    )
+    doc.add_paragraph("一、理论学习方面")
+    doc.add_paragraph("本人学习不够系统。")
+    text = read_document(doc_path(doc, tmp_path)).text
+    assert text.splitlines() == ["对照检查材料", "目录", "前言", "一、理论学习方面", "本人学习不够系统。"]
+
+
+def test_docx_table_of_contents_closed_in_its_last_entry_and_text_before_it(tmp_path: Path) -> None:
+    doc = docx.Document()
+    first = toc_entry("一、理论学习方面", 1, begin=True, before="目录")  # the text before the field stays
+    body_xml(doc, first, toc_entry("二、作风建设方面", 3, end=True))
+    doc.add_paragraph("一、理论学习方面")
+    assert read_document(doc_path(doc, tmp_path)).text == "目录\n一、理论学习方面"
+
+
+def test_docx_simple_toc_field_and_unlinked_toc_entries_are_left_out(tmp_path: Path) -> None:
+    doc = docx.Document()
+    toc_style = doc.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    body_xml(
+        doc,
+        f'<w:p {W_NS}><w:r><w:t>目录</w:t></w:r><w:fldSimple w:instr=" TOC \\o &quot;1-2&quot; ">'
+        "<w:r><w:t>一、理论学习方面</w:t></w:r><w:r><w:tab/><w:t>1</w:t></w:r></w:fldSimple></w:p>",
+        # An unlinked table of contents (the field removed) keeps its entries' styles.
+        f'<w:p {W_NS}><w:pPr><w:pStyle w:val="{toc_style.style_id}"/></w:pPr><w:r><w:t>二、作风建设方面</w:t></w:r>'
+        "<w:r><w:tab/><w:t>3</w:t></w:r></w:p>",
+        f'<w:p {W_NS}><w:fldSimple w:instr=" PAGE "><w:r><w:t>页码域保留</w:t></w:r></w:fldSimple></w:p>',
+    )
+    doc.add_paragraph("一、理论学习方面")
+    assert read_document(doc_path(doc, tmp_path)).text == "目录\n页码域保留\n一、理论学习方面"
+
+
+def test_docx_other_fields_keep_their_results(tmp_path: Path) -> None:
+    doc = docx.Document()
+    body_xml(
+        doc,
+        f'<w:p {W_NS}><w:r><w:t>第</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>页</w:t></w:r></w:p>',
+    )
+    doc.add_paragraph("正文")
+    assert read_document(doc_path(doc, tmp_path)).text == "第2页\n正文"
+
+
 # --- properties ---------------------------------------------------------------------------------------
 
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")

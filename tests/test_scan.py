@@ -2,7 +2,9 @@
 
 import multiprocessing
 
+import docx
 import numpy as np
+from docx.oxml import parse_xml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -262,3 +264,68 @@ def test_one_text_many_members_hand_in_is_a_finding_not_boilerplate(tmp_path):
     assert table.startswith("One report handed in by several members (1)")
     assert "… (60 in all)" in table.splitlines()[3]
     assert report.to_dict()["copies"][0]["documents"] == [f"同{i:02d}.txt" for i in range(60)]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+OUTLINE_LIST = (
+    '<w:abstractNum w:abstractNumId="0">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCountingThousand"/><w:lvlText w:val="%1、"/>'
+    "</w:lvl>"
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    "</w:abstractNum>"
+    '<w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num>'
+)
+
+
+def numbered_report_docx(path, seed):
+    """A report whose headings are plain paragraphs (not bold, no heading style) numbered by Word, after a table
+    of contents written as a field, as older Word and WPS write it."""
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    for child in parse_xml(f"<w:numbering {W_NS}>{OUTLINE_LIST}</w:numbering>"):
+        numbering.append(child)
+    doc.add_paragraph(f"对照检查材料{seed}")
+    toc = [
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \\o "1-3" \\h </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+        "",
+        "",
+    ]
+    for i, entry in enumerate(["一、存在的问题", "（一）理论学习", "二、整改措施"]):
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == 2 else ""
+        xml = f"<w:p {W_NS}>{toc[i]}<w:r><w:t>{entry}</w:t><w:tab/><w:t>{i + 1}</w:t></w:r>{end}</w:p>"
+        doc.element.body.sectPr.addprevious(parse_xml(xml))
+    for title, level, n in [("存在的问题", 0, 0), ("理论学习", 1, 1), ("工作作风", 1, 2), ("整改措施", 0, 3)]:
+        paragraph = doc.add_paragraph(title)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="3"/></w:numPr>')
+        )
+        doc.add_paragraph(prose(seed * 100 + n, 150))
+    doc.save(path)
+
+
+def test_headings_numbered_by_word_are_the_sections_and_the_table_of_contents_is_not(tmp_path):
+    corpus = write(tmp_path / "c", {f"成员{i}.txt": report_text(i) for i in range(1, 3)})
+    numbered_report_docx(corpus / "成员0.docx", 0)
+    doc = by_member(scan(corpus))["成员0"]
+    assert [(s.title, s.level) for s in doc.sections] == [
+        ("对照检查材料0", 1),
+        ("一、存在的问题", 1),
+        ("（一）理论学习", 2),
+        ("（二）工作作风", 2),
+        ("二、整改措施", 1),
+    ]
+    assert doc.sections[0].chars == len("对照检查材料0")  # the table of contents is not part of the text
+    assert all(s.chars > 100 for s in doc.sections[2:])
+
+
+def test_table_of_contents_lines_of_a_text_file_are_no_sections(tmp_path):
+    toc = "目录\n一、存在的问题\t2\n二、原因剖析……………3\n三、整改措施......4\n"
+    files = {f"成员{i}.txt": report_text(i) for i in range(1, 3)}
+    text = report_text(0)
+    title, rest = text.split("\n", 1)
+    files["成员0.txt"] = f"{title}\n{toc}{rest}"
+    doc = by_member(scan(write(tmp_path / "c", files)))["成员0"]
+    assert [s.title for s in doc.sections] == ["对照检查材料0", "一、存在的问题", "二、原因剖析", "三、整改措施"]

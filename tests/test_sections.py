@@ -387,3 +387,46 @@ def test_short_numbered_line_holding_a_sentence_is_not_a_heading():
     """'1.理论学习：已落实。严格执行' is a list item: a heading holds no full stop."""
     text = "一、整改情况\n1.理论学习：已落实。严格执行\n正文。\n"
     assert [s.title for s in find_sections(text)] == ["一、整改情况"]
+
+
+TOC_REPORT = "\n".join(
+    [
+        "个人对照检查材料",
+        "目录",
+        "一、理论学习方面\t1",
+        "（一）存在的问题\t\t2",
+        "1.学用脱节……………………3",
+        "（二）原因剖析....4",
+        "二、作风建设方面 ⋯⋯⋯ 12",
+        "一、理论学习方面",
+        "本人学习不够系统。",
+        "（一）存在的问题",
+        "工作中有畏难情绪。",
+        "二、作风建设方面",
+        "调查研究不深入。",
+    ]
+)
+
+
+def test_table_of_contents_entries_are_not_headings() -> None:
+    """Heading-shaped lines ending in a tab or dot leaders and a page number repeat the headings of a table of
+    contents: they stay in the text before the first real heading."""
+    assert _outline(find_sections(TOC_REPORT)) == [
+        ("个人对照检查材料", 1),
+        ("一、理论学习方面", 1),
+        ("（一）存在的问题", 2),
+        ("二、作风建设方面", 1),
+    ]
+
+
+def test_a_bold_or_styled_table_of_contents_entry_is_not_a_heading() -> None:
+    text = "一、理论学习方面\t1\n二、作风建设方面……2\n一、理论学习方面\n正文。"
+    hints = [_hint(text, "一、理论学习方面\t1", 0), _hint(text, "二、作风建设方面……2", 1)]
+    assert _outline(find_sections(text, hints)) == [("一、理论学习方面\t1", 1), ("一、理论学习方面", 1)]
+
+
+@pytest.mark.parametrize(
+    "line", ["一、2024年工作回顾", "（一）学习…实践", "1.整改……到位", "二、第3季度", "三、……", "（二）\t说明"]
+)
+def test_headings_with_numbers_or_leaders_inside_are_still_headings(line: str) -> None:
+    assert [s.title for s in find_sections(f"前言\n{line}\n正文。")] == ["前言", line]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
@@ -23,10 +23,13 @@ from docx.text.run import Run
 from docx.types import ProvidesStoryPart
 from lxml import etree
 
+from dupcheck.docx_numbering import ListCounters, NumberingDefinitions, read_numbering
 from dupcheck.read_text import HeadingHint
 
 _MAX_BOLD_HEADING_CHARS = 40
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
+# Word names the styles of a table of contents' entries "toc 1" … "toc 9" (WPS: 目录 1).
+_TOC_ENTRY_STYLE = re.compile(r"(?:toc|目录)\s*[1-9]", re.IGNORECASE)
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _PARAGRAPH, _RUN, _TEXT_BOX = qn("w:p"), qn("w:r"), qn("w:txbxContent")
 _CHOICE = f"{{{_MC}}}Choice"
@@ -43,9 +46,14 @@ def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
     lines: list[str] = []
     hints: list[HeadingHint] = []
     offset = 0
-    for paragraph, runs in _iter_paragraphs(document.element.body, document):
-        text = "".join(run.text for run in runs)
-        level = _heading_level(paragraph, runs, text)
+    counters = ListCounters(_numbering(document))
+    styles_of = _style_chains()
+    body = _iter_paragraphs(document.element.body, document)
+    for paragraph, runs in _without_table_of_contents(body, styles_of):
+        styles = styles_of(paragraph)
+        shown = "".join(run.text for run in runs)
+        text = _numbering_label(paragraph, styles, counters, shown) + shown
+        level = _heading_level(styles, runs, text)
         if level is not None:
             hints.append(HeadingHint(offset, offset + len(text), level))
         lines.append(text)
@@ -166,11 +174,11 @@ def _is_table_of_contents(sdt: etree._Element) -> bool:
     return gallery is not None and gallery.get(qn("w:val")) == "Table of Contents"
 
 
-def _heading_level(paragraph: Paragraph, runs: list[Run], text: str) -> int | None:
+def _heading_level(styles: tuple[CharacterStyle, ...], runs: list[Run], text: str) -> int | None:
     stripped = text.strip()
     if not stripped:
         return None
-    style = paragraph.style
+    style = styles[0] if styles else None
     level = _style_heading_level(style)
     if level is not None:
         return level
@@ -202,6 +210,20 @@ def _is_bold(run: Run, paragraph_style: CharacterStyle | None) -> bool:
     return next((value for value in settings if value is not None), False)
 
 
+def _style_chains() -> Callable[[Paragraph], tuple[CharacterStyle, ...]]:
+    """A function giving a paragraph's style and the styles it is based on, each looked up once per document:
+    python-docx finds a paragraph's style by walking every style of the document, for every paragraph."""
+    chains: dict[str | None, tuple[CharacterStyle, ...]] = {}
+
+    def styles_of(paragraph: Paragraph) -> tuple[CharacterStyle, ...]:
+        style_id = paragraph._p.style
+        if style_id not in chains:
+            chains[style_id] = tuple(_style_chain(paragraph.style))
+        return chains[style_id]
+
+    return styles_of
+
+
 def _style_chain(style: BaseStyle | None) -> Iterator[CharacterStyle]:
     seen: set[etree._Element] = set()
     # Damaged files can contain basedOn cycles, or a base of the wrong style type (no font).
@@ -209,3 +231,119 @@ def _style_chain(style: BaseStyle | None) -> Iterator[CharacterStyle]:
         seen.add(style.element)
         yield style
         style = style.base_style
+
+
+# --- automatic numbering ----------------------------------------------------------------------------------
+
+
+def _numbering(document: Document) -> NumberingDefinitions:
+    try:
+        part = document.part.part_related_by(RT.NUMBERING)
+    except KeyError:  # a document without lists has no numbering part
+        return read_numbering(None)
+    return read_numbering(_part_element(part))
+
+
+def _numbering_label(
+    paragraph: Paragraph, styles: tuple[CharacterStyle, ...], counters: ListCounters, shown: str
+) -> str:
+    """The number Word shows before a paragraph of an automatically numbered list (一、 （二） 1.), "" for none.
+
+    It becomes part of the paragraph's text as read, as it is part of the text as shown: the outline is found
+    from these numbers, and offsets stay offsets into one text. An empty numbered paragraph counts, as in Word,
+    but gets no number: a "3、" alone on its line is nobody's writing, and would be a heading without a title.
+    """
+    numbered = _paragraph_numbering(paragraph, styles)
+    if numbered is None:
+        return ""
+    label = counters.label(*numbered)
+    return label if shown.strip() else ""
+
+
+def _paragraph_numbering(paragraph: Paragraph, styles: tuple[CharacterStyle, ...]) -> tuple[str, int] | None:
+    """(w:numId, w:ilvl) of a paragraph, set on it or through its paragraph style (and the styles that style is
+    based on); None when it is not numbered, w:numId 0 included (numbering switched off)."""
+    num_id: str | None = None
+    ilvl: str | None = None
+    chain = [paragraph._p.pPr] + [style.element.pPr for style in styles]
+    for ppr in chain:
+        numpr = None if ppr is None else ppr.find(qn("w:numPr"))
+        if numpr is None:
+            continue
+        if ilvl is None:
+            ilvl = _val(numpr.find(qn("w:ilvl")))
+        if num_id is None:
+            num_id = _val(numpr.find(qn("w:numId")))
+        if num_id is not None and ilvl is not None:
+            break
+    if num_id is None or num_id == "0":
+        return None
+    try:
+        return num_id, int(ilvl or 0)
+    except ValueError:
+        return num_id, 0
+
+
+def _val(element: etree._Element | None) -> str | None:
+    return None if element is None else element.get(qn("w:val"))
+
+
+# --- tables of contents as fields ---------------------------------------------------------------------------
+
+
+def _without_table_of_contents(
+    paragraphs: Iterator[tuple[Paragraph, list[Run]]], styles_of: Callable[[Paragraph], tuple[CharacterStyle, ...]]
+) -> Iterator[tuple[Paragraph, list[Run]]]:
+    """The paragraphs without a table of contents written as a field, and without the entries of one whose field
+    was removed (paragraphs styled "toc N").
+
+    A table of contents is generated from the headings: its entries ("一、理论学习方面<tab>3") repeat them with
+    page numbers, so as text they would be counted twice, and as lines shaped like headings they would be
+    sections of their own. Older Word and WPS write it as a field rather than a content control: w:fldChar
+    begin, w:instrText "TOC \\o …", separate, the entries, end, across as many paragraphs as it has entries
+    (and w:fldSimple w:instr="TOC …" inside one). Its entries' runs are left out, and a paragraph left with no
+    text from outside the field is left out whole, so its empty line takes no place in the text either.
+    """
+    fields: list[str] = []  # the instruction read so far of each field open at this point, outermost first
+    for paragraph, runs in paragraphs:
+        if any(_TOC_ENTRY_STYLE.fullmatch(style.name or "") for style in styles_of(paragraph)):
+            continue
+        touched = _in_table_of_contents(fields)
+        kept: list[Run] = []
+        for run in runs:
+            inside = _in_table_of_contents(fields) or _in_toc_simple_field(run._r)
+            _follow_fields(run._r, fields)
+            if inside or _in_table_of_contents(fields):
+                touched = True
+            else:
+                kept.append(run)
+        if touched and not "".join(run.text for run in kept).strip():
+            continue
+        yield paragraph, kept
+
+
+def _follow_fields(run: etree._Element, fields: list[str]) -> None:
+    """Update the open fields with a run's w:fldChar and w:instrText."""
+    for child in run.iterchildren(qn("w:fldChar"), qn("w:instrText")):
+        if child.tag == qn("w:instrText"):
+            if fields:  # an instruction outside any field is damage: nothing to add it to
+                fields[-1] += child.text or ""
+            continue
+        kind = child.get(qn("w:fldCharType"))
+        if kind == "begin":
+            fields.append("")
+        elif kind == "end" and fields:
+            fields.pop()
+
+
+def _in_table_of_contents(fields: list[str]) -> bool:
+    return any(_is_toc_instruction(instruction) for instruction in fields)
+
+
+def _in_toc_simple_field(run: etree._Element) -> bool:
+    return any(_is_toc_instruction(field.get(qn("w:instr"), "")) for field in run.iterancestors(qn("w:fldSimple")))
+
+
+def _is_toc_instruction(instruction: str) -> bool:
+    words = instruction.split(maxsplit=1)
+    return bool(words) and words[0].upper() == "TOC"

@@ -55,6 +55,9 @@ MAX_DOCX_TOTAL_BYTES = 500 * MB
 #: zip bomb, not a document (ordinary Word XML compresses about 10 : 1).
 MAX_DOCX_RATIO = 1000
 MAX_DOCX_RATIO_MIN_BYTES = 10 * MB
+#: A .docx whose XML parts hold more elements than this is refused before they are parsed: each element costs
+#: parse time and memory whatever it holds (the example corpus's reports hold 19,000 each, most in their styles).
+MAX_DOCX_ELEMENTS = 5_000_000
 #: Seconds LibreOffice gets to convert one .doc or .wps file to .docx.
 CONVERT_TIMEOUT_SECONDS = 120
 
@@ -94,6 +97,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file keeps its package in
 _OLE_WORD = "WordDocument".encode("utf-16-le")  # the main stream of a Word 97–2003 (and WPS) binary file
 _XML_CONTENT_TYPE = re.compile(r"[/+]xml$")
+_WORD_NAMESPACE = re.compile(
+    rb"""xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*["']http://schemas\.openxmlformats\.org/wordprocessingml/2006/main["']"""
+)
+_TAG_ENDS = (b">", b"/", b" ", b"\t", b"\n", b"\r")  # what can follow an element's name in its start tag
 
 # pypdf logs what it repairs in a damaged PDF; unconfigured, Python would print that on stderr next to the one
 # line that names the file. An application that configures logging still sees it.
@@ -490,7 +497,7 @@ def _read_docx(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadT
 
     from dupcheck.docx_text import docx_text
 
-    document = _open_docx(handle, head, shown)
+    document = _open_docx(handle, head, shown, max_chars)
     try:
         text, hints = docx_text(document)
     except etree.XMLSyntaxError as exc:  # a part python-docx does not parse when it opens the package
@@ -503,14 +510,14 @@ def _read_docx(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadT
     return ReadText(text, "docx", hints)
 
 
-def _open_docx(handle: BinaryIO, head: bytes, shown: str) -> Document:
+def _open_docx(handle: BinaryIO, head: bytes, shown: str, max_chars: int) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
 
     try:
         with zipfile.ZipFile(handle) as archive:
-            package = _slim_package(archive, shown)
+            package = _slim_package(archive, shown, max_chars)
     except zipfile.BadZipFile:
         cause = "truncated or corrupt zip archive" if head.startswith(b"PK") else "not a zip archive"
         raise ReadError(shown, f"not a valid .docx ({cause})") from None
@@ -533,10 +540,11 @@ def _open_docx(handle: BinaryIO, head: bytes, shown: str) -> Document:
         raise ReadError(shown, f"not a valid .docx ({_short(exc)})") from exc
 
 
-def _slim_package(archive: zipfile.ZipFile, shown: str) -> bytes:
+def _slim_package(archive: zipfile.ZipFile, shown: str, max_chars: int) -> bytes:
     """The package with its XML parts only: images, fonts and embedded files are left empty, never unpacked.
 
-    The sizes the zip declares are checked first (the zip module never unpacks more than a part declares).
+    The sizes the zip declares are checked first (the zip module never unpacks more than a part declares), then
+    what the XML holds, before any of it is parsed (see ``_check_xml``).
     """
     parts = {info.filename: info for info in archive.infolist() if not info.is_dir()}
     if "word/document.xml" not in parts:
@@ -554,11 +562,53 @@ def _slim_package(archive: zipfile.ZipFile, shown: str) -> bytes:
         raise ReadError(
             shown, f"too large: its XML parts unpack to {total / MB:.1f} MB (limit {MAX_DOCX_TOTAL_BYTES // MB} MB)"
         )
+    unpacked = {name: archive.read(parts[name]) for name in read}
+    _check_xml(unpacked, shown, max_chars)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as slim:
-        for name, info in parts.items():
-            slim.writestr(name, archive.read(info) if name in read else b"")
+        for name in parts:
+            slim.writestr(name, unpacked.get(name, b""))
     return buffer.getvalue()
+
+
+def _check_xml(parts: dict[str, bytes], shown: str, max_chars: int) -> None:
+    """Refuse a package whose XML would take too long to parse, counted in its bytes (a fraction of a second for
+    the largest part allowed; parsing it and walking its paragraphs takes minutes and gigabytes).
+
+    Each paragraph of the body is at least one character of the text (the newline after it), so a body of more
+    paragraphs than --max-chars allows characters is too large, however little text they hold: 6.5 million empty
+    paragraphs are 40 MB of XML that compress to 100 KB. Elements of any kind, in every part, are counted too,
+    which also catches runs or cells by the million, and paragraphs written with another prefix.
+    """
+    body = parts.get("word/document.xml", b"")
+    paragraphs = _count_elements(body, _word_prefix(body) + b"p")
+    if paragraphs > max_chars:
+        raise ReadError(
+            shown,
+            f"too large: word/document.xml holds {paragraphs} paragraphs (over --max-chars {max_chars} characters)",
+        )
+    elements = sum(_count_all_elements(data) for data in parts.values())
+    if elements > MAX_DOCX_ELEMENTS:
+        raise ReadError(shown, f"too large: its XML parts hold {elements} elements (limit {MAX_DOCX_ELEMENTS})")
+
+
+def _word_prefix(xml: bytes) -> bytes:
+    """The prefix (b"w:", or b"" for a default namespace) the part's root gives WordprocessingML's namespace."""
+    declared = _WORD_NAMESPACE.search(xml, 0, 64 * 1024)  # declared on the root element, at the start
+    if declared is None:
+        return b"w:"
+    return declared[1] + b":" if declared[1] else b""
+
+
+def _count_elements(xml: bytes, name: bytes) -> int:
+    """How many start tags of elements named ``name`` (with its prefix) the XML holds."""
+    return sum(xml.count(b"<" + name + end) for end in _TAG_ENDS)
+
+
+def _count_all_elements(xml: bytes) -> int:
+    # Every "<" starts a tag in well-formed XML (text holds "&lt;"); end tags, declarations, comments and
+    # processing instructions are not elements. Bytes.count is what makes this fast.
+    return xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
 
 
 def _check_part(info: zipfile.ZipInfo, shown: str) -> None:

@@ -24,6 +24,9 @@ _MAX_TITLE_CHARS = 60
 _DEEPEST_RANK = 6
 
 _CN_NUM = "一二三四五六七八九十"
+# An entry of a table of contents: a heading's words, a tab or dot leaders, its page number at the end
+# ("一、理论学习方面\t3", "（一）存在的问题……………5"). It repeats a heading and is never one itself.
+_TOC_ENTRY = re.compile(r"(?:\t|[.．·…⋯‥]{2,}|…)[\s.．·…⋯‥]*\d{1,4}\Z")
 _MARKDOWN = re.compile(r"(#{1,6})\s+\S")
 _ATX_CLOSE = re.compile(r"(?:^|\s+)#+$")
 # Order matters only for readability: the patterns are mutually exclusive on their first characters.
@@ -65,6 +68,12 @@ def _is_short(stripped: str) -> bool:
     if stripped[-1] in _SENTENCE_ENDS or "。" in stripped:
         return False
     return sum(1 for ch in stripped if not ch.isspace()) <= _MAX_HEADING_CHARS
+
+
+def _is_toc_entry(stripped: str) -> bool:
+    found = _TOC_ENTRY.search(stripped)
+    # The leaders follow some words of the entry: dots and a number alone are no entry (and no heading either).
+    return found is not None and found.start() > 0
 
 
 def _pattern_rank(stripped: str) -> int | None:
@@ -121,7 +130,7 @@ def _find_headings(text: str, hints: Sequence[HeadingHint]) -> list[_Heading]:
     seen_explicit_top = False
     for idx, (start, line) in enumerate(lines):
         stripped = line.strip()
-        if not stripped:
+        if not stripped or _is_toc_entry(stripped):
             continue
         hint_level = hinted.get(idx)
         rank: int | None
