@@ -755,11 +755,12 @@ def test_max_chars_option(tmp_path: Path, write_corpus: WriteCorpus, command: st
 
 
 def test_max_chars_option_for_check(tmp_path: Path, write_corpus: WriteCorpus) -> None:
-    """A corpus report over the limit is named and left out; a draft over it ends the check (status 1)."""
+    """A corpus report over the limit is named and left out (status 1, as for a scan: the check is still
+    reported); a draft over it ends the check (status 1)."""
     corpus = write_corpus(tmp_path / "corpus", {"张三.txt": "短文。" * 10, "李四.txt": STYLE})
     short = write(tmp_path, "王五-草稿.txt", ("短句。" * 10).encode())
     result = run("check", short, "--against", corpus, "--max-chars", "70")
-    assert result.exit_code == 0
+    assert result.exit_code == 1 and "王五" in result.stdout
     assert result.stderr.splitlines() == [f"error: 李四.txt: too large: {len(STYLE)} characters (over --max-chars 70)"]
     long = write(tmp_path, "赵六-草稿.txt", SERVICE.encode())
     result = run("check", long, "--against", corpus, "--max-chars", "70")
