@@ -1,19 +1,31 @@
-"""The text of a .docx as Word shows it: body paragraphs in document order (tables, content controls and text
-boxes included), then headers, footers, footnotes and endnotes; and which paragraphs are headings.
+"""The text of a .docx as Word shows it: body paragraphs in document order (tables, content controls, text boxes,
+alternate content and embedded parts — altChunk — included), then headers, footers, footnotes and endnotes; which
+paragraphs are headings; and what the file hides from a reader or dresses up (``IntegrityFlags``).
+
+What Word does not show is not read: hidden text (w:vanish, set on the run, its character style, its paragraph
+style or the document's defaults), deleted and moved-away text, an mc:Fallback that repeats its mc:Choice, a
+ruby's phonetic guide (w:rt) over its base text, and a table of contents' entries, which repeat the document's own
+headings. Hidden text is counted; white and tiny text is read (it is in the document) and counted.
 
 Its own module so that python-docx and lxml are imported only when a .docx is read (see ``reading``).
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.part import Part, XmlPart
+from docx.opc.part import Part, PartFactory, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.styles.style import BaseStyle, CharacterStyle
@@ -23,88 +35,382 @@ from docx.text.run import Run
 from docx.types import ProvidesStoryPart
 from lxml import etree
 
-from dupcheck.read_text import HeadingHint
+from dupcheck.read_text import HeadingHint, IntegrityFlags, ReadText
 
 _MAX_BOLD_HEADING_CHARS = 40
 _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _PARAGRAPH, _RUN, _TEXT_BOX = qn("w:p"), qn("w:r"), qn("w:txbxContent")
-_CHOICE = f"{{{_MC}}}Choice"
-# Deleted and moved-away text is not on the page; an mc:Fallback repeats its mc:Choice (a text box's text, as
-# VML for older readers).
-_NOT_SHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), f"{{{_MC}}}Fallback"})
+_SDT, _ALTERNATE, _ALT_CHUNK = qn("w:sdt"), f"{{{_MC}}}AlternateContent", qn("w:altChunk")
+_CHOICE, _FALLBACK = f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback"
+# Deleted and moved-away text is not on the page; a ruby's guide (w:rt) is printed small above its base text,
+# which is the text (read once, the guide would stand between every two characters of it).
+_NOT_SHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:rt")})
 _NOTE_PARTS = (RT.FOOTNOTES, RT.ENDNOTES)
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
+_OFF = frozenset({"0", "false", "off"})
+_WHITE = "FFFFFF"
+_TINY_HALF_POINTS = 4  # w:sz counts half-points: text under 2 pt is not read by anyone
+# A table of contents' entry: a TOC style ('TOC 1', 'toc 1', '目录 1'), and a heading's text, then a page number
+# after a tab or a dot leader, or a PAGEREF field or a link to a _Toc bookmark. An entry holds a heading, so a
+# long paragraph is never one, whatever its style: a copy styled 'TOC 1' is still read.
+_TOC_STYLE = re.compile(r"(?:toc|目录)\s*[1-9]", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"(?:\t|\.{3,}|…{2,}|·{3,})[\s.…·]*(?:\d+|[ivxlcdm]+)\s*$", re.IGNORECASE)
+_MAX_TOC_ENTRY_CHARS = 100
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_MHT_TYPES = frozenset({"message/rfc822", "multipart/related", "application/x-mimearchive"})
+_DOCX_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+        "application/vnd.ms-word.document.macroenabled.main+xml",
+    }
+)
 
 
-def docx_text(document: Document) -> tuple[str, tuple[HeadingHint, ...]]:
+def _chunk_part_class(
+    previous: Callable[[str, str], type[Part] | None] | None,
+) -> Callable[[str, str], type[Part] | None]:
+    def select(content_type: str, reltype: str) -> type[Part] | None:
+        if reltype == RT.A_F_CHUNK:
+            return Part
+        return previous(content_type, reltype) if previous is not None else None
+
+    select.dupcheck = True  # type: ignore[attr-defined]
+    return select
+
+
+# A part an altChunk embeds is kept as bytes: python-docx would parse an embedded .docx, whose content type is
+# that of a document's main part, as XML. python-docx's own selector (image parts) still answers the rest.
+if not getattr(PartFactory.__dict__.get("part_class_selector"), "dupcheck", False):
+    PartFactory.part_class_selector = _chunk_part_class(PartFactory.__dict__.get("part_class_selector"))
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """How to read what an altChunk embeds beyond HTML: ``reading`` lends its decoder and its .docx reader (with
+    the package's limits, one level deeper), so that neither module imports the other. ``read_docx`` is None
+    where an embedded .docx is not read (the depth limit)."""
+
+    decode: Callable[[bytes], str]
+    read_docx: Callable[[bytes], ReadText] | None = None
+
+
+@dataclass
+class _Reading:
+    """What reading one package needs as it descends: its styles' run properties and the counts of the flags."""
+
+    document: Document
+    embedded: Embedded | None
+    tally: Counter[str] = field(default_factory=Counter)
+    styles: dict[tuple[str | None, str], tuple[etree._Element, ...]] = field(default_factory=dict)
+
+
+def docx_text(document: Document, embedded: Embedded | None = None) -> ReadText:
     """The body's paragraphs (each text box's paragraphs right after the paragraph it is anchored in), then the
     headers, footers, footnotes and endnotes; heading hints come from the body alone."""
+    reading = _Reading(document, embedded)
     lines: list[str] = []
     hints: list[HeadingHint] = []
     offset = 0
-    for paragraph, runs in _iter_paragraphs(document.element.body, document):
-        text = "".join(run.text for run in runs)
-        level = _heading_level(paragraph, runs, text)
+    for text, level in _iter_lines(document.element.body, document, reading):
         if level is not None:
             hints.append(HeadingHint(offset, offset + len(text), level))
         lines.append(text)
         offset += len(text) + 1
     # After the body, so its outline and hints stay as they are; blank lines there would separate nothing.
     for container, parent in _outside_the_body(document):
-        for _, runs in _iter_paragraphs(container, parent):
-            text = "".join(run.text for run in runs)
-            if text.strip():
-                lines.append(text)
-    return "\n".join(lines), tuple(hints)
+        lines.extend(text for text, _ in _iter_lines(container, parent, reading) if text.strip())
+    tally = reading.tally
+    flags = IntegrityFlags(
+        hidden=tally["hidden"], white=tally["white"], tiny=tally["tiny"], placeholders=tally["placeholders"]
+    )
+    return ReadText("\n".join(lines), "docx", tuple(hints), flags=flags)
 
 
-def _iter_paragraphs(container: etree._Element, parent: ProvidesStoryPart) -> Iterator[tuple[Paragraph, list[Run]]]:
-    """Paragraphs of a body, table cell, text box, header or note in document order, with the runs shown in
-    each; descends into tables and content controls, and reads a paragraph's text boxes right after it."""
+def _iter_lines(
+    container: etree._Element, parent: ProvidesStoryPart, reading: _Reading, *, contents: bool = False
+) -> Iterator[tuple[str, int | None]]:
+    """The lines of a body, table cell, text box, header or note in document order, each with its heading level
+    (None: no heading); descends into tables, content controls and alternate content, reads a paragraph's text
+    boxes right after it and an embedded part where it stands. ``contents``: inside a table of contents."""
     for child in container.iterchildren():
         if child.tag == _PARAGRAPH:
             paragraph = Paragraph(child, parent)
             runs: list[etree._Element] = []
             text_boxes: list[etree._Element] = []
-            _collect_runs(child, runs, text_boxes)
-            yield paragraph, [Run(run, paragraph) for run in runs]
+            _collect_runs(child, runs, text_boxes, reading)
+            shown = [Run(run, paragraph) for run in runs if _shown(run, child, reading)]
+            text = "".join(run.text for run in shown)
+            if not (contents and is_toc_entry(paragraph, text)):
+                yield text, _heading_level(paragraph, shown, text)
             for text_box in text_boxes:
-                yield from _iter_paragraphs(text_box, paragraph)
+                yield from _iter_lines(text_box, paragraph, reading)
         elif child.tag == qn("w:tbl"):
-            yield from _iter_table_paragraphs(Table(child, parent))
-        elif child.tag == qn("w:sdt") and not _is_table_of_contents(child):
+            yield from _iter_table_lines(Table(child, parent), reading)
+        elif child.tag == _SDT:
+            _count_placeholder(child, reading)
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                yield from _iter_paragraphs(content, parent)
+                inside = contents or _is_table_of_contents(child)
+                yield from _iter_lines(content, parent, reading, contents=inside)
         elif child.tag == qn("w:customXml"):
-            yield from _iter_paragraphs(child, parent)
+            yield from _iter_lines(child, parent, reading, contents=contents)
+        elif child.tag == _ALTERNATE:
+            chosen = _shown_alternative(child)
+            if chosen is not None:
+                yield from _iter_lines(chosen, parent, reading, contents=contents)
+        elif child.tag == _ALT_CHUNK:
+            yield from ((line, None) for line in _chunk_lines(child, parent, reading))
 
 
-def _collect_runs(element: etree._Element, runs: list[etree._Element], text_boxes: list[etree._Element]) -> None:
-    """The runs shown below ``element`` in document order, and the text boxes (w:txbxContent) anchored there.
+def _collect_runs(
+    element: etree._Element, runs: list[etree._Element], text_boxes: list[etree._Element], reading: _Reading
+) -> None:
+    """The runs below ``element`` in document order, and the text boxes (w:txbxContent) anchored there.
 
     A text box's paragraphs are not part of the paragraph it is anchored in: they are collected whole, their runs
-    not, and a text box inside one is read with it. Only the first mc:Choice of an mc:AlternateContent is shown,
-    and never its mc:Fallback, so a text box is read once.
+    not, and a text box inside one is read with it. Of an mc:AlternateContent only the first mc:Choice is read (a
+    text box's mc:Fallback repeats it as VML for older readers), so a text box is read once.
     """
-    chosen = False
     for child in element.iterchildren():
         if child.tag in _NOT_SHOWN:
             continue
-        if child.tag == _CHOICE:
-            if chosen:
-                continue
-            chosen = True
+        if child.tag == _ALTERNATE:
+            chosen = _shown_alternative(child)
+            if chosen is not None:
+                _collect_runs(chosen, runs, text_boxes, reading)
+            continue
         if child.tag == _TEXT_BOX:
             text_boxes.append(child)
             continue
+        if child.tag == _SDT:
+            _count_placeholder(child, reading)
         if child.tag == _RUN:
-            runs.append(child)  # and its descendants: a drawing in the run can hold a text box
-        _collect_runs(child, runs, text_boxes)
+            runs.append(child)  # and its descendants: a drawing in the run can hold a text box, a ruby its base
+        _collect_runs(child, runs, text_boxes, reading)
 
 
-def _iter_table_paragraphs(table: Table) -> Iterator[tuple[Paragraph, list[Run]]]:
+def _shown_alternative(alternate: etree._Element) -> etree._Element | None:
+    """What Word shows of an mc:AlternateContent: its first mc:Choice, else its mc:Fallback."""
+    choice = alternate.find(_CHOICE)
+    return choice if choice is not None else alternate.find(_FALLBACK)
+
+
+def _count_placeholder(sdt: etree._Element, reading: _Reading) -> None:
+    if sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None:
+        reading.tally["placeholders"] += 1
+
+
+# --- what a run looks like ----------------------------------------------------------------------------------
+
+
+def _shown(run: etree._Element, paragraph: etree._Element, reading: _Reading) -> bool:
+    """Whether Word shows the run; hidden runs are counted, white and tiny ones too (they are shown)."""
+    text = run.text
+    if not text:
+        return True
+    properties = _run_properties(run, paragraph, reading)
+    # w:specVanish is hidden even where Word displays hidden text. w:webHidden is not read as hidden: it hides a
+    # run in Web Layout only, and is printed (Word sets it on a table of contents' page numbers).
+    vanish = _first(properties, qn("w:vanish"))
+    spec_vanish = _first(properties, qn("w:specVanish"))
+    if _is_on(vanish) or _is_on(spec_vanish):
+        reading.tally["hidden"] += len(text)
+        return False
+    color = _first(properties, qn("w:color"))
+    if color is not None and (color.get(qn("w:val")) or "").upper() == _WHITE:
+        reading.tally["white"] += len(text)
+    size = _first(properties, qn("w:sz"))
+    if size is not None and _half_points(size) < _TINY_HALF_POINTS:
+        reading.tally["tiny"] += len(text)
+    return True
+
+
+def _run_properties(run: etree._Element, paragraph: etree._Element, reading: _Reading) -> tuple[etree._Element, ...]:
+    """The run property sets (w:rPr) that apply to a run, nearest first: its own, its character style's chain,
+    its paragraph style's chain, the document's defaults."""
+    own = run.find(qn("w:rPr"))
+    character = None if own is None else own.find(qn("w:rStyle"))
+    paragraph_style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return (
+        *(() if own is None else (own,)),
+        *(_style_properties(reading, _val(character), "character") if character is not None else ()),
+        *_style_properties(reading, _val(paragraph_style), "paragraph"),
+        *_style_properties(reading, None, "defaults"),
+    )
+
+
+def _style_properties(reading: _Reading, style_id: str | None, kind: str) -> tuple[etree._Element, ...]:
+    """The w:rPr of a style and of the styles it is based on (a paragraph style without an id: the default
+    one), or of the document defaults; kept per style, a document has a few dozen."""
+    key = (style_id, kind)
+    found = reading.styles.get(key)
+    if found is not None:
+        return found
+    styles = reading.document.styles.element
+    if kind == "defaults":
+        defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        found = () if defaults is None else (defaults,)
+    else:
+        style = styles.get_by_id(style_id) if style_id else None
+        if style is None and kind == "paragraph":
+            style = styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
+        chain: list[etree._Element] = []
+        seen: set[etree._Element] = set()
+        while style is not None and style not in seen:  # damaged files can hold basedOn cycles
+            seen.add(style)
+            properties = style.find(qn("w:rPr"))
+            if properties is not None:
+                chain.append(properties)
+            based_on = style.find(qn("w:basedOn"))
+            style = styles.get_by_id(_val(based_on)) if based_on is not None and _val(based_on) else None
+        found = tuple(chain)
+    reading.styles[key] = found
+    return found
+
+
+def _first(properties: tuple[etree._Element, ...], tag: str) -> etree._Element | None:
+    """The nearest setting of a run property."""
+    return next((setting for p in properties if (setting := p.find(tag)) is not None), None)
+
+
+def _val(element: etree._Element | None) -> str | None:
+    return None if element is None else element.get(qn("w:val"))
+
+
+def _is_on(setting: etree._Element | None) -> bool:
+    """A toggle property (w:vanish …) set on: present, with no w:val or one other than false."""
+    return setting is not None and setting.get(qn("w:val"), "1").lower() not in _OFF
+
+
+def _half_points(size: etree._Element) -> float:
+    try:
+        return float(size.get(qn("w:val"), ""))
+    except ValueError:
+        return float("inf")  # a damaged size is no evidence of tiny text
+
+
+# --- tables of contents ---------------------------------------------------------------------------------------
+
+
+def is_toc_entry(paragraph: Paragraph, text: str) -> bool:
+    """Whether a paragraph read as ``text`` is an entry of a table of contents: a short line (a heading's text)
+    with a TOC style or a page number after a tab or dot leader, a PAGEREF field or a link to a _Toc bookmark.
+
+    Only for a paragraph already known to stand in a table of contents (a content control Word calls one, a TOC
+    field): elsewhere a line ending in a tab and a number is a line of prose or a table.
+    """
+    if len(text.strip()) > _MAX_TOC_ENTRY_CHARS or not text.strip():
+        return False
+    if any(_TOC_STYLE.fullmatch(style.name or "") for style in _style_chain(paragraph.style)):
+        return True
+    if _PAGE_NUMBER.search(text):
+        return True
+    p = paragraph._p
+    if any("PAGEREF" in (t.text or "") for t in p.iter(qn("w:instrText"))):
+        return True
+    if any("PAGEREF" in (f.get(qn("w:instr")) or "") for f in p.iter(qn("w:fldSimple"))):
+        return True
+    return any((link.get(qn("w:anchor")) or "").startswith("_Toc") for link in p.iter(qn("w:hyperlink")))
+
+
+def _is_table_of_contents(sdt: etree._Element) -> bool:
+    gallery = sdt.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+    return gallery is not None and gallery.get(qn("w:val")) == "Table of Contents"
+
+
+# --- embedded parts (w:altChunk) ------------------------------------------------------------------------------
+
+
+def _chunk_lines(chunk: etree._Element, parent: ProvidesStoryPart, reading: _Reading) -> list[str]:
+    """The lines of the part an altChunk embeds, as Word shows them where it stands; a part of a type dupcheck
+    does not read (RTF, Word 2003 XML), or one that cannot be read, gives none."""
+    rel = parent.part.rels.get(chunk.get(qn("r:id")) or "")
+    if rel is None or rel.is_external:
+        return []
+    part = rel.target_part
+    content_type = part.content_type.split(";")[0].strip().lower()
+    embedded = reading.embedded
+    text: str | None = None
+    try:
+        if content_type in _HTML_TYPES and embedded is not None:
+            text = html_text(embedded.decode(part.blob))
+        elif content_type in _MHT_TYPES:
+            text = html_text(_mht_html(part.blob))
+        elif content_type == "text/plain" and embedded is not None:
+            text = embedded.decode(part.blob)
+        elif content_type in _DOCX_TYPES and embedded is not None and embedded.read_docx is not None:
+            nested = embedded.read_docx(part.blob)
+            reading.tally.update(nested.flags.counts())
+            text = nested.text
+    except Exception:  # noqa: BLE001 - a damaged embedded part shows nothing; the document around it is read
+        return []
+    return text.splitlines() if text else []
+
+
+def _mht_html(data: bytes) -> str:
+    """The HTML of a web archive (MHT: a MIME message), decoded as its headers say."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            content = part.get_content()  # type: ignore[attr-defined]
+            return content if isinstance(content, str) else ""
+    return ""
+
+
+_BLOCKS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr "
+    "li main nav ol p pre section table td th tr ul".split()
+)
+_UNSHOWN = frozenset({"head", "script", "style", "template", "title", "noscript"})
+
+
+class _HTMLText(HTMLParser):
+    """The text an HTML page shows, a line per block element; character references are decoded, no entity is
+    defined or fetched (html.parser has no DTD)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _UNSHOWN:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _UNSHOWN:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(" ".join(data.split("\n")))  # a line break in the source is a space on the page
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML document: a line per block, white space collapsed as a browser does, blank lines
+    left out."""
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --- tables, headers, footers and notes -----------------------------------------------------------------------
+
+
+def _iter_table_lines(table: Table, reading: _Reading) -> Iterator[tuple[str, int | None]]:
     seen: set[etree._Element] = set()
     for row in table.rows:
         for cell in row.cells:
@@ -112,7 +418,7 @@ def _iter_table_paragraphs(table: Table) -> Iterator[tuple[Paragraph, list[Run]]
             if cell._tc in seen:
                 continue
             seen.add(cell._tc)
-            yield from _iter_paragraphs(cell._tc, cell)
+            yield from _iter_lines(cell._tc, cell, reading)
 
 
 def _outside_the_body(document: Document) -> Iterator[tuple[etree._Element, ProvidesStoryPart]]:
@@ -158,12 +464,6 @@ def _part_element(part: Part) -> etree._Element:
     """The root element of a part; python-docx keeps footnotes and endnotes unparsed, as bytes (parsed here as
     it parses its own parts: no entities, no network)."""
     return part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
-
-
-def _is_table_of_contents(sdt: etree._Element) -> bool:
-    # A generated table of contents repeats every heading (with page numbers); it is not prose.
-    gallery = sdt.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
-    return gallery is not None and gallery.get(qn("w:val")) == "Table of Contents"
 
 
 def _heading_level(paragraph: Paragraph, runs: list[Run], text: str) -> int | None:

@@ -15,6 +15,7 @@ import numpy as np
 from dupcheck.alignment import AlignSettings
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
 from dupcheck.normalise import Normalised, token_codes
+from dupcheck.read_text import IntegrityFlags
 from dupcheck.sections import Section
 
 MembersBy = Literal["name", "file", "folder"]
@@ -47,6 +48,7 @@ class Document:
     normalised: Normalised
     sections: tuple[Section, ...]
     fingerprints: Fingerprints | None = None  # when already computed (kept in an index) with the scan's settings
+    flags: IntegrityFlags = IntegrityFlags()  # what the file hid from a reader or dressed up, for the report
 
     @property
     def is_current(self) -> bool:

@@ -7,6 +7,7 @@ is one ``ReadError``, and the rest go on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from dupcheck.errors import ReadError, WorkerError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.members import Membership, attribute_all
 from dupcheck.model import Document, SourceFile
-from dupcheck.normalise import normalise
+from dupcheck.normalise import interleaving, normalise
 from dupcheck.parallel import Progress, workers_for
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.sections import find_sections
@@ -30,6 +31,7 @@ def load(source: SourceFile, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
         text=read.text,
         normalised=normalise(read.text),
         sections=() if source.is_template else tuple(find_sections(read.text, read.hints)),
+        flags=replace(read.flags, interleaved=interleaving(read.text)),
     )
 
 
