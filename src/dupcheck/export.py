@@ -89,6 +89,15 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
             "",
         ]
     parts += [f"Documents ({len(report.documents)}), least original first", tabulate(rows, headers=headers)]
+    flagged = [d for d in report.documents if d.integrity.counts()]
+    if flagged:
+        parts += [
+            "",
+            "Integrity flags (what a file hides from its reader or dresses up)",
+            tabulate(
+                [[d.member, d.id, "; ".join(d.integrity.notes())] for d in flagged], headers=["member", "document", "flags"]
+            ),
+        ]
     if collective:
         repeating = sorted(
             (d for d in report.documents if d.shares.collective and d.kind != "collective"),
@@ -177,6 +186,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
                 *([f"self {percent(s.self_)}"] if rounds else []),
             ]
         ),
+        *(f"flag: {note}" for note in draft.integrity.notes()),
         "",
         "Sections",
         tabulate(
@@ -297,6 +307,7 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
             "top_partner_share",
             "flagged_sections",
             "earlier_versions",
+            "integrity",
         ],
         (
             [
@@ -310,6 +321,7 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
                 round(d.top_partner_share, 4),
                 "; ".join(s.title for s in flagged_sections(d, threshold)),
                 "; ".join(d.earlier_versions),
+                "; ".join(d.integrity.notes()),
             ]
             for d in report.documents
         ),
