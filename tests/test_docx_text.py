@@ -7,9 +7,9 @@ is the copy (exactly, once) and that a scan finds the copy as reuse (``assert_fo
 
 from __future__ import annotations
 
-import io
 import base64
 import csv
+import io
 import json
 import unicodedata
 import zipfile
@@ -228,7 +228,7 @@ def test_a_copy_inside_a_table_of_contents_control_is_read_its_entries_are_not(t
         toc_entry("（一）理论学习方面", 2, style_id(document, "toc 2")),
         toc_entry("1.学习笔记", 3, style_id(document, "目录 3")),
         toc_entry("二、原因剖析", 4, None),  # no style: the PAGEREF field and the _Toc link say it is an entry
-        f"<w:p><w:r><w:t>三、整改措施</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>5</w:t></w:r></w:p>",  # shape only
+        "<w:p><w:r><w:t>三、整改措施</w:t></w:r><w:r><w:tab/></w:r><w:r><w:t>5</w:t></w:r></w:p>",  # shape only
     ]
     copy = f'<w:p><w:r><w:t xml:space="preserve">{STUDY}</w:t></w:r></w:p>'
     title = "<w:p><w:r><w:t>目录说明</w:t></w:r></w:p>"
@@ -314,8 +314,8 @@ def html_page(text: str) -> bytes:
 
 def mht(html: bytes) -> bytes:
     return (
-        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b1\"\r\n\r\n--b1\r\n"
-        b"Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b1"\r\n\r\n--b1\r\n'
+        b'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
         + base64.encodebytes(html)
         + b"\r\n--b1--\r\n"
     )
@@ -394,7 +394,7 @@ def test_embedded_parts_survive_the_slimmed_package_and_its_limits(tmp_path, mon
         assert "word/media/chunk.html" in archive.namelist()
     assert read_document(path).text.count(STUDY) == 1
     monkeypatch.setattr(reading, "MAX_DOCX_PART_BYTES", 1_000_000)
-    with pytest.raises(reading.ReadError, match="word/media/chunk.html unpacks to"):
+    with pytest.raises(reading.ReadError, match=r"word/media/chunk\.html unpacks to"):
         read_document(path)
 
 

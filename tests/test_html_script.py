@@ -228,12 +228,12 @@ def test_integrity_notes_are_worded_in_the_page_language_with_their_counts(scrip
     flags = IntegrityFlags(hidden=7442, placeholders=2)
     report.documents[0] = replace(report.documents[0], integrity=flags)
     first, second = report.documents[0].id, report.documents[1].id
-    docs = {lang: {d["id"]: d for d in data_of(report, lang=lang)["report"]["documents"]} for lang in ("en", "zh")}
-    assert run(script, data_of(report), ("integrityNotes", docs["en"][first]), ("integrityNotes", docs["en"][second])) == [
+    en, zh = ({d["id"]: d for d in data_of(report, lang=lang)["report"]["documents"]} for lang in ("en", "zh"))
+    assert run(script, data_of(report), ("integrityNotes", en[first]), ("integrityNotes", en[second])) == [
         list(flags.notes()),
         [],
     ]
-    assert run(script, data_of(report, lang="zh"), ("integrityNotes", docs["zh"][first])) == [
+    assert run(script, data_of(report, lang="zh"), ("integrityNotes", zh[first])) == [
         ["已去除隐藏文字 7,442 字", "2 个内容控件仍显示占位文字"]
     ]
 

@@ -28,7 +28,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, PartFactory, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
-from docx.styles.style import BaseStyle, CharacterStyle
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -49,6 +49,8 @@ _NOT_SHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:rt")})
 _NOTE_PARTS = (RT.FOOTNOTES, RT.ENDNOTES)
 _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 _OFF = frozenset({"0", "false", "off"})
+_VANISH, _SPEC_VANISH, _COLOR, _SIZE = qn("w:vanish"), qn("w:specVanish"), qn("w:color"), qn("w:sz")
+_LOOKS = frozenset({_VANISH, _SPEC_VANISH, _COLOR, _SIZE})  # the run properties that hide or disguise text
 _WHITE = "FFFFFF"
 _TINY_HALF_POINTS = 4  # w:sz counts half-points: text under 2 pt is not read by anyone
 # A table of contents' entry: a TOC style ('TOC 1', 'toc 1', '目录 1'), and a heading's text, then a page number
@@ -99,12 +101,23 @@ class Embedded:
 
 @dataclass
 class _Reading:
-    """What reading one package needs as it descends: its styles' run properties and the counts of the flags."""
+    """What reading one package needs as it descends: its styles' run properties (per style, and what a run with
+    no settings of its own looks like per character and paragraph style) and the counts of the flags."""
 
     document: Document
     embedded: Embedded | None
     tally: Counter[str] = field(default_factory=Counter)
     styles: dict[tuple[str | None, str], tuple[etree._Element, ...]] = field(default_factory=dict)
+    looks: dict[tuple[str | None, str | None], dict[str, etree._Element]] = field(default_factory=dict)
+    paragraph_styles: dict[str | None, ParagraphStyle | None] = field(default_factory=dict)
+
+    def paragraph_style(self, paragraph: Paragraph) -> ParagraphStyle | None:
+        """A paragraph's style, found once per style id (python-docx looks for the default style among all the
+        document's styles for every paragraph without one)."""
+        key = paragraph._p.style
+        if key not in self.paragraph_styles:
+            self.paragraph_styles[key] = paragraph.style
+        return self.paragraph_styles[key]
 
 
 def docx_text(document: Document, embedded: Embedded | None = None) -> ReadText:
@@ -141,10 +154,11 @@ def _iter_lines(
             runs: list[etree._Element] = []
             text_boxes: list[etree._Element] = []
             _collect_runs(child, runs, text_boxes, reading)
-            shown = [Run(run, paragraph) for run in runs if _shown(run, child, reading)]
-            text = "".join(run.text for run in shown)
+            shown = [(run, text) for run in runs if _shown(run, text := run.text, child, reading)]
+            text = "".join(text for _, text in shown)
             if not (contents and is_toc_entry(paragraph, text)):
-                yield text, _heading_level(paragraph, shown, text)
+                runs_shown = [Run(run, paragraph) for run, _ in shown]
+                yield text, _heading_level(paragraph, runs_shown, text, reading) if text.strip() else None
             for text_box in text_boxes:
                 yield from _iter_lines(text_box, paragraph, reading)
         elif child.tag == qn("w:tbl"):
@@ -206,40 +220,45 @@ def _count_placeholder(sdt: etree._Element, reading: _Reading) -> None:
 # --- what a run looks like ----------------------------------------------------------------------------------
 
 
-def _shown(run: etree._Element, paragraph: etree._Element, reading: _Reading) -> bool:
-    """Whether Word shows the run; hidden runs are counted, white and tiny ones too (they are shown)."""
-    text = run.text
+def _shown(run: etree._Element, text: str, paragraph: etree._Element, reading: _Reading) -> bool:
+    """Whether Word shows the run of ``text``; hidden runs are counted, white and tiny ones too (they are shown)."""
     if not text:
         return True
-    properties = _run_properties(run, paragraph, reading)
+    look = _run_look(run, paragraph, reading)
     # w:specVanish is hidden even where Word displays hidden text. w:webHidden is not read as hidden: it hides a
     # run in Web Layout only, and is printed (Word sets it on a table of contents' page numbers).
-    vanish = _first(properties, qn("w:vanish"))
-    spec_vanish = _first(properties, qn("w:specVanish"))
-    if _is_on(vanish) or _is_on(spec_vanish):
+    if _is_on(look.get(_VANISH)) or _is_on(look.get(_SPEC_VANISH)):
         reading.tally["hidden"] += len(text)
         return False
-    color = _first(properties, qn("w:color"))
+    color = look.get(_COLOR)
     if color is not None and (color.get(qn("w:val")) or "").upper() == _WHITE:
         reading.tally["white"] += len(text)
-    size = _first(properties, qn("w:sz"))
+    size = look.get(_SIZE)
     if size is not None and _half_points(size) < _TINY_HALF_POINTS:
         reading.tally["tiny"] += len(text)
     return True
 
 
-def _run_properties(run: etree._Element, paragraph: etree._Element, reading: _Reading) -> tuple[etree._Element, ...]:
-    """The run property sets (w:rPr) that apply to a run, nearest first: its own, its character style's chain,
-    its paragraph style's chain, the document's defaults."""
+def _run_look(run: etree._Element, paragraph: etree._Element, reading: _Reading) -> dict[str, etree._Element]:
+    """The nearest setting of each run property in _LOOKS: the run's own, else its character style's chain's, its
+    paragraph style's chain's, the document defaults'."""
     own = run.find(qn("w:rPr"))
-    character = None if own is None else own.find(qn("w:rStyle"))
-    paragraph_style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return (
-        *(() if own is None else (own,)),
-        *(_style_properties(reading, _val(character), "character") if character is not None else ()),
-        *_style_properties(reading, _val(paragraph_style), "paragraph"),
-        *_style_properties(reading, None, "defaults"),
-    )
+    character = None if own is None else _val(own.find(qn("w:rStyle")))
+    key = (character, _val(paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")))
+    inherited = reading.looks.get(key)
+    if inherited is None:
+        inherited = {}
+        chain = (
+            *(_style_properties(reading, character, "character") if character else ()),
+            *_style_properties(reading, key[1], "paragraph"),
+            *_style_properties(reading, None, "defaults"),
+        )
+        for properties in reversed(chain):  # nearest last, so it wins
+            inherited.update((setting.tag, setting) for setting in properties if setting.tag in _LOOKS)
+        reading.looks[key] = inherited
+    if own is None:
+        return inherited
+    return inherited | {setting.tag: setting for setting in own if setting.tag in _LOOKS}
 
 
 def _style_properties(reading: _Reading, style_id: str | None, kind: str) -> tuple[etree._Element, ...]:
@@ -269,11 +288,6 @@ def _style_properties(reading: _Reading, style_id: str | None, kind: str) -> tup
         found = tuple(chain)
     reading.styles[key] = found
     return found
-
-
-def _first(properties: tuple[etree._Element, ...], tag: str) -> etree._Element | None:
-    """The nearest setting of a run property."""
-    return next((setting for p in properties if (setting := p.find(tag)) is not None), None)
 
 
 def _val(element: etree._Element | None) -> str | None:
@@ -345,7 +359,7 @@ def _chunk_lines(chunk: etree._Element, parent: ProvidesStoryPart, reading: _Rea
             nested = embedded.read_docx(part.blob)
             reading.tally.update(nested.flags.counts())
             text = nested.text
-    except Exception:  # noqa: BLE001 - a damaged embedded part shows nothing; the document around it is read
+    except Exception:  # a damaged embedded part shows nothing: the document around it is still read
         return []
     return text.splitlines() if text else []
 
@@ -355,14 +369,15 @@ def _mht_html(data: bytes) -> str:
     message = email.message_from_bytes(data, policy=email.policy.default)
     for part in message.walk():
         if part.get_content_type() == "text/html":
-            content = part.get_content()  # type: ignore[attr-defined]
+            content = part.get_content()
             return content if isinstance(content, str) else ""
     return ""
 
 
 _BLOCKS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table td th tr ul".split()
+    {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer"}
+    | {"form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section"}
+    | {"table", "td", "th", "tr", "ul"}
 )
 _UNSHOWN = frozenset({"head", "script", "style", "template", "title", "noscript"})
 
@@ -466,11 +481,11 @@ def _part_element(part: Part) -> etree._Element:
     return part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
 
 
-def _heading_level(paragraph: Paragraph, runs: list[Run], text: str) -> int | None:
+def _heading_level(paragraph: Paragraph, runs: list[Run], text: str, reading: _Reading) -> int | None:
     stripped = text.strip()
     if not stripped:
         return None
-    style = paragraph.style
+    style = reading.paragraph_style(paragraph)
     level = _style_heading_level(style)
     if level is not None:
         return level

@@ -89,13 +89,14 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
             "",
         ]
     parts += [f"Documents ({len(report.documents)}), least original first", tabulate(rows, headers=headers)]
-    flagged = [d for d in report.documents if d.integrity.counts()]
-    if flagged:
+    with_flags = [d for d in report.documents if d.integrity.counts()]
+    if with_flags:
         parts += [
             "",
             "Integrity flags (what a file hides from its reader or dresses up)",
             tabulate(
-                [[d.member, d.id, "; ".join(d.integrity.notes())] for d in flagged], headers=["member", "document", "flags"]
+                [[d.member, d.id, "; ".join(d.integrity.notes())] for d in with_flags],
+                headers=["member", "document", "flags"],
             ),
         ]
     if collective:

@@ -48,7 +48,8 @@ class Document:
     normalised: Normalised
     sections: tuple[Section, ...]
     fingerprints: Fingerprints | None = None  # when already computed (kept in an index) with the scan's settings
-    flags: IntegrityFlags = IntegrityFlags()  # what the file hid from a reader or dressed up, for the report
+    # What the file hid from a reader or dressed up (integrity flags), for the report.
+    flags: IntegrityFlags = field(default_factory=IntegrityFlags)
 
     @property
     def is_current(self) -> bool:

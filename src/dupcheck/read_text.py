@@ -7,7 +7,7 @@ without importing each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -67,4 +67,5 @@ class ReadText:
     encoding: str  # e.g. "utf-8", "utf-8-sig", "gb18030", "utf-16", "docx", "pdf", "doc" (converted)
     hints: tuple[HeadingHint, ...] = ()
     replaced: int = 0  # undecodable bytes of a plain-text file replaced with U+FFFD (a few corrupt bytes)
-    flags: IntegrityFlags = IntegrityFlags()  # what the format hid or dressed up (Word's hidden, white, tiny text)
+    # What the format hid from a reader or dressed up (Word's hidden, white and tiny text, placeholders).
+    flags: IntegrityFlags = field(default_factory=IntegrityFlags)

@@ -61,7 +61,8 @@ class DocumentResult:
     round: str = ""  # the round the report belongs to, when it comes from an index
     kind: str = "personal"  # personal | collective (a unit's committee material) | unknown (nobody could be told)
     earlier_versions: tuple[str, ...] = ()  # the member's other files, older versions of this report: not compared
-    integrity: IntegrityFlags = IntegrityFlags()  # what the file hid from a reader (hidden text) or dressed up
+    # What the file hid from a reader (hidden text) or dressed up: its integrity flags.
+    integrity: IntegrityFlags = field(default_factory=IntegrityFlags)
 
 
 @dataclass(frozen=True)

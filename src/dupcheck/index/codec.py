@@ -1,7 +1,7 @@
 """How an index stores a prepared report, whatever keeps it: the text compressed, the sections as JSON, the arrays
-(token codes and offsets, fingerprints, the integrity flags' counts) in one .npz blob; and what says which dupcheck wrote an index (the
-application's name, the schema of its records, the fingerprint settings as JSON), which both backends check on
-opening."""
+(token codes and offsets, fingerprints, the integrity flags' counts) in one .npz blob; and what says which dupcheck
+wrote an index (the application's name, the schema of its records, the fingerprint settings as JSON), which both
+backends check on opening."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import json
 import zlib
 from dataclasses import asdict, fields
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,10 @@ def pack_document(document: Document) -> tuple[bytes, str, bytes]:
     fp, normalised = document.fingerprints, document.normalised
     lengths = normalised.ends - normalised.starts
     buffer = io.BytesIO()
+    # One array per flag, by name: a flag added later is simply missing from older records.
+    flags: dict[str, Any] = {
+        f"flag_{f.name}": np.int64(getattr(document.flags, f.name)) for f in fields(IntegrityFlags)
+    }
     # Compact types and compression halve what a report costs on disk (about 40 KB for 5,000 characters).
     np.savez_compressed(
         buffer,
@@ -46,8 +51,7 @@ def pack_document(document: Document) -> tuple[bytes, str, bytes]:
         winnow_positions=fp.winnow_positions.astype(np.int32),
         windows=fp.windows.astype(np.int32),
         signatures=fp.signatures,
-        # One array per flag, by name: a flag added later is simply missing from older records.
-        **{f"flag_{f.name}": np.int64(getattr(document.flags, f.name)) for f in fields(IntegrityFlags)},
+        **flags,
     )
     sections = json.dumps([[s.title, s.level, s.start, s.end] for s in document.sections], ensure_ascii=False)
     return zlib.compress(document.text.encode("utf-8")), sections, buffer.getvalue()
