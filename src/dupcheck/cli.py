@@ -30,7 +30,7 @@ from dupcheck.index import corpus_index
 from dupcheck.members import Membership, member_rows, read_corrections
 from dupcheck.model import MembersBy, ScanSettings
 from dupcheck.outputs import ensure_outside, write_file
-from dupcheck.prepare import load_corpus
+from dupcheck.prepare import integrity_flags, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
@@ -563,12 +563,15 @@ def members_command(
 @cli.command("text")
 @click.argument("file", type=click.Path(path_type=Path))
 def text_command(file: Path) -> None:
-    """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text."""
+    """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text; its
+    integrity flags (hidden text left out, …) go to stderr."""
     try:
         read = read_document(file)
     except ReadError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    for note in integrity_flags(read).notes():
+        click.echo(f"flag: {file}: {note}", err=True)
     # Written as is: click.echo would strip escape sequences off a pipe, and every offset counts them.
     sys.stdout.write(read.text)
 

@@ -122,7 +122,8 @@ class _Reading:
 
 def docx_text(document: Document, embedded: Embedded | None = None) -> ReadText:
     """The body's paragraphs (each text box's paragraphs right after the paragraph it is anchored in), then the
-    headers, footers, footnotes and endnotes; heading hints come from the body alone."""
+    headers, footers, footnotes and endnotes; heading hints come from the body alone; the flags count hidden
+    (left out), white and tiny text and placeholders, those of embedded .docx parts included."""
     reading = _Reading(document, embedded)
     lines: list[str] = []
     hints: list[HeadingHint] = []
