@@ -36,9 +36,6 @@ class IntegrityFlags:
     interleaved: int = 0  # invisible and look-alike characters, when too many to be chance (normalise.interleaving)
     placeholders: int = 0  # content controls still showing their placeholder text (w:showingPlcHdr)
 
-    def __add__(self, other: IntegrityFlags) -> IntegrityFlags:
-        return IntegrityFlags(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
     def counts(self) -> dict[str, int]:
         """The flags that are raised, by name, in the order above."""
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
