@@ -53,9 +53,9 @@ _VANISH, _SPEC_VANISH, _COLOR, _SIZE = qn("w:vanish"), qn("w:specVanish"), qn("w
 _LOOKS = frozenset({_VANISH, _SPEC_VANISH, _COLOR, _SIZE})  # the run properties that hide or disguise text
 _WHITE = "FFFFFF"
 _TINY_HALF_POINTS = 4  # w:sz counts half-points: text under 2 pt is not read by anyone
-# A table of contents' entry: a TOC style ('TOC 1', 'toc 1', '目录 1'), and a heading's text, then a page number
+# A table of contents' entry: a TOC style ('TOC 1', 'toc 1', '目录 1'), or a heading's text then a page number
 # after a tab or a dot leader, or a PAGEREF field or a link to a _Toc bookmark. An entry holds a heading, so a
-# long paragraph is never one, whatever its style: a copy styled 'TOC 1' is still read.
+# long paragraph is never one, whatever its style: a copied paragraph styled 'TOC 1' is still read.
 _TOC_STYLE = re.compile(r"(?:toc|目录)\s*[1-9]", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"(?:\t|\.{3,}|…{2,}|·{3,})[\s.…·]*(?:\d+|[ivxlcdm]+)\s*$", re.IGNORECASE)
 _MAX_TOC_ENTRY_CHARS = 100
