@@ -554,6 +554,26 @@ def test_text_prints_docx_paragraphs_joined_by_newlines(tmp_path: Path, write_co
     assert result.stdout == f"一、作风建设方面\n{STYLE}"
 
 
+def test_text_and_scan_say_what_a_docx_hid(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """`dupcheck text` prints a .docx without its hidden text and names the flag on stderr; `scan` lists it."""
+    document = docx.Document()
+    paragraph = document.add_paragraph(STYLE[:60])
+    paragraph.add_run("藏起来的字").font.hidden = True
+    paragraph.add_run(STYLE[60:])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    folder = write_corpus(tmp_path / "corpus", {"李四.docx": buffer.getvalue(), "张三.txt": STUDY})
+    result = run("text", folder / "李四.docx")
+    assert (result.exit_code, result.stdout) == (0, STYLE)
+    assert result.stderr == f"flag: {folder / '李四.docx'}: hidden text removed: 5 characters\n"
+    scanned = run("scan", folder)
+    assert scanned.exit_code == 0
+    lines = scanned.stdout.splitlines()
+    at = lines.index("Integrity flags (what a file hides from its reader or dresses up)")
+    assert lines[at + 3].split() == ["李四", "李四.docx", "hidden", "text", "removed:", "5", "characters"]
+    assert lines[at + 4] == ""
+
+
 def test_text_missing_file_exits_1(tmp_path: Path) -> None:
     """`dupcheck text` of a missing file exits 1 with an 'error:' line naming it."""
     missing = tmp_path / "没有的文件.txt"

@@ -8,12 +8,13 @@ Screenshots go to the folder ``DUPCHECK_SCREENSHOTS`` names, or to the test's te
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from dupcheck.corpus import discover
 from dupcheck.html_report import CONTENT_SECURITY_POLICY, page_data, render_html, script_json
 from dupcheck.model import ScanSettings
 from dupcheck.prepare import load
+from dupcheck.read_text import IntegrityFlags
 from dupcheck.report import DocumentResult, MatchResult, Report, SectionResult, Shares, Side, SpanResult
 from dupcheck.scan import scan
 
@@ -309,6 +311,27 @@ def test_overview_ranks_every_document_least_original_first(viewer: Viewer, repo
     viewer.page.go_back()
     viewer.shows("overview")
     assert viewer.page.title() == "dupcheck 查重报告"
+    viewer.assert_clean()
+
+
+def test_integrity_flags_show_under_the_file_name_and_in_the_document_view(
+    viewer: Viewer, report: Report, tmp_path: Path
+) -> None:
+    flags = IntegrityFlags(hidden=7442, white=12)
+    wang = doc_of(report, "王建国")
+    flagged = copy.copy(report)
+    flagged.documents = [replace(d, integrity=flags) if d.id == wang.id else d for d in report.documents]
+    path = tmp_path / "flags.html"
+    path.write_text(render_html(flagged), encoding="utf-8")
+    viewer.open(path)
+    notes = "已去除隐藏文字 7,442 字 · 白色文字 12 字（已计入正文）"
+    assert viewer.page.locator("#ranking .integrity").all_inner_texts() == [notes]
+    assert viewer.page.locator('#ranking tr.doc-row[data-member="王建国"] td.doc .integrity').inner_text() == notes
+    viewer.click(viewer.page.locator('#ranking tr.doc-row[data-member="王建国"] a.doc-link'), "document")
+    assert viewer.page.locator("#doc-summary .integrity").inner_text() == "文件提示：" + notes
+    viewer.goto(path, doc=doc_of(report, "周海涛").id)
+    viewer.shows("document")
+    assert viewer.page.locator("#doc-summary .integrity").count() == 0
     viewer.assert_clean()
 
 

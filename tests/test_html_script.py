@@ -16,6 +16,7 @@ import random
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import pytest
 
 from dupcheck.html_report import STRINGS, page_data
+from dupcheck.read_text import IntegrityFlags
 from dupcheck.report import (
     DocumentResult,
     MatchResult,
@@ -218,6 +220,21 @@ def test_shares_summary_names_own_earlier_only_when_there_is_some(script: Path) 
     ]
     assert run(script, data_of(small_report(), lang="zh"), ("sharesSummary", doc)) == [
         "原创 64.6% · 雷同 29.1% · 模板 0.0% · 套话 6.3%"
+    ]
+
+
+def test_integrity_notes_are_worded_in_the_page_language_with_their_counts(script: Path) -> None:
+    report = small_report()
+    flags = IntegrityFlags(hidden=7442, placeholders=2)
+    report.documents[0] = replace(report.documents[0], integrity=flags)
+    first, second = report.documents[0].id, report.documents[1].id
+    en, zh = ({d["id"]: d for d in data_of(report, lang=lang)["report"]["documents"]} for lang in ("en", "zh"))
+    assert run(script, data_of(report), ("integrityNotes", en[first]), ("integrityNotes", en[second])) == [
+        list(flags.notes()),
+        [],
+    ]
+    assert run(script, data_of(report, lang="zh"), ("integrityNotes", zh[first])) == [
+        ["已去除隐藏文字 7,442 字", "2 个内容控件仍显示占位文字"]
     ]
 
 

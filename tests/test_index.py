@@ -4,6 +4,8 @@ self-checks from its derived data that equal checks against every report."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import io
 import os
 import shutil
 import signal
@@ -14,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given
@@ -32,6 +35,7 @@ from dupcheck.index import sqlite as sqlite_index
 from dupcheck.index.codec import pack_document, unpack_document
 from dupcheck.model import Document, ScanSettings
 from dupcheck.prepare import prepare
+from dupcheck.read_text import IntegrityFlags
 from dupcheck.scan import scan
 
 FS = FingerprintSettings()
@@ -296,6 +300,24 @@ def test_a_document_comes_back_from_the_index_exactly_as_prepared(tmp_path: Path
     assert (back.normalised.ends == prepared.normalised.ends).all()
     for field in ("winnow_hashes", "winnow_positions", "windows", "signatures"):
         assert (getattr(back.fingerprints, field) == getattr(prepared.fingerprints, field)).all(), field
+
+
+def test_integrity_flags_come_back_from_the_index_and_an_older_record_gets_what_its_text_shows(tmp_path: Path) -> None:
+    text = report_text(5) + "\n" + "\u200b".join(prose(6, 80))  # a zero-width space between every two characters
+    corpus = write(tmp_path / "c", {"成员.txt": text})
+    (source,) = discover(corpus, ())[0]
+    prepared = prepare(source, FS)
+    assert prepared.flags.interleaved == text.count("\u200b") > 20
+    flagged = dataclasses.replace(prepared, flags=dataclasses.replace(prepared.flags, hidden=7442, placeholders=2))
+    packed_text, sections, arrays = pack_document(flagged)
+    assert unpack_document(source, packed_text, sections, arrays, FS).flags == flagged.flags
+    # A record written before the flags has no flag arrays: its text's interleaving is counted again.
+    with np.load(io.BytesIO(arrays)) as data:
+        older = {name: data[name] for name in data.files if not name.startswith("flag_")}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **older)
+    back = unpack_document(source, packed_text, sections, buffer.getvalue(), FS)
+    assert back.flags == IntegrityFlags(interleaved=prepared.flags.interleaved)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from dupcheck.index import corpus_index
 from dupcheck.members import Membership, member_rows, read_corrections
 from dupcheck.model import MembersBy, ScanSettings
 from dupcheck.outputs import ensure_outside, write_file
-from dupcheck.prepare import load_corpus
+from dupcheck.prepare import integrity_flags, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
@@ -601,12 +601,14 @@ def members_command(
 @click.argument("file", type=click.Path(path_type=Path))
 def text_command(file: Path) -> None:
     """Print the text of FILE exactly as dupcheck reads it: every offset in a report indexes this text (on a
-    terminal, control characters are shown escaped)."""
+    terminal, control characters are shown escaped); its integrity flags (hidden text left out, …) go to stderr."""
     try:
         read = read_document(file)
     except ReadError as error:
         _report_errors([error])
         sys.exit(EXIT_UNREADABLE)
+    for note in integrity_flags(read).notes():
+        click.echo(f"flag: {terminal_safe(str(file))}: {note}", err=True)
     # To a pipe or a file the text is written as is: every offset counts every character (click.echo would strip
     # escape sequences there). On a terminal a person reads it, and the terminal would obey them: escaped, with
     # its lines and tabs kept.

@@ -117,6 +117,16 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
             "",
         ]
     parts += [f"Documents ({len(report.documents)}), least original first", _table(rows, headers=headers)]
+    with_flags = [d for d in report.documents if d.integrity.counts()]
+    if with_flags:
+        parts += [
+            "",
+            "Integrity flags (what a file hides from its reader or dresses up)",
+            _table(
+                [[d.member, d.id, "; ".join(d.integrity.notes())] for d in with_flags],
+                headers=["member", "document", "flags"],
+            ),
+        ]
     if collective:
         repeating = sorted(
             (d for d in report.documents if d.shares.collective and d.kind != "collective"),
@@ -208,6 +218,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
                 *([f"self {percent(s.self_)}"] if rounds else []),
             ]
         ),
+        *(f"flag: {note}" for note in draft.integrity.notes()),
         "",
         "Sections",
         _table(
@@ -341,6 +352,7 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
                 "top_partner_share",
                 "flagged_sections",
                 "earlier_versions",
+                "integrity",
             ],
             (
                 [
@@ -354,6 +366,7 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
                     round(d.top_partner_share, 4),
                     "; ".join(s.title for s in flagged_sections(d, threshold)),
                     "; ".join(d.earlier_versions),
+                    "; ".join(d.integrity.notes()),
                 ]
                 for d in report.documents
             ),

@@ -15,6 +15,7 @@ import numpy as np
 from dupcheck.alignment import AlignSettings
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
 from dupcheck.normalise import Normalised, token_codes
+from dupcheck.read_text import IntegrityFlags
 from dupcheck.sections import Section
 
 MembersBy = Literal["name", "file", "folder"]
@@ -47,6 +48,8 @@ class Document:
     normalised: Normalised
     sections: tuple[Section, ...]
     fingerprints: Fingerprints | None = None  # when already computed (kept in an index) with the scan's settings
+    # What the file hid from a reader or dressed up (integrity flags), for the report.
+    flags: IntegrityFlags = field(default_factory=IntegrityFlags)
 
     @property
     def is_current(self) -> bool:

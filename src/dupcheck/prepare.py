@@ -7,6 +7,7 @@ is one ``ReadError``, and the rest go on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
 
@@ -15,10 +16,16 @@ from dupcheck.errors import ReadError, WorkerError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.members import Membership, attribute_all
 from dupcheck.model import Document, SourceFile
-from dupcheck.normalise import normalise
+from dupcheck.normalise import interleaving, normalise
 from dupcheck.parallel import Progress, workers_for
+from dupcheck.read_text import IntegrityFlags, ReadText
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.sections import find_sections
+
+
+def integrity_flags(read: ReadText) -> IntegrityFlags:
+    """What a file read hides or dresses up: its format's flags and the interleaving its text shows."""
+    return replace(read.flags, interleaved=interleaving(read.text))
 
 
 def load(source: SourceFile, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
@@ -30,6 +37,7 @@ def load(source: SourceFile, *, max_chars: int = DEFAULT_MAX_CHARS) -> Document:
         text=read.text,
         normalised=normalise(read.text),
         sections=() if source.is_template else tuple(find_sections(read.text, read.hints)),
+        flags=integrity_flags(read),
     )
 
 

@@ -13,6 +13,7 @@ import errno
 import io
 import logging
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -58,6 +59,9 @@ MAX_DOCX_RATIO_MIN_BYTES = 10 * MB
 #: A .docx whose XML parts hold more elements than this is refused before they are parsed: each element costs
 #: parse time and memory whatever it holds (the example corpus's reports hold 19,000 each, most in their styles).
 MAX_DOCX_ELEMENTS = 5_000_000
+
+#: A .docx embedded in a .docx (w:altChunk) is read to this depth; one embedded deeper is left out.
+MAX_ALTCHUNK_DEPTH = 2
 #: Seconds LibreOffice gets to convert one .doc or .wps file to .docx.
 CONVERT_TIMEOUT_SECONDS = 120
 
@@ -447,7 +451,7 @@ def _converted(handle: BinaryIO, suffix: str, shown: str, max_chars: int) -> Rea
             raise ReadError(shown, f"cannot convert this {suffix} file with LibreOffice: save it as .docx")
         with result.open("rb") as converted:
             read = _read_docx(converted, os.fstat(converted.fileno()).st_size, shown, max_chars)
-    return ReadText(read.text, suffix.lstrip("."), read.hints)
+    return ReadText(read.text, suffix.lstrip("."), read.hints, flags=read.flags)
 
 
 def _run(command: list[str], suffix: str, shown: str) -> None:
@@ -495,19 +499,30 @@ def _read_docx(handle: BinaryIO, size: int, shown: str, max_chars: int) -> ReadT
         return _converted(handle, ".doc", shown, max_chars)
     from lxml import etree
 
-    from dupcheck.docx_text import docx_text
-
     document = _open_docx(handle, head, shown, max_chars)
     try:
-        text, hints = docx_text(document)
+        read = _docx_text(document, shown, 0, max_chars)
     except etree.XMLSyntaxError as exc:  # a part python-docx does not parse when it opens the package
         raise ReadError(shown, "not a valid .docx (malformed XML)") from exc
     except Exception as exc:  # python-docx on a damaged but well-formed package: one line, never a traceback
         raise ReadError(shown, f"not a valid .docx ({_short(exc)})") from exc
-    if not text.strip():
+    if not read.text.strip():
         raise ReadError(shown, _EMPTY)
-    _too_long(text, shown, max_chars)
-    return ReadText(text, "docx", hints)
+    _too_long(read.text, shown, max_chars)
+    return read
+
+
+def _docx_text(document: Document, shown: str, depth: int, max_chars: int) -> ReadText:
+    """A .docx's text; a .docx it embeds (w:altChunk) is opened with the same limits as a file, to a depth."""
+    from dupcheck.docx_text import Embedded, docx_text
+
+    def read_docx(blob: bytes) -> ReadText:
+        return _docx_text(_open_docx(io.BytesIO(blob), blob[:8], shown, max_chars), shown, depth + 1, max_chars)
+
+    def decode(data: bytes) -> str:
+        return _decode(data, shown)[0]
+
+    return docx_text(document, Embedded(decode, read_docx if depth < MAX_ALTCHUNK_DEPTH else None))
 
 
 def _open_docx(handle: BinaryIO, head: bytes, shown: str, max_chars: int) -> Document:
@@ -554,10 +569,14 @@ def _slim_package(archive: zipfile.ZipFile, shown: str, max_chars: int) -> bytes
         _check_part(types, shown)
     defaults, overrides = _content_types(archive.read(types) if types is not None else b"")
     read = {name for name in parts if _is_xml_part(name, defaults, overrides)}
-    total = 0
     for name in read:
         _check_part(parts[name], shown)
-        total += parts[name].file_size
+    # What a w:altChunk embeds (HTML, text, a .docx) is shown where it stands: kept, within the same limits.
+    chunks = {name for rels in read if rels.endswith(".rels") for name in _chunk_targets(archive, rels)}
+    for name in chunks & parts.keys() - read:
+        _check_part(parts[name], shown)
+        read.add(name)
+    total = sum(parts[name].file_size for name in read)
     if total > MAX_DOCX_TOTAL_BYTES:
         raise ReadError(
             shown, f"too large: its XML parts unpack to {total / MB:.1f} MB (limit {MAX_DOCX_TOTAL_BYTES // MB} MB)"
@@ -609,6 +628,27 @@ def _count_all_elements(xml: bytes) -> int:
     # Every "<" starts a tag in well-formed XML (text holds "&lt;"); end tags, declarations, comments and
     # processing instructions are not elements. Bytes.count is what makes this fast.
     return xml.count(b"<") - xml.count(b"</") - xml.count(b"<?") - xml.count(b"<!")
+
+
+def _chunk_targets(archive: zipfile.ZipFile, rels: str) -> set[str]:
+    """The parts a relationships part says are embedded as altChunks, as names in the zip."""
+    from lxml import etree
+
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(archive.read(rels), parser)
+    except etree.XMLSyntaxError:
+        return set()  # python-docx says so when it opens the package
+    # word/_rels/document.xml.rels holds the relationships of word/document.xml: targets are relative to word/.
+    base = posixpath.dirname(posixpath.dirname(rels))
+    targets = set()
+    for rel in root.iter("{*}Relationship"):
+        if not (rel.get("Type") or "").endswith("/aFChunk") or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target") or ""
+        name = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+        targets.add(posixpath.normpath(name))
+    return targets
 
 
 def _check_part(info: zipfile.ZipInfo, shown: str) -> None:

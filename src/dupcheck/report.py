@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dupcheck.read_text import IntegrityFlags, flag_note
+
 SCHEMA = "dupcheck.report/2"
 SHARE_KEYS = ("originality", "reuse", "template", "boilerplate", "self", "collective")
 
@@ -59,6 +61,8 @@ class DocumentResult:
     round: str = ""  # the round the report belongs to, when it comes from an index
     kind: str = "personal"  # personal | collective (a unit's committee material) | unknown (nobody could be told)
     earlier_versions: tuple[str, ...] = ()  # the member's other files, older versions of this report: not compared
+    # What the file hid from a reader (hidden text) or dressed up: its integrity flags.
+    integrity: IntegrityFlags = field(default_factory=IntegrityFlags)
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,10 @@ class Report:
                     "top_partner": d.top_partner,
                     "top_partner_share": round(d.top_partner_share, 4),
                     "earlier_versions": list(d.earlier_versions),
+                    "integrity": [
+                        {"flag": name, "count": count, "note": flag_note(name, count)}
+                        for name, count in d.integrity.counts().items()
+                    ],
                     "sections": [
                         {
                             "title": s.title,

@@ -62,6 +62,7 @@ def document_result(doc: Document, spans: list[Span], counts: LabelCounts) -> Do
         spans=tuple(SpanResult(s.start, s.end, s.label.key) for s in spans),
         top_partner=None,
         top_partner_share=0.0,
+        integrity=doc.flags,
     )
 
 

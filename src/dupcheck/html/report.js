@@ -88,6 +88,11 @@
   function unique(items) {
     return [...new Set(items)];
   }
+  // A document's integrity flags in the page's language ("hidden text removed: 7,442 characters").
+  function integrityNotes(d) {
+    return ((d && d.integrity) || []).map((f) =>
+      fmt((S.integrity && S.integrity[f.flag]) || f.note, { n: Number(f.count).toLocaleString("en-US") }));
+  }
   function sharesSummary(obj) {
     return LABELS.filter((l) => !OPTIONAL.has(l) || obj[SHARE[l]] > 0)
       .map((l) => S.labels[l] + " " + pct(obj[SHARE[l]]))
@@ -206,7 +211,8 @@
       });
       const row = el("tr", { class: "doc-row", data: { doc: d.id, member: d.member, unit: d.unit } },
         el("td", { class: "member" }, d.member),
-        el("td", { class: "doc" }, el("a", { class: "doc-link", href: hash({ doc: d.id }) }, d.id)),
+        el("td", { class: "doc" }, el("a", { class: "doc-link", href: hash({ doc: d.id }) }, d.id),
+          integrityNotes(d).length ? el("div", { class: "integrity" }, integrityNotes(d).join(" · ")) : null),
         el("td", { class: "num original" + (d.originality < PAGE.threshold ? " low" : "") }, pct(d.originality)),
         el("td", { class: "shares" }, sharesBar(d)),
         el("td", { class: "partner" }, partner),
@@ -369,6 +375,8 @@
       meta.textContent = fmt(S.docMeta, { unit: d.unit || S.rootUnit, chars: d.chars }) +
         (d.round ? " · " + fmt(S.docRound, { round: d.round }) : "");
       summary.appendChild(el("div", { class: "breakdown" }, sharesSummary(d)));
+      const notes = integrityNotes(d);
+      if (notes.length) summary.appendChild(el("p", { class: "integrity" }, S.integrityHint + notes.join(" · ")));
       summary.appendChild(sharesBar(d));
       summary.appendChild(legend());
       $("doc-note").textContent = S.docHint;
@@ -651,7 +659,7 @@
   // Only under node (tests/test_html_script.py, whose sandbox has `module`): hand over the helpers, build no page.
   if (typeof module !== "undefined") {
     module.exports = { fmt, pct, hash, toInt, codePoints, excerpt, short, memberOf, sectionAt, isFlagged, unique,
-      sharesSummary, sidesOf, compareHref, firstMatchBetween, firstMatchOf, memberStats, heat, diff };
+      integrityNotes, sharesSummary, sidesOf, compareHref, firstMatchBetween, firstMatchOf, memberStats, heat, diff };
     return;
   }
 

@@ -1,20 +1,22 @@
 """How an index stores a prepared report, whatever keeps it: the text compressed, the sections as JSON, the arrays
-(token codes and offsets, fingerprints) in one .npz blob; and what says which dupcheck wrote an index (the
-application's name, the schema of its records, the fingerprint settings as JSON), which both backends check on
-opening."""
+(token codes and offsets, fingerprints, the integrity flags' counts) in one .npz blob; and what says which dupcheck
+wrote an index (the application's name, the schema of its records, the fingerprint settings as JSON), which both
+backends check on opening."""
 
 from __future__ import annotations
 
 import io
 import json
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from typing import Any
 
 import numpy as np
 
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings
 from dupcheck.model import Document, SourceFile
-from dupcheck.normalise import Normalised
+from dupcheck.normalise import Normalised, interleaving
+from dupcheck.read_text import IntegrityFlags
 from dupcheck.sections import Section
 
 # 2: tokens fold Traditional characters to Simplified and drop every invisible character, so an index of
@@ -35,6 +37,10 @@ def pack_document(document: Document) -> tuple[bytes, str, bytes]:
     fp, normalised = document.fingerprints, document.normalised
     lengths = normalised.ends - normalised.starts
     buffer = io.BytesIO()
+    # One array per flag, by name: a flag added later is simply missing from older records.
+    flags: dict[str, Any] = {
+        f"flag_{f.name}": np.int64(getattr(document.flags, f.name)) for f in fields(IntegrityFlags)
+    }
     # Compact types and compression halve what a report costs on disk (about 40 KB for 5,000 characters).
     np.savez_compressed(
         buffer,
@@ -45,6 +51,7 @@ def pack_document(document: Document) -> tuple[bytes, str, bytes]:
         winnow_positions=fp.winnow_positions.astype(np.int32),
         windows=fp.windows.astype(np.int32),
         signatures=fp.signatures,
+        **flags,
     )
     sections = json.dumps([[s.title, s.level, s.start, s.end] for s in document.sections], ensure_ascii=False)
     return zlib.compress(document.text.encode("utf-8")), sections, buffer.getvalue()
@@ -69,12 +76,19 @@ def unpack_document(
             windows=data["windows"].astype(np.int64).reshape(-1, 2),
             signatures=data["signatures"],
         )
+        counts = {f.name: int(data[f"flag_{f.name}"]) for f in fields(IntegrityFlags) if f"flag_{f.name}" in data}
+    decoded = zlib.decompress(text).decode("utf-8")
+    if not counts:
+        # A record of a dupcheck before the flags: what its text shows is counted again; what its reader kept or
+        # left out of the text (hidden, white, tiny text, placeholders) is unknown until the file is read again.
+        counts = {"interleaved": interleaving(decoded)}
     return Document(
         source=source,
-        text=zlib.decompress(text).decode("utf-8"),
+        text=decoded,
         normalised=normalised,
         sections=tuple(Section(title, level, start, end) for title, level, start, end in json.loads(sections)),
         fingerprints=fingerprints,
+        flags=IntegrityFlags(**counts),
     )
 
 
