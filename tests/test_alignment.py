@@ -157,3 +157,17 @@ def test_passages_lie_in_range_and_do_not_overlap(seed, length, before, after):
         assert 0 <= p.a_start < p.a_end <= len(a) and 0 <= p.b_start < p.b_end <= len(b)
         assert p.matched >= AS.min_chars and 0 < p.similarity <= 1
     assert all(x.a_end <= y.a_start for x, y in itertools.pairwise(found))
+
+
+def test_a_passage_less_similar_than_half_is_dropped():
+    """Three runs of 6 shared characters, 12 different ones between them on both sides: 18 tokens in common
+    over 42 on each side (similarity 0.43) are chance agreement, under ``min_similarity`` (0.5), not a copy —
+    though a threshold of 0.3 would take them for one."""
+    shared = [random_text(seed, 6) for seed in (1, 2, 3)]
+    a = shared[0] + random_text(11, 12) + shared[1] + random_text(12, 12) + shared[2]
+    b = shared[0] + random_text(21, 12) + shared[1] + random_text(22, 12) + shared[2]
+    region = [(0, len(a), 0, len(b))]
+    assert align(a, b, region, AS) == []
+    (loose,) = align(a, b, region, AlignSettings(min_similarity=0.3))
+    assert (loose.a_start, loose.a_end, loose.matched) == (0, len(a), 18)
+    assert 0.4 < loose.similarity < 0.5

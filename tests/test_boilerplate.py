@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dupcheck import arrays
-from dupcheck.boilerplate import find_boilerplate
+from dupcheck.boilerplate import find_boilerplate, mostly_fresh
 from dupcheck.candidates import find_candidates
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
 from dupcheck.model import Entry
@@ -102,3 +102,15 @@ def test_a_phrase_every_member_holds_is_boilerplate_and_a_pair_of_copies_is_not(
     for mask in found.masks:
         assert mask[: len(phrase)].all() and not mask[len(phrase) + 1 :].any()
     assert (0, 3) in find_candidates(entries, FS, found).pairs  # the copied own text
+
+
+def test_a_k_gram_half_in_boilerplate_is_no_evidence_of_a_copy():
+    """Of 8-grams starting at 0..8 over a mask whose tokens 0..3 are boilerplate, those with fewer than half
+    (4) of their tokens inside it are fresh: the one starting at 0 (4 of 8, half) is not, nor any with more."""
+    mask = np.zeros(20, dtype=bool)
+    mask[:4] = True
+    positions = np.arange(9)
+    # Boilerplate tokens per 8-gram: 4, 3, 2, 1, 0, 0, …
+    assert mostly_fresh(positions, mask, 8).tolist() == [False, True, True, True, True, True, True, True, True]
+    mask[:5] = True  # the 8-gram at 0 holds 5, the one at 1 holds 4: neither is fresh
+    assert mostly_fresh(positions, mask, 8).tolist()[:3] == [False, False, True]

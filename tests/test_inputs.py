@@ -818,6 +818,24 @@ def test_gb18030_cut_off_mid_character(tmp_path: Path) -> None:
     assert result.encoding == "gb18030"
 
 
+@pytest.mark.parametrize(("bad", "read"), [(3, True), (4, True), (5, False), (12, False)])
+def test_a_few_corrupt_bytes_are_tolerated_up_to_one_in_a_thousand_characters(
+    tmp_path: Path, bad: int, read: bool
+) -> None:
+    """4,000 characters of GB18030 tolerate at most 4 corrupt bytes (1 in 1,000; 3 in any text): 5 are a
+    sign of another encoding, not of a few damaged bytes, and the file is refused rather than half replaced."""
+    text = (STUDY * (4000 // len(STUDY) + 1))[:4000]
+    data = bytearray(text.encode("gb18030"))
+    # Inserted between two characters, from the end so that the earlier offsets still hold.
+    for n in range(bad, 0, -1):
+        data.insert(len(text[: n * len(text) // (bad + 1)].encode("gb18030")), 0xFF)
+    path = write(tmp_path, "r.txt", bytes(data))
+    if read:
+        assert read_document(path).replaced == bad
+    else:
+        assert read_error(path).reason == "mixed or unknown text encoding: save it as UTF-8"
+
+
 def test_many_corrupt_bytes_are_not_read_as_chinese(tmp_path: Path) -> None:
     data = bytearray(STUDY.encode("gb18030"))
     for i in range(0, len(data), 10):

@@ -329,3 +329,42 @@ def test_table_of_contents_lines_of_a_text_file_are_no_sections(tmp_path):
     files["成员0.txt"] = f"{title}\n{toc}{rest}"
     doc = by_member(scan(write(tmp_path / "c", files)))["成员0"]
     assert [s.title for s in doc.sections] == ["对照检查材料0", "一、存在的问题", "二、原因剖析", "三、整改措施"]
+
+
+def test_a_reuse_match_is_cut_to_the_text_labelled_reuse(tmp_path):
+    """成员0 and 成员1 both took a template paragraph, and 成员1 copied 成员0's own sentences right after it: the
+    two align as one passage over both, but the reuse match between them holds only the copied sentences — the
+    template part is the template's finding, not the colleague's."""
+    template = prose(90555, 120)
+    copied = prose(90556, 90)
+    files = {
+        "成员0.txt": report_text(0, template + copied),
+        "成员1.txt": report_text(1, template + copied),
+        **{f"成员{i}.txt": report_text(i) for i in range(2, 6)},
+    }
+    corpus = write(tmp_path / "c", files)
+    write(tmp_path / "t", {"模板.txt": template})
+    report = scan(corpus, [tmp_path / "t" / "模板.txt"])
+    texts = report.texts
+    reuse = [m for m in report.matches if m.kind == "reuse"]
+    sentences = copied.rstrip("。")  # a match ends on a letter
+    assert reuse and all(texts[m.a.doc][m.a.start : m.a.end] == sentences for m in reuse)
+    assert all(texts[m.b.doc][m.b.start : m.b.end] == sentences for m in reuse)
+    assert {m.kind for m in report.matches} == {"reuse", "template"}
+
+
+def test_of_two_partners_sharing_as_much_the_first_by_name_is_the_top_partner(tmp_path):
+    """成员0's report holds a passage of 成员2 and one as long of 成员1: a tie, broken by the partner's name so
+    that the same corpus always names the same partner."""
+    from_1, from_2 = prose(90001, 150), prose(90002, 150)
+    files = {
+        "成员0.txt": report_text(0, from_2, from_1),
+        "成员1.txt": report_text(1, "", from_1),
+        "成员2.txt": report_text(2, from_2),
+        **{f"成员{i}.txt": report_text(i) for i in range(3, 7)},
+    }
+    report = scan(write(tmp_path / "c", files))
+    (copier,) = [d for d in report.documents if d.member == "成员0"]
+    pairs = {(p.member_a, p.member_b): p for p in report.pairs}
+    assert pairs[("成员0", "成员1")].chars_a == pairs[("成员0", "成员2")].chars_a > 140  # the tie
+    assert copier.top_partner == "成员1"
