@@ -111,3 +111,24 @@ def test_same_seed_same_corpus(corpus, tmp_path):
     assert (tmp_path / "truth.json").read_bytes() == (corpus / "truth.json").read_bytes()
     doc = next(iter(json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["documents"]))
     assert _text(tmp_path, doc) == _text(corpus, doc)
+
+
+@needs_real
+def test_the_scorer_reads_the_truth_as_it_was_planted(corpus):
+    """``accuracy/real_shaped_eval.py`` scores the planted cases themselves perfectly (each found once, nothing
+    else), and a case found on half of one side below full recall: its reading of the truth is the truth."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy"))
+    import real_shaped_eval
+    from accuracy.measures import Alignment, pan_scores
+
+    texts, cases, spans = real_shaped_eval.load_cases(corpus)
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    assert len(cases) == sum(c["kind"] != "template" for c in truth["cases"]) > 0
+    assert set(spans) == set(texts) == set(truth["documents"])
+    planted = [c.alignment for c in cases]
+    perfect = pan_scores(planted, planted, texts)
+    assert (perfect.precision, perfect.recall, perfect.granularity, perfect.detected) == (1.0, 1.0, 1.0, len(cases))
+    first = planted[0]
+    middle = (first.a_start + first.a_end) // 2
+    half = Alignment(first.a_doc, first.a_start, middle, first.b_doc, first.b_start, first.b_end)
+    assert pan_scores([first], [half], texts).recall < 1.0
