@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dupcheck.arrays import repeated_counts
-from dupcheck.index.derived import Postings, Users, draft_population, user_changes
+from dupcheck.index.derived import Postings, Users, classify_bands, draft_population, user_changes
 from dupcheck.model import ScanSettings
 
 # Few distinct values, so that keys collide and k-grams are shared; some differ only in their low 24 bits.
@@ -107,3 +107,43 @@ def test_draft_population_is_exact_or_says_it_cannot_be(
         assert set(population.boilerplate_hashes(threshold).tolist()) == truly_common
     else:  # only a k-gram counted within one (0 or 1 other users) at a threshold of 2 is left undecided
         assert threshold == 2 and not counted[~np.isin(kgrams, own)].all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    held=st.dictionaries(
+        st.integers(0, 11),  # a band key
+        st.lists(
+            st.tuples(st.integers(0, 30), st.sampled_from("甲乙丙丁戊己庚辛壬癸子丑"), st.booleans()), max_size=14
+        ),
+        max_size=8,
+    ),
+    boilerplate=st.integers(2, 6),
+    max_pair=st.integers(2, 5),
+)
+def test_band_buckets_are_classed_as_a_plain_count_of_their_members(held, boilerplate, max_pair) -> None:
+    """``classify_bands``: a draft's band key is boilerplate when that many members of the round (its author
+    included) hold it, widely shared when more than ``max_pair`` members of any round do; the reports to read
+    hold one of the other keys. Against plain sets; a report left out of ``holder`` (a template) counts nowhere."""
+    keys = sorted(held)
+    bands = np.array([k << 40 for k in keys], dtype=np.uint64)  # keys that differ in the bits postings keep
+    pairs = [(k << 40, report) for k in keys for report, _, _ in held[k]]
+    holdings = (
+        np.array([k for k, _ in pairs], dtype=np.uint64),
+        np.array([r for _, r in pairs], dtype=np.int64),
+    )
+    holder = {report: (member, current) for k in keys for report, member, current in held[k] if report % 7}
+    common, wide, read = classify_bands(bands, holdings, holder, "作者", boilerplate, max_pair)
+    expect_common, expect_wide, expect_read = set(), set(), set()
+    for k in keys:
+        counted = [holder[r] for r, _, _ in held[k] if r in holder]
+        users = {"作者"} | {m for m, current in counted if current}
+        spread = {"作者"} | {m for m, _ in counted}
+        if len(users) >= boilerplate:
+            expect_common.add(k << 40)
+        elif len(spread) > max_pair:
+            expect_wide.add(k << 40)
+        else:
+            expect_read |= {r for r, _, _ in held[k]}
+    assert set(common.tolist()) == expect_common and set(wide.tolist()) == expect_wide
+    assert set(read.tolist()) == expect_read

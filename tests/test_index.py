@@ -375,6 +375,31 @@ def test_reference_for_loads_the_partner_and_the_template_not_every_report(tmp_p
     assert report.to_dict() == check_draft(draft, index.documents(""), SETTINGS).to_dict()
 
 
+def test_reference_for_reads_no_report_for_what_many_members_share(tmp_path: Path) -> None:
+    """40 members. 成员1–10 (more than ``max_pair_members``, fewer than make boilerplate) write three set sentences,
+    成员11–20 one long passage; the draft holds all of it and 成员30's copied passage. The check reads 成员30's
+    report, none of 成员1–10 (their k-grams pair nobody), and gives the report of a check against every report;
+    the windows inside the long passage are a bucket of eleven members, known wide from the index (its ends pair
+    a few members by windows that hold some text of theirs: those are read)."""
+    sentences = [prose(9100 + j, 30) for j in range(3)]
+    passage = prose(9090, 600)
+    files = {}
+    for i in range(40):
+        inserts = sentences if 1 <= i <= 10 else [passage] if 11 <= i <= 20 else [COPIED] if i == 30 else []
+        files[f"成员{i}.txt"] = report_text(i, *inserts)
+    corpus = write(tmp_path / "corpus", {**files, "templates/模板.txt": TEMPLATE})
+    index = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    index.update(corpus)
+    draft = as_draft(
+        tmp_path, "成员0-草稿.txt", report_text(90, sentences[0] + passage, COPIED, sentences[1] + sentences[2])
+    )
+    read = same_check(index, draft)
+    assert "成员30.txt" in read and "templates/模板.txt" in read
+    assert not {f"成员{i}.txt" for i in range(1, 11)} & set(read)
+    _, population = index.reference_for(draft, "", SETTINGS)
+    assert population is not None and len(population.wide_bands) > 0
+
+
 def test_every_report_of_the_example_corpus_checked_as_a_draft_gives_the_same_report(tmp_path: Path) -> None:
     """The example corpus, whose set phrases every report holds: each report checked as a draft (replacing itself,
     and under a new name) gives the report of a check against every report, and reads fewer of them."""

@@ -242,6 +242,9 @@ class _Bands:
     boilerplate_members: int
     focused_only: bool  # only windows whose key a focused text's window has
     max_pair_members: int | None = None  # a bucket more members hold pairs only templates with members
+    # Buckets known, over more texts than ``entries``, to be boilerplate or widely shared (sorted keys).
+    common_bands: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)
+    wide_bands: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)
 
 
 def _band_pairs(state: _Bands, band: int) -> np.ndarray:
@@ -262,6 +265,11 @@ def _band_pairs(state: _Bands, band: int) -> np.ndarray:
     wide = np.zeros(n_groups, dtype=bool)
     if state.max_pair_members is not None:
         wide = ~common & (_spread(bounds, texts.members[docs]) > state.max_pair_members)
+    if len(state.common_bands) or len(state.wide_bands):
+        group_keys = keys[order[bounds[:-1]]]
+        common |= within(group_keys, state.common_bands)
+        if state.max_pair_members is not None:
+            wide = (wide | within(group_keys, state.wide_bands)) & ~common
     p, q = _pairs_within(order, bounds, np.flatnonzero(~common & ~wide))
     tp, tq = _template_pairs(order, bounds, np.flatnonzero(wide), texts.templates[docs])
     p, q = np.concatenate([p, tp]), np.concatenate([q, tq])
@@ -330,6 +338,8 @@ def find_candidates(
     focus: Collection[int] | None = None,
     workers: int | None = None,
     max_pair_members: int | None = None,
+    common_bands: np.ndarray | None = None,
+    wide_bands: np.ndarray | None = None,
 ) -> Candidates:
     """Candidate pairs among ``entries`` (see the module docstring).
 
@@ -338,7 +348,9 @@ def find_candidates(
     pairs with one of these entries (a draft checked against a corpus). ``workers``: processes for the passes
     over a large corpus (default: one per core). ``max_pair_members``: a band bucket more members hold is widely
     shared, never expanded into pairs but between templates and members (None: always expanded); fingerprints are
-    widely shared when ``boilerplate.wide`` holds them.
+    widely shared when ``boilerplate.wide`` holds them. ``common_bands``, ``wide_bands``: band keys (sorted) whose
+    buckets are boilerplate or widely shared among more texts than ``entries`` (``Population``: an index's): so
+    classed, whatever the few entries holding them here.
     """
     if len(boilerplate.masks) != len(entries):
         raise ValueError(f"boilerplate of {len(boilerplate.masks)} texts given for {len(entries)} entries")
@@ -403,6 +415,8 @@ def find_candidates(
         boilerplate.members,
         focus is not None,
         max_pair_members,
+        EMPTY_HASHES if common_bands is None else common_bands,
+        EMPTY_HASHES if wide_bands is None else wide_bands,
     )
     found_pairs = fork_map(_band_pairs, bands, range(settings.bands), workers)
     window_pairs = np.unique(np.concatenate([np.zeros(0, np.int64), *found_pairs]))

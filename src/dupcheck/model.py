@@ -96,6 +96,11 @@ class Population:
     members: frozenset[str]
     kgrams: np.ndarray  # sorted uint64 k-gram hashes that two or more members use …
     users: np.ndarray  # … and how many members use each
+    # Band keys of the draft's passage windows whose buckets, over the whole index, are boilerplate (as many members
+    # as make it hold them) or widely shared (more than ``max_pair_members``): sorted uint64. The reports holding
+    # only those are not read, so a check must not count such a bucket over the few it did read.
+    common_bands: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    wide_bands: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
     def boilerplate_hashes(self, threshold: int) -> np.ndarray:
         """The k-grams at least ``threshold`` members use, counting the draft's own author."""

@@ -26,7 +26,7 @@ from dupcheck.model import Document, Entry, Population, ScanSettings
 from dupcheck.parallel import Progress, fork_map, workers_for
 from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS
-from dupcheck.report import DocumentResult, ErrorResult, MatchResult, Report
+from dupcheck.report import DocumentResult, ErrorResult, GroupResult, MatchResult, Report
 from dupcheck.same_reports import SameReports, find_same_reports
 
 if TYPE_CHECKING:
@@ -95,8 +95,9 @@ def compare(
     """
     entries, members = _entries(documents, settings, progress)
     n_members = len(members) if population is None else len(population.members | set(members))
-    # An index's population counts members only: what it recorded cannot say which reports are one.
-    same = find_same_reports(entries) if population is None else None
+    # A check counts boilerplate by members, as an index's population does (what it recorded cannot say which
+    # reports are one): a check against an index and one against the reports themselves agree.
+    same = find_same_reports(entries) if population is None and focus is None else None
     boilerplate = _boilerplate(entries, n_members, settings, focus, population, workers, same)
     candidates = find_candidates(
         entries,
@@ -105,6 +106,8 @@ def compare(
         focus=focus,
         workers=workers,
         max_pair_members=settings.max_pair_members,
+        common_bands=None if population is None else population.common_bands,
+        wide_bands=None if population is None else population.wide_bands,
     )
     shared = _align_all(documents, entries, candidates, boilerplate, settings, progress, workers)
     views = _views(shared)
@@ -129,9 +132,7 @@ def compare(
         documents=sorted(documents_found, key=lambda d: (d.shares.originality, d.id)),
         matches=matches,
         pairs=results.pairs(matches, documents, index_of, counts, reused_chars),
-        groups=wide.merged(
-            results.groups(views, documents, labels, settings), wide.groups(boilerplate, documents, labels, settings)
-        ),
+        groups=_groups(views, documents, labels, boilerplate, settings, focus),
         copies=results.copies(
             same, results.whole_copies(views, documents, boilerplate.masks, reported), documents, reported
         ),
@@ -141,6 +142,23 @@ def compare(
         members={d.source.id: d.source.member for d in shown},
         outlines={d.source.id: [(s.start, s.end, s.title) for s in d.sections] for d in shown},
     )
+
+
+def _groups(
+    views: dict[int, list[tuple[int, int, int]]],
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    boilerplate: Boilerplate,
+    settings: ScanSettings,
+    focus: Collection[int] | None,
+) -> list[GroupResult]:
+    """Groups of members who share a passage. A check (``focus``) lists only those its pairs make: the members of
+    a widely shared passage are counted, not read (an index hands out none of their reports: ``reference_for``),
+    so a check could name only some of them — its passage is labelled reuse all the same."""
+    paired = results.groups(views, documents, labels, settings)
+    if focus is not None:
+        return paired
+    return wide.merged(paired, wide.groups(boilerplate, documents, labels, settings))
 
 
 def _entries(

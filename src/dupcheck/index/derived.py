@@ -3,7 +3,9 @@
 Per round:
 
 * **postings**: which reports hold each winnowing hash, and each LSH band key of a passage window
-  (``Postings``); a draft's own hashes and keys find, by binary search, every report that can pair with it;
+  (``Postings``); a draft's own hashes and keys find, by binary search, every report that can pair with it —
+  by a hash or a bucket few members hold: what many hold pairs nobody, and is labelled from the counts
+  (``DraftKeys.seeds``, ``classify_bands``), so the hundreds of reports holding a genre phrase are not read;
 * **k-gram users**: how many members use each k-gram two or more of them use (``Users``), so that boilerplate
   is counted over the whole round without reading it.
 
@@ -70,17 +72,61 @@ class Postings:
 
     def holding(self, query: np.ndarray) -> np.ndarray:
         """The distinct reports holding any of ``query``."""
+        return np.unique(self.holders(query)[1])
+
+    def holders(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every posting of a key of ``query``: the key's high bits (``key_bits``) and the report holding it."""
+        none = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
         if not len(query) or not len(self.packed):
-            return np.zeros(0, dtype=np.int64)
-        prefixes = distinct([np.asarray(query, dtype=np.uint64) & _KEY_MASK])
+            return none
+        prefixes = distinct([key_bits(query)])
         lo = np.searchsorted(self.packed, prefixes, side="left")
         hi = np.searchsorted(self.packed, prefixes | _REPORT_MASK, side="right")
         counts = hi - lo
         total = int(counts.sum())
         if not total:
-            return np.zeros(0, dtype=np.int64)
+            return none
         positions = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
-        return np.unique(self.reports[(self.packed[positions] & _REPORT_MASK).astype(np.int64)])
+        found = self.packed[positions]
+        return found & _KEY_MASK, self.reports[(found & _REPORT_MASK).astype(np.int64)]
+
+
+def key_bits(keys: np.ndarray) -> np.ndarray:
+    """The high bits of keys by which postings tell them apart."""
+    return np.asarray(keys, dtype=np.uint64) & _KEY_MASK
+
+
+def classify_bands(
+    bands: np.ndarray,
+    holdings: tuple[np.ndarray, np.ndarray],
+    holder: Mapping[int, tuple[str, bool]],
+    author: str,
+    boilerplate: int,
+    max_pair_members: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The draft's band keys (``bands``) whose buckets are boilerplate (``boilerplate`` members of the round or
+    more hold them) or widely shared (more than ``max_pair_members`` members, of any round), counted as
+    ``find_candidates`` counts a bucket, over the whole index; and the reports holding the other keys.
+
+    ``holdings``: (key bits, report) of every posting of ``bands``; ``holder``: per report that counts, its member
+    and whether it is one of the round's reports (templates and the report the draft replaces left out: a check
+    leaves them out of every bucket); ``author``: the draft's member, who holds every key. A key that shares its
+    high bits with another (one in 2^40) is counted with it: a bucket may be taken for larger, never smaller.
+    """
+    keys_of, reports = holdings
+    spread: dict[int, set[str]] = {}
+    users: dict[int, set[str]] = {}
+    for key, report in zip(keys_of.tolist(), reports.tolist(), strict=True):
+        if report in holder:
+            member, current = holder[report]
+            spread.setdefault(key, {author}).add(member)
+            if current:
+                users.setdefault(key, {author}).add(member)
+    bits = key_bits(bands).tolist()
+    common = np.array([len(users.get(b, {author})) >= boilerplate for b in bits], dtype=bool)
+    wide = ~common & np.array([len(spread.get(b, {author})) > max_pair_members for b in bits], dtype=bool)
+    few = key_bits(bands[~common & ~wide])
+    return np.unique(bands[common]), np.unique(bands[wide]), np.unique(reports[np.isin(keys_of, few)])
 
 
 def user_changes(before: Mapping[str, np.ndarray], after: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -214,10 +260,14 @@ class DraftKeys:
 
     def seeds(self, population: Population, settings: ScanSettings) -> np.ndarray:
         """The winnowing hashes by which the draft can pair with another member's report (``seed_hashes``), with
-        boilerplate counted over ``population``."""
+        boilerplate counted over ``population``, and without the widely shared ones (k-grams more than
+        ``max_pair_members`` members use): a check labels those from the counts and pairs nobody by them (see
+        ``candidates``), so the reports holding them need not be read — on text as dense in genre phrases as
+        real reports, that is nearly every report of the round."""
         threshold = boilerplate_members(
             len(population.members), settings.boilerplate_share, settings.boilerplate_min_members
         )
         hashes = population.boilerplate_hashes(threshold)
         mask = boilerplate_mask(self.kgrams, self.fingerprints.n_tokens, hashes, self.k)
-        return seed_hashes(self.fingerprints, mask, hashes, self.k)
+        pairing = seed_hashes(self.fingerprints, mask, hashes, self.k)
+        return pairing[~within(pairing, population.boilerplate_hashes(settings.max_pair_members + 1))]

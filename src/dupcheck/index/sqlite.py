@@ -17,15 +17,16 @@ import re
 import secrets
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from dupcheck.arrays import distinct, repeated_counts
+from dupcheck.boilerplate import boilerplate_members
 from dupcheck.errors import IndexFileError, IndexReadOnlyError, os_reason
 from dupcheck.fingerprints import FingerprintSettings, band_keys
 from dupcheck.index.base import (
@@ -43,6 +44,7 @@ from dupcheck.index.derived import (
     DraftKeys,
     Postings,
     Users,
+    classify_bands,
     distinct_kgrams,
     draft_population,
     user_changes,
@@ -627,8 +629,9 @@ class SQLiteIndex(Index):
             return {round} if here and here.changed else set()
         seeds = keys.seeds(population, settings)
         found = [p.holding(seeds) for d in derived.values() if d for p in d.winnow]
-        found += [p.holding(keys.bands) for d in derived.values() if d for p in d.bands]
-        ids = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]))
+        common, wide, by_bands = self._bands(draft, keys, round, derived, population, settings)
+        population = replace(population, common_bands=common, wide_bands=wide)
+        ids = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found, by_bands]))
         # The report the draft replaces (its id) is left out, as a check leaves it out.
         query = (
             f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
@@ -638,6 +641,34 @@ class SQLiteIndex(Index):
         )
         rows = self._db.execute(query, (json.dumps(ids.tolist()), round, round, draft.source.id, round))
         return [self._document(row, round) for row in rows], population
+
+    def _bands(
+        self,
+        draft: Document,
+        keys: DraftKeys,
+        round: str,
+        derived: Mapping[str, _Derived | None],
+        population: Population,
+        settings: ScanSettings,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``classify_bands`` of the draft's band keys over the index: the boilerplate and widely shared ones, and
+        the reports holding the others (only these need be read: a passage window most reports share is found in
+        hundreds, and pairs nobody)."""
+        holdings = [p.holders(keys.bands) for d in derived.values() if d for p in d.bands]
+        keys_of = np.concatenate([np.zeros(0, dtype=np.uint64), *(h[0] for h in holdings)])
+        reports = np.concatenate([np.zeros(0, dtype=np.int64), *(h[1] for h in holdings)])
+        rows = self._db.execute(
+            "SELECT id, member, round FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND is_template = 0 AND round <= ? AND NOT (round = ? AND path = ?)",
+            (json.dumps(np.unique(reports).tolist()), round, round, draft.source.id),
+        )
+        holder = {id_: (member, row_round == round) for id_, member, row_round in rows}
+        threshold = boilerplate_members(
+            len(population.members), settings.boilerplate_share, settings.boilerplate_min_members
+        )
+        return classify_bands(
+            keys.bands, (keys_of, reports), holder, draft.source.member, threshold, settings.max_pair_members
+        )
 
     def _own_and_replaced(self, draft: Document, round: str) -> tuple[np.ndarray, np.ndarray]:
         """The k-grams the round's counts hold for users a check of the draft does not count as other members: the
