@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Side,
         SpanResult,
     )
+    from dupcheck.sources import CheckSummary, summarise
 
 # Bound now, not on first use: importing the module dupcheck.scan sets the package's attribute ``scan`` to that
 # module, which would hide the function of the same name from then on (the command line imports it anyway).
@@ -83,6 +84,8 @@ _WHERE = {
     "write_json": "export",
     "write_csv": "export",
     "render_html": "html_report",
+    "summarise": "sources",
+    "CheckSummary": "sources",
     "DupcheckError": "errors",
     "ReadError": "errors",
     "UsageError": "errors",
@@ -93,6 +96,7 @@ _WHERE = {
 __all__ = [
     "AlignSettings",
     "CheckResult",
+    "CheckSummary",
     "Document",
     "DocumentResult",
     "DupcheckError",
@@ -129,6 +133,7 @@ __all__ = [
     "render_html",
     "render_table",
     "scan",
+    "summarise",
     "write_csv",
     "write_json",
 ]

@@ -34,6 +34,7 @@ from dupcheck.prepare import load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
+from dupcheck.sources import CheckSummary
 from dupcheck.untrusted import terminal_safe
 
 EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
@@ -310,10 +311,13 @@ def _check_outputs(corpus: Path, *, output: Path | None, html_path: Path | None,
             raise UsageError(f"--html '{html_path}' is a folder; name the HTML file to write")
 
 
-def _write_html(report: Report, path: Path, *, lang: str, threshold: float, corpus: Path) -> None:
+def _write_html(
+    report: Report, path: Path, *, lang: str, threshold: float, corpus: Path, check: CheckSummary | None = None
+) -> None:
     from dupcheck.html_report import render_html  # only for --html
 
-    write_file(path, lambda out: out.write(render_html(report, lang=lang, threshold=threshold)), protect=[corpus])
+    page = render_html(report, lang=lang, threshold=threshold, check=check)
+    write_file(path, lambda out: out.write(page), protect=[corpus])
     click.echo(f"wrote {terminal_safe(str(path))}", err=True)
 
 
@@ -532,16 +536,19 @@ def check_command(
         )
     _report_errors(result.errors)
     report = result.report
+    summary = result.summary(fail_under)
     with _as_click_errors(progress):
         _write_text(
             output,
             lambda out: (
-                write_json(report, out) if fmt == "json" else out.write(render_check(report, fail_under=fail_under))
+                write_json(report, out, check=summary)
+                if fmt == "json"
+                else out.write(render_check(report, summary=summary))
             ),
             corpus=folder,
         )
         if html_path is not None:
-            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder)
+            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder, check=summary)
     # As for a scan: a file of the corpus left unread may hold what the draft was copied from.
     if result.errors:
         sys.exit(EXIT_UNREADABLE)

@@ -21,7 +21,8 @@ from tabulate import tabulate
 from dupcheck.errors import WriteError, os_reason
 from dupcheck.members import MemberRow
 from dupcheck.outputs import ensure_outside, write_files
-from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
+from dupcheck.report import SHARE_KEYS, DocumentResult, Report, SectionResult
+from dupcheck.sources import CheckSummary, summarise
 from dupcheck.untrusted import hidden, safe_cell, terminal_safe
 
 CSV_FILES = ("documents.csv", "sections.csv", "pairs.csv", "passages.csv")
@@ -49,7 +50,8 @@ def _table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:
     return tabulate(cells, headers=list(headers), disable_numparse=text_columns or False)
 
 
-def _short(text: str, limit: int) -> str:
+def shortened(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -67,7 +69,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
     rows = []
     for d in report.documents:
         partner = f"{d.top_partner} ({percent(d.top_partner_share)})" if d.top_partner else ""
-        flagged = "; ".join(_short(s.title, 24) for s in flagged_sections(d, threshold))
+        flagged = "; ".join(shortened(s.title, 24) for s in flagged_sections(d, threshold))
         rows.append(
             [
                 d.member,
@@ -160,7 +162,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         parts += ["", "No reuse between members found."]
 
     if report.groups:
-        group_rows = [[", ".join(g.members), _short(report.excerpt(g.passages[0]), 50)] for g in report.groups]
+        group_rows = [[", ".join(g.members), shortened(report.excerpt(g.passages[0]), 50)] for g in report.groups]
         parts += [
             "",
             "Groups of three or more members sharing one passage",
@@ -174,7 +176,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
                 f"[{n}] {m.kind}, similarity {percent(m.similarity)}",
                 *(
                     f"  {terminal_safe(side.doc)} {side.start}-{side.end}: "
-                    f"{terminal_safe(_short(report.excerpt(side), 160))}"
+                    f"{terminal_safe(shortened(report.excerpt(side), 160))}"
                     for side in (m.a, m.b)
                 ),
             ]
@@ -191,10 +193,14 @@ _KIND_NAMES = {
 }
 
 
-def render_check(report: Report, *, fail_under: float | None = None, max_passages: int = 50) -> str:
-    """The self-check of one draft: originality overall and per section, every passage that is not the
-    member's own with where it comes from (worst first), and one verdict line."""
-    (draft,) = report.documents
+def render_check(
+    report: Report, *, fail_under: float | None = None, max_passages: int = 10, summary: CheckSummary | None = None
+) -> str:
+    """The self-check of one draft: originality overall and per section, where the rest comes from (each source
+    with its share of the draft and its passages, longest first; a sentence many reports share once, with their
+    count), and one plain verdict."""
+    summary = summary or summarise(report, fail_under=fail_under)
+    draft = summary.draft
     s = draft.shares
     rounds = s.self_ > 0
     parts = [
@@ -213,7 +219,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
         _table(
             [
                 [
-                    _short(sec.title, 30),
+                    shortened(sec.title, 30),
                     sec.chars,
                     percent(sec.shares.originality),
                     percent(sec.shares.reuse),
@@ -227,60 +233,73 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
             + (["own earlier"] if rounds else []),
         ),
     ]
-    found = sorted(
-        (m for m in report.matches if m.a.doc == draft.id),
-        key=lambda m: (-(m.a.end - m.a.start), m.a.start),
-    )
-    if found:
+    if summary.sources:
+        parts += [
+            "",
+            "Where your text comes from (share of your draft, characters counted once)",
+            _table(
+                [
+                    [src.name, _KIND_NAMES.get(src.kind, src.kind), percent(src.share), len(src.passages)]
+                    for src in summary.sources
+                ],
+                headers=["source", "taken from", "share", "passages"],
+            ),
+        ]
+        for n, src in enumerate(summary.sources, 1):
+            rows = [
+                [
+                    shortened(p.section, 24) or "—",
+                    "—" if p.similarity is None else percent(p.similarity),
+                    shortened(report.texts.get(draft.id, "")[p.start : p.end], 40),
+                ]
+                for p in src.passages[:max_passages]
+            ]
+            documents = f": {', '.join(src.documents)}" if src.documents != (src.name,) else ""
+            title = f"[{n}] {src.name}, {_KIND_NAMES.get(src.kind, src.kind)}{documents}"
+            parts += ["", terminal_safe(title), _table(rows, headers=["their section", "similarity", "your text"])]
+            if len(src.passages) > max_passages:
+                parts.append(f"… and {len(src.passages) - max_passages} more from {terminal_safe(src.name)}")
+    if summary.shared:
         rows = [
             [
-                n,
-                _KIND_NAMES.get(m.kind, m.kind),
-                _source(report, m),
-                percent(m.similarity),
-                _short(report.excerpt(m.a), 40),
+                shortened(report.texts.get(draft.id, "")[line.start : line.end], 40),
+                _shared_with(line.reports, line.templates),
+                percent(line.share),
             ]
-            for n, m in enumerate(found[:max_passages], 1)
+            for line in summary.shared
         ]
         parts += [
             "",
-            "Passages not your own, longest first",
-            _table(rows, headers=["#", "taken from", "where", "similarity", "your text"]),
+            "Sentences many reports share (each once, not under every source)",
+            _table(rows, headers=["your text", "found in", "share"]),
         ]
-        if len(found) > max_passages:
-            parts.append(f"… and {len(found) - max_passages} more (--format json lists all)")
-    parts += ["", _verdict(draft, found, fail_under)]
+    if not summary.sources and not summary.shared:
+        parts += ["", "No passage of this draft was found in another report or a template."]
+    parts += ["", _verdict(summary)]
     return "\n".join(parts) + "\n"
 
 
-def _source(report: Report, m: MatchResult) -> str:
-    """Who or what a passage comes from: member or template, document, and its section there."""
-    member = report.members.get(m.b.doc, "")
-    section = next(
-        (title for start, end, title in reversed(report.outlines.get(m.b.doc, [])) if start <= m.b.start < end), ""
-    )
-    return " · ".join(x for x in (member, m.b.doc, _short(section, 24)) if x)
+def _shared_with(reports: int, templates: Sequence[str]) -> str:
+    named = [f"{reports} report{'s' if reports != 1 else ''}"] if reports else []
+    return "shared with " + " and ".join([*named, *templates])
 
 
-def _verdict(draft: DocumentResult, found: Sequence[MatchResult], fail_under: float | None) -> str:
-    counts = {kind: sum(m.kind == kind for m in found) for kind in _KIND_NAMES}
-    detail = (
-        f"{counts['reuse']} passage(s) shared with other members, {counts['template']} from the template, "
-        f"{counts['self']} repeated from your earlier reports"
-    )
-    own = percent(draft.shares.originality)
-    if fail_under is not None and draft.shares.originality < fail_under:
-        return f"Verdict: NOT READY: {own} your own writing, below the required {percent(fail_under)} ({detail})."
-    if fail_under is not None:
-        return f"Verdict: ready: {own} your own writing, at or above {percent(fail_under)} ({detail})."
-    return f"Verdict: {own} your own writing ({detail})."
+def _verdict(summary: CheckSummary) -> str:
+    v = summary.verdict
+    own = percent(summary.draft.shares.originality)
+    if v.fail_under is None:
+        return f"Verdict: {v.text()} ({own} your own writing)."
+    if v.ready:
+        return f"Verdict: ready ({own} your own writing, at or above {percent(v.fail_under)}): {v.text()}."
+    return f"Verdict: NOT READY ({own} your own writing, below the required {percent(v.fail_under)}): {v.text()}."
 
 
-def write_json(report: Report, out: IO[str]) -> None:
-    """The JSON report, Chinese as it is; what a terminal would obey (C1 controls, bidi overrides, line
-    separators: ``json`` leaves them raw with ``ensure_ascii=False``) is written as ``\\u`` escapes, which
-    read back as the same strings."""
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+def write_json(report: Report, out: IO[str], *, check: CheckSummary | None = None) -> None:
+    """The JSON report (with a check's summary under ``"check"``, when given), Chinese as it is; what a terminal
+    would obey (C1 controls, bidi overrides, line separators: ``json`` leaves them raw with ``ensure_ascii=False``)
+    is written as ``\\u`` escapes, which read back as the same strings."""
+    data = report.to_dict() if check is None else {**report.to_dict(), "check": check.to_dict()}
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in text.split("\n")) + "\n")
 
 
