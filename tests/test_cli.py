@@ -676,6 +676,7 @@ OUTPUTS = {
     "scan --html": (["--html", "{out}/r.html"], ["r.html"], "scan"),
     "scan --output": (["--format", "json", "--output", "{out}/r.json"], ["r.json"], "scan"),
     "scan --format csv": (["--format", "csv", "--output", "{out}"], list(CSV_FILES), "scan"),
+    "scan --format xlsx": (["--format", "xlsx", "--output", "{out}/r.xlsx"], ["r.xlsx"], "scan"),
     "check --output": (["--against", "{corpus}", "--output", "{out}/d.txt"], ["d.txt"], "check"),
     "check --html": (["--against", "{corpus}", "--html", "{out}/d.html"], ["d.html"], "check"),
     "members --format csv": (["--format", "csv", "--output", "{out}/m.csv"], ["m.csv"], "members"),

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         SpanResult,
     )
     from dupcheck.sources import CheckSummary, summarise
+    from dupcheck.xlsx import write_xlsx
 
 # Bound now, not on first use: importing the module dupcheck.scan sets the package's attribute ``scan`` to that
 # module, which would hide the function of the same name from then on (the command line imports it anyway).
@@ -83,6 +84,7 @@ _WHERE = {
     "render_check": "export",
     "write_json": "export",
     "write_csv": "export",
+    "write_xlsx": "xlsx",
     "render_html": "html_report",
     "summarise": "sources",
     "CheckSummary": "sources",
@@ -136,6 +138,7 @@ __all__ = [
     "summarise",
     "write_csv",
     "write_json",
+    "write_xlsx",
 ]
 
 

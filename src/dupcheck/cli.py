@@ -340,12 +340,20 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
 @_reading_options
 @_matching_options
 @_index_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="table (for the terminal), json, csv (four files in a folder) or xlsx (one workbook of the same four tables).",
+)
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="File for table or JSON (default: standard output); folder for CSV (required with --format csv).",
+    help="File for table, JSON or xlsx (default: standard output; required with xlsx); folder for CSV (required "
+    "with --format csv). Never inside the corpus.",
 )
 @click.option(
     "--threshold",
@@ -388,6 +396,8 @@ def scan_command(
     """
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes several files: name a folder with --output")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: name the file with --output")
     progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(corpus, output=output, html_path=html_path, fmt=fmt)
@@ -418,6 +428,14 @@ def scan_command(
             assert output is not None
             written = write_csv(report, output, threshold=threshold, protect=[corpus])
             click.echo(f"wrote {terminal_safe(', '.join(str(p) for p in written))}", err=True)
+        elif fmt == "xlsx":
+            from dupcheck.xlsx import write_xlsx  # only for xlsx: openpyxl takes a while to import
+
+            assert output is not None
+            click.echo(
+                f"wrote {terminal_safe(str(write_xlsx(report, output, threshold=threshold, protect=[corpus])))}",
+                err=True,
+            )
         else:
             _write_text(
                 output,

@@ -13,6 +13,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -331,6 +332,104 @@ def _csv_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]
         writer.writerow([safe_cell(v) for v in row])
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One table of the report for a spreadsheet: a CSV file, a sheet of the workbook."""
+
+    name: str  # documents | sections | pairs | passages
+    header: tuple[str, ...]
+    rows: Iterable[Sequence[Any]]  # made as they are written, once
+
+
+# Columns holding a share (a fraction): a percentage in a workbook.
+SHARE_COLUMNS = frozenset({*SHARE_KEYS, "top_partner_share", "share_a", "share_b", "similarity"})
+
+
+def report_sheets(report: Report, *, threshold: float) -> list[Sheet]:
+    """The report's four tables, as the CSV files and the workbook hold them (the README lists their columns)."""
+
+    def shares(s: Any) -> list[float]:
+        return list(s.as_dict().values())
+
+    documents = Sheet(
+        "documents",
+        (
+            "document",
+            "member",
+            "unit",
+            "kind",
+            "chars",
+            *SHARE_KEYS,
+            "top_partner",
+            "top_partner_share",
+            "flagged_sections",
+            "earlier_versions",
+        ),
+        (
+            [
+                d.id,
+                d.member,
+                d.unit,
+                d.kind,
+                d.chars,
+                *shares(d.shares),
+                d.top_partner or "",
+                round(d.top_partner_share, 4),
+                "; ".join(s.title for s in flagged_sections(d, threshold)),
+                "; ".join(d.earlier_versions),
+            ]
+            for d in report.documents
+        ),
+    )
+    sections = Sheet(
+        "sections",
+        ("document", "member", "section", "level", "start", "end", "chars", *SHARE_KEYS, "flagged"),
+        (
+            [
+                d.id,
+                d.member,
+                s.title,
+                s.level,
+                s.start,
+                s.end,
+                s.chars,
+                *shares(s.shares),
+                int(s.shares.originality < threshold),
+            ]
+            for d in report.documents
+            for s in d.sections
+        ),
+    )
+    pairs = Sheet(
+        "pairs",
+        ("member_a", "member_b", "chars_a", "chars_b", "share_a", "share_b", "passages"),
+        (
+            [p.member_a, p.member_b, p.chars_a, p.chars_b, round(p.share_a, 4), round(p.share_b, 4), p.matches]
+            for p in report.pairs
+        ),
+    )
+    passages = Sheet(
+        "passages",
+        ("kind", "similarity", "document_a", "start_a", "end_a", "text_a", "document_b", "start_b", "end_b", "text_b"),
+        (
+            [
+                m.kind,
+                round(m.similarity, 4),
+                m.a.doc,
+                m.a.start,
+                m.a.end,
+                report.excerpt(m.a),
+                m.b.doc,
+                m.b.start,
+                m.b.end,
+                report.excerpt(m.b),
+            ]
+            for m in report.matches
+        ),
+    )
+    return [documents, sections, pairs, passages]
+
+
 def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterable[Path] = ()) -> list[Path]:
     """documents.csv, sections.csv, pairs.csv and passages.csv in ``folder`` (created if missing), never inside
     the corpus folders ``protect``; the four are written whole or not at all (a failure leaves the previous four)."""
@@ -339,118 +438,12 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WriteError(str(folder), os_reason(error)) from error
-    share_header = list(SHARE_KEYS)
-
-    def shares(s: Any) -> list[float]:
-        return list(s.as_dict().values())
-
-    documents, sections, pairs, passages = (folder / name for name in CSV_FILES)
-    files: list[tuple[Path, Callable[[IO[str]], object]]] = []
-    files.append(
-        _csv_file(
-            documents,
-            [
-                "document",
-                "member",
-                "unit",
-                "kind",
-                "chars",
-                *share_header,
-                "top_partner",
-                "top_partner_share",
-                "flagged_sections",
-                "earlier_versions",
-            ],
-            (
-                [
-                    d.id,
-                    d.member,
-                    d.unit,
-                    d.kind,
-                    d.chars,
-                    *shares(d.shares),
-                    d.top_partner or "",
-                    round(d.top_partner_share, 4),
-                    "; ".join(s.title for s in flagged_sections(d, threshold)),
-                    "; ".join(d.earlier_versions),
-                ]
-                for d in report.documents
-            ),
-        )
-    )
-    files.append(
-        _csv_file(
-            sections,
-            ["document", "member", "section", "level", "start", "end", "chars", *share_header, "flagged"],
-            (
-                [
-                    d.id,
-                    d.member,
-                    s.title,
-                    s.level,
-                    s.start,
-                    s.end,
-                    s.chars,
-                    *shares(s.shares),
-                    int(s.shares.originality < threshold),
-                ]
-                for d in report.documents
-                for s in d.sections
-            ),
-        )
-    )
-    files.append(
-        _csv_file(
-            pairs,
-            ["member_a", "member_b", "chars_a", "chars_b", "share_a", "share_b", "passages"],
-            (
-                [
-                    p.member_a,
-                    p.member_b,
-                    p.chars_a,
-                    p.chars_b,
-                    round(p.share_a, 4),
-                    round(p.share_b, 4),
-                    p.matches,
-                ]
-                for p in report.pairs
-            ),
-        )
-    )
-    files.append(
-        _csv_file(
-            passages,
-            [
-                "kind",
-                "similarity",
-                "document_a",
-                "start_a",
-                "end_a",
-                "text_a",
-                "document_b",
-                "start_b",
-                "end_b",
-                "text_b",
-            ],
-            (
-                [
-                    m.kind,
-                    round(m.similarity, 4),
-                    m.a.doc,
-                    m.a.start,
-                    m.a.end,
-                    report.excerpt(m.a),
-                    m.b.doc,
-                    m.b.start,
-                    m.b.end,
-                    report.excerpt(m.b),
-                ]
-                for m in report.matches
-            ),
-        )
-    )
+    files = [
+        _csv_file(folder / f"{sheet.name}.csv", sheet.header, sheet.rows)
+        for sheet in report_sheets(report, threshold=threshold)
+    ]
     _write_csv_files(files, ())  # the folder is checked above
-    return [documents, sections, pairs, passages]
+    return [path for path, _ in files]
 
 
 MEMBER_COLUMNS = ("file", "member", "shown", "unit", "kind", "how", "earlier_version_of")
