@@ -741,3 +741,14 @@ def test_outputs_on_a_real_full_file_system(tmp_path: Path) -> None:
             filler.unlink()
     finally:
         subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even with a file still open in it
+
+
+def test_csv_output_naming_an_existing_file_is_a_usage_error(tmp_path: Path) -> None:
+    """Four files cannot go into a file: one line, exit 2, the file as it was (it ended in FileExistsError)."""
+    corpus, taken = _small_corpus(tmp_path), tmp_path / "results.csv"
+    taken.write_text("a file of the user's", encoding="utf-8")
+    result = run("scan", corpus, "--format", "csv", "--output", taken)
+    assert result.exit_code == 2 and result.exception is not None and "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert line == f"Error: --output '{taken}' is a file; --format csv writes four files: name a folder"
+    assert taken.read_text(encoding="utf-8") == "a file of the user's"

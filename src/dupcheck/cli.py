@@ -398,6 +398,11 @@ def scan_command(
         raise click.UsageError("--format csv writes several files: name a folder with --output")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: name the file with --output")
+    if fmt == "csv" and output is not None and output.exists() and not output.is_dir():
+        # Caught here: making the folder would fail with the bare "file exists" of the system.
+        raise click.UsageError(
+            f"--output '{terminal_safe(str(output))}' is a file; --format csv writes four files: name a folder"
+        )
     progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(corpus, output=output, html_path=html_path, fmt=fmt)
