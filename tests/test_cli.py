@@ -294,6 +294,38 @@ def test_scan_threshold_accepts_percent_sign(tmp_path: Path, write_corpus: Write
     assert "sections below 50.0%" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("scan", "--fail-under"),
+        ("scan", "--threshold"),
+        ("scan", "--boilerplate-share"),
+        ("check", "--fail-under"),
+        ("check", "--boilerplate-share"),
+    ],
+)
+@pytest.mark.parametrize(("value", "meant"), [("0.8", "80"), ("0.05", "5"), (".5", "50")])
+def test_a_percentage_below_one_without_its_sign_is_refused_with_a_hint(
+    tmp_path: Path, write_corpus: WriteCorpus, command: str, option: str, value: str, meant: str
+) -> None:
+    """'--fail-under 0.8' meant as 80 % would be 0.8 % and pass a draft 29 % copied: exit 2, 'did you mean 80 %?'."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    target = [corpus / "张三-对照检查材料.txt", "--against", corpus] if command == "check" else [corpus]
+    result = run(command, *target, option, value)
+    assert result.exit_code == 2, result.output
+    assert f"did you mean {meant} %?" in result.stderr and option in result.stderr
+
+
+@pytest.mark.parametrize("value", ["0.8%", "0", "1", "80"])
+def test_a_percentage_with_its_sign_zero_or_from_one_on_is_taken(
+    tmp_path: Path, write_corpus: WriteCorpus, value: str
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    result = run("scan", corpus, "--threshold", value, "--fail-under", value)
+    assert result.exit_code == 0, result.output
+    assert f"sections below {float(value.rstrip('%')):.1f}%" in result.stdout
+
+
 # --- scan: --fail-under, exit 3 -------------------------------------------------------------------------
 
 

@@ -41,20 +41,31 @@ EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
 
 
 class Percent(click.ParamType):
-    """A percentage, '70' or '70%', given to the library as the fraction 0.7."""
+    """A percentage, '70' or '70%', given to the library as the fraction 0.7.
+
+    A number between 0 and 1 without '%' is refused: '--fail-under 0.8' written for 80 % would be 0.8 % and pass
+    a draft a third copied. Under one per cent is written with its sign, '0.8%'."""
 
     name = "percent"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
         if isinstance(value, float):
             return value
-        text = str(value).strip().removesuffix("%")
+        written = str(value).strip()
+        text = written.removesuffix("%")
         try:
             number = float(text)
         except ValueError:
             self.fail(f"{value!r} is not a percentage (write 70 or 70%)", param, ctx)
         if not 0 <= number <= 100:
             self.fail(f"{value!r} is not between 0 and 100", param, ctx)
+        if 0 < number < 1 and not written.endswith("%"):
+            self.fail(
+                f"{value!r} is a percentage, {number:g} %: did you mean {100 * number:g} %? (write {100 * number:g}; "
+                f"for under one per cent write {text}%)",
+                param,
+                ctx,
+            )
         return number / 100
 
 
