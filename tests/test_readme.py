@@ -66,3 +66,19 @@ def test_the_option_tables_script_checks_and_rewrites(tmp_path, monkeypatch) -> 
     assert script.main([]) == 0 and script.main(["--check"]) == 0
     text = stale.read_text(encoding="utf-8")
     assert text.startswith("# x\n\n") and text.endswith(f"{script.END}\n\nafter\n") and "stale table" not in text
+
+
+QUICK_START = re.compile(r"```bash\n(.*?)\n```", flags=re.S)
+
+
+def test_the_quick_start_is_two_commands_that_make_a_virtual_environment_and_ci_runs_them() -> None:
+    """On a system Python that refuses pip install (PEP 668), each command makes and enters a virtual environment
+    first; CI (.ci/run) runs exactly these two commands, so they are what is known to work."""
+    commands = QUICK_START.findall(_section("Quick start"))
+    assert len(commands) == 2 and all("\n" not in c for c in commands)
+    install, tests = commands
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert install == f"{venv}pip install -e . && dupcheck scan corpus/"
+    assert tests == f"{venv}pip install -e '.[test]' && python3 -m pytest"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert f"{install} > /dev/null" in ci and tests in ci
