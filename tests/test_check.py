@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
+from test_sources import copied_corpus
 
 from dupcheck.check import load_draft
 from dupcheck.cli import cli
@@ -69,11 +70,55 @@ def test_check_shows_shares_sections_sources_and_a_verdict(corpus: Path, draft: 
     assert out.startswith("Draft 成员0-草稿.txt (member 成员0)")
     assert "Sections" in out and "一、存在的问题" in out
     lines = out.splitlines()
-    passages = lines[lines.index("Passages not your own, longest first") + 3 :]
-    assert "another member" in passages[0] and "成员1 · 成员1.txt" in passages[0]
-    assert any("the template" in line and "templates/模板.txt" in line for line in passages)
-    assert (
-        lines[-1].startswith("Verdict: ") and "1 passage(s) shared with other members, 1 from the template" in lines[-1]
+    sources = lines[lines.index("Where your text comes from (share of your draft, characters counted once)") + 3 :]
+    assert sources[0].split()[:3] == ["成员1", "another", "member"]
+    assert sources[1].split()[:3] == ["模板.txt", "the", "template"]  # CORPUS/templates/模板.txt, by its name
+    assert "[1] 成员1, another member: 成员1.txt" in lines and "[2] 模板.txt, the template" in lines
+    assert lines[-1].startswith("Verdict: most of this draft is your own writing, but some passages are other")
+
+
+def test_check_groups_by_source_folds_a_common_sentence_and_ends_with_a_verdict(tmp_path: Path) -> None:
+    """The draft copies from 成员1, 成员2 and a template given by its absolute path, and holds a sentence ten
+    other members share: one block per source, the sentence on one line with its count, the template by name."""
+    corpus, templates, draft = copied_corpus(tmp_path)
+    result = run("check", draft, "--against", corpus, "--template", templates)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("Where your text comes from (share of your draft, characters counted once)")
+    rows = [line.split() for line in lines[start + 3 : start + 6]]
+    assert [row[0] for row in rows] == ["成员1", "成员2", "参考模板.txt"] and lines[start + 6] == ""
+    assert [row[-2:] for row in rows] == [["17.2%", "1"], ["11.4%", "1"], ["8.6%", "1"]]
+    assert "[3] 参考模板.txt, the template" in lines
+    shared = lines[lines.index("Sentences many reports share (each once, not under every source)") + 3 :]
+    assert "shared with 10 reports" in shared[0] and shared[1] == ""
+    assert str(templates) not in result.output  # the template's folder is no business of the member's
+    assert lines[-1] == (
+        "Verdict: a large part of this draft is other members' text: rewrite the passages above before submitting "
+        "(60.5% your own writing)."
+    )
+    assert not any("成员3" in line for line in lines)  # the ten are counted, not listed one by one
+
+
+def test_check_json_holds_the_grouping(tmp_path: Path) -> None:
+    corpus, templates, draft = copied_corpus(tmp_path)
+    result = run("check", draft, "--against", corpus, "--template", templates, "--format", "json", "--fail-under", "80")
+    assert result.exit_code == 3, result.output
+    check = json.loads(result.output)["check"]
+    assert [(s["kind"], s["name"], s["share"], len(s["passages"])) for s in check["sources"]] == [
+        ("reuse", "成员1", 0.1718, 1),
+        ("reuse", "成员2", 0.1142, 1),
+        ("template", "参考模板.txt", 0.0859, 1),
+    ]
+    ((shared),) = check["shared"]
+    assert shared["reports"] == 10 and shared["members"] == sorted(f"成员{i}" for i in range(3, 13))
+    assert check["verdict"] == {
+        "code": "others",
+        "ready": False,
+        "fail_under": 0.8,
+        "text": "a large part of this draft is other members' text: rewrite the passages above before submitting",
+    }
+    assert check["draft"] == "成员0-草稿.txt" and check["not_own_share"] == round(
+        check["not_own_chars"] / check["chars"], 4
     )
 
 
@@ -124,7 +169,7 @@ def test_check_against_an_index_file(corpus: Path, draft: Path, tmp_path: Path) 
     index = tmp_path / "shared.sqlite"
     assert run("index", corpus, "--index", index).exit_code == 0
     result = run("check", draft, "--against", index)
-    assert result.exit_code == 0 and "成员1 · 成员1.txt" in result.output
+    assert result.exit_code == 0 and "[1] 成员1, another member: 成员1.txt" in result.output
 
 
 def test_check_finds_the_members_own_earlier_report(tmp_path: Path) -> None:
@@ -135,8 +180,8 @@ def test_check_finds_the_members_own_earlier_report(tmp_path: Path) -> None:
     draft = write(tmp_path / "d", {"成员0.txt": report_text(70, mine)}) / "成员0.txt"
     result = run("check", draft, "--against", index, "--round", "2024")
     assert result.exit_code == 0, result.output
-    assert "your earlier report" in result.output and "2023:成员0.txt" in result.output
-    assert "1 repeated from your earlier reports" in result.output.splitlines()[-1]
+    assert "[1] 2023:成员0.txt, your earlier report" in result.output.splitlines()
+    assert result.output.splitlines()[-1].startswith("Verdict: most of this draft is your own writing")  # 17 %
 
 
 @pytest.mark.parametrize(
@@ -220,7 +265,7 @@ def test_a_check_against_an_index_file_writes_nothing_into_it(corpus: Path, draf
         base.unlink()  # a check would make the derived data again: from a check, they are read, never saved
     before = _state(folder)
     result = run("check", draft, "--against", index)
-    assert result.exit_code == 0 and "成员1 · 成员1.txt" in result.output
+    assert result.exit_code == 0 and "[1] 成员1, another member: 成员1.txt" in result.output
     assert _state(folder) == before
 
 

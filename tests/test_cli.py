@@ -19,7 +19,9 @@ from click.testing import CliRunner, Result
 from dupcheck import cli as cli_module
 from dupcheck import outputs
 from dupcheck.cli import cli
+from dupcheck.corpus import member_from_name
 from dupcheck.export import CSV_FILES
+from dupcheck.reading import SUPPORTED_SUFFIXES
 
 EXAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -290,6 +292,38 @@ def test_scan_threshold_accepts_percent_sign(tmp_path: Path, write_corpus: Write
     result = run("scan", corpus, "--threshold", "50%")
     assert result.exit_code == 0, result.stderr
     assert "sections below 50.0%" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("scan", "--fail-under"),
+        ("scan", "--threshold"),
+        ("scan", "--boilerplate-share"),
+        ("check", "--fail-under"),
+        ("check", "--boilerplate-share"),
+    ],
+)
+@pytest.mark.parametrize(("value", "meant"), [("0.8", "80"), ("0.05", "5"), (".5", "50")])
+def test_a_percentage_below_one_without_its_sign_is_refused_with_a_hint(
+    tmp_path: Path, write_corpus: WriteCorpus, command: str, option: str, value: str, meant: str
+) -> None:
+    """'--fail-under 0.8' meant as 80 % would be 0.8 % and pass a draft 29 % copied: exit 2, 'did you mean 80 %?'."""
+    corpus = write_corpus(tmp_path / "corpus", copying_files())
+    target = [corpus / "张三-对照检查材料.txt", "--against", corpus] if command == "check" else [corpus]
+    result = run(command, *target, option, value)
+    assert result.exit_code == 2, result.output
+    assert f"did you mean {meant} %?" in result.stderr and option in result.stderr
+
+
+@pytest.mark.parametrize("value", ["0.8%", "0", "1", "80"])
+def test_a_percentage_with_its_sign_zero_or_from_one_on_is_taken(
+    tmp_path: Path, write_corpus: WriteCorpus, value: str
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", clean_files())
+    result = run("scan", corpus, "--threshold", value, "--fail-under", value)
+    assert result.exit_code == 0, result.output
+    assert f"sections below {float(value.rstrip('%')):.1f}%" in result.stdout
 
 
 # --- scan: --fail-under, exit 3 -------------------------------------------------------------------------
@@ -696,6 +730,7 @@ OUTPUTS = {
     "scan --html": (["--html", "{out}/r.html"], ["r.html"], "scan"),
     "scan --output": (["--format", "json", "--output", "{out}/r.json"], ["r.json"], "scan"),
     "scan --format csv": (["--format", "csv", "--output", "{out}"], list(CSV_FILES), "scan"),
+    "scan --format xlsx": (["--format", "xlsx", "--output", "{out}/r.xlsx"], ["r.xlsx"], "scan"),
     "check --output": (["--against", "{corpus}", "--output", "{out}/d.txt"], ["d.txt"], "check"),
     "check --html": (["--against", "{corpus}", "--html", "{out}/d.html"], ["d.html"], "check"),
     "members --format csv": (["--format", "csv", "--output", "{out}/m.csv"], ["m.csv"], "members"),
@@ -760,3 +795,55 @@ def test_outputs_on_a_real_full_file_system(tmp_path: Path) -> None:
             filler.unlink()
     finally:
         subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even with a file still open in it
+
+
+def test_csv_output_naming_an_existing_file_is_a_usage_error(tmp_path: Path) -> None:
+    """Four files cannot go into a file: one line, exit 2, the file as it was (it ended in FileExistsError)."""
+    corpus, taken = _small_corpus(tmp_path), tmp_path / "results.csv"
+    taken.write_text("a file of the user's", encoding="utf-8")
+    result = run("scan", corpus, "--format", "csv", "--output", taken)
+    assert result.exit_code == 2 and result.exception is not None and "Traceback" not in result.output
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert line == f"Error: --output '{taken}' is a file; --format csv writes four files: name a folder"
+    assert taken.read_text(encoding="utf-8") == "a file of the user's"
+
+
+# --- help texts say what the code does ------------------------------------------------------------------
+
+
+def _help(command: str, option: str) -> str:
+    (param,) = [p for p in cli.commands[command].params if option in getattr(p, "opts", ())]
+    return " ".join((param.help or "").split())
+
+
+def test_scan_help_names_every_format_that_is_read() -> None:
+    shown = " ".join((cli.commands["scan"].help or "").split())
+    assert all(suffix in shown for suffix in SUPPORTED_SUFFIXES), shown
+
+
+def test_members_by_file_help_names_the_separators_the_file_name_is_cut_at() -> None:
+    from dupcheck.corpus import _NAME_END
+
+    cut_at = {chr(c) for c in range(0x10000) if _NAME_END.fullmatch(chr(c))}
+    named = {c for c in cut_at if not c.isspace()}
+    assert named == {"-", "_", "—", "–", "－"} and all(f"'{c}'" in _help("scan", "--members-by") for c in named)
+    assert "whitespace" in _help("scan", "--members-by") and {" ", "\t", "\u3000"} <= cut_at
+    assert member_from_name("张三－对照检查材料.txt") == "张三" and member_from_name("张三+材料.txt") == "张三+材料"
+
+
+def test_max_chars_help_says_when_a_text_file_is_refused_unread(tmp_path: Path, write_corpus: WriteCorpus) -> None:
+    """'A text file over 4 × N bytes is refused unread': at 4 × N + 5 bytes by its size, never decoded; at 4 × N
+    + 2 it is read, and refused by its characters."""
+    assert "A text file over 4 × N bytes is refused unread" in _help("scan", "--max-chars")
+    files = {**clean_files(), "长.txt": "字" * 15, "短.txt": "字" * 14}  # 45 and 42 bytes of UTF-8
+    result = run("scan", write_corpus(tmp_path / "corpus", files), "--max-chars", "10")
+    assert result.exit_code == 1
+    assert "error: 长.txt: too large: 45 bytes (over --max-chars 10 characters)" in result.stderr.splitlines()
+    assert "error: 短.txt: too large: 14 characters (over --max-chars 10)" in result.stderr.splitlines()
+
+
+def test_each_command_explains_its_own_index_option() -> None:
+    assert "made one" not in _help("index", "--index") and "$DUPCHECK_INDEX_DIR" in _help("index", "--index")
+    assert "'dupcheck index CORPUS' made one" in _help("scan", "--index")
+    check_options = {o for p in cli.commands["check"].params for o in getattr(p, "opts", ())}
+    assert "--index" not in check_options and "check has no --index" in _help("check", "--against")

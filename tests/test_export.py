@@ -340,8 +340,9 @@ def test_render_check_shows_every_control_escaped() -> None:
     draft = report.documents[0]
     report.documents = [draft]
     checked = render_check(report)
-    assert_shown_escaped(checked.split("Passages not your own")[0])  # the draft's name, member, section
-    assert_shown_escaped(checked.split("Passages not your own")[1])  # where each passage comes from
+    before, after = checked.split("Where your text comes from")
+    assert_shown_escaped(before)  # the draft's name, member, section
+    assert_shown_escaped(after)  # where each passage comes from
     assert checked.startswith(f"Draft 甲{''.join(OBEYED.values())}.txt (member 甲")
 
 

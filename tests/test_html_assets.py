@@ -46,6 +46,7 @@ def test_the_page_inlines_the_assets_unchanged() -> None:
     assert f"<script>\n\n{asset('report.js')}\n</script>" in page
     skeleton = asset("page.html")
     assert sorted(set(re.findall(r"__([A-Z]+)__", skeleton))) == [
+        "CHECK",
         "CSP",
         "CSS",
         "DATA",

@@ -30,6 +30,7 @@ from dupcheck.prepare import load
 from dupcheck.read_text import IntegrityFlags
 from dupcheck.report import DocumentResult, MatchResult, Report, SectionResult, Shares, Side, SpanResult
 from dupcheck.scan import scan
+from dupcheck.sources import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -572,12 +573,16 @@ def test_check_report_shows_the_one_draft(
     checked = check_draft(draft, others, ScanSettings())
     assert [d.member for d in checked.documents] == ["王建国"]
     path = tmp_path / "check.html"
-    path.write_text(render_html(checked), encoding="utf-8")
+    path.write_text(render_html(checked, check=summarise(checked)), encoding="utf-8")
     viewer.open(path)
     page = viewer.page
+    assert page.locator("#check-summary").is_visible()
+    assert page.locator("#check-summary table.check-sources td").first.inner_text() == "周海涛"
+    assert page.locator("#check-verdict").inner_text().startswith("结论：原创 64.6%。 本稿有相当部分是其他成员的文字")
     assert viewer.visible_rows("#ranking tr.doc-row", "data-doc") == ["王建国-草稿.txt"]
     assert page.locator('#matrix td.cell.hit[data-a="王建国"][data-b="周海涛"]').count() == 1
     viewer.click(page.locator("a.doc-link"), "document")
+    assert not page.locator("#check-summary").is_visible()  # it belongs to the overview
     viewer.click(page.locator("#doc-text .span-reuse").first, "side-by-side")
     assert page.locator(".side-other .side-member").inner_text() == "周海涛"
     assert page.locator("a.open-partner").count() == 0  # 周海涛's report is not one of this report's documents

@@ -770,7 +770,7 @@ def test_a_read_only_index_serves_checks_and_scans_and_refuses_updates_plainly(t
     try:
         checked = _run_unprivileged(prefix, "check", draft, "--against", index)
         assert checked.returncode == 0, checked.stderr
-        assert "成员1 · 成员1.txt" in checked.stdout
+        assert "[1] 成员1, another member: 成员1.txt" in checked.stdout
         scanned = _run_unprivileged(prefix, "scan", corpus, "--index", index, "--format", "json")
         assert scanned.returncode == 0, scanned.stderr
         assert scanned.stdout == expected.output

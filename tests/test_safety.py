@@ -106,6 +106,7 @@ def every_command(corpus: Path, outside: Path, draft: Path) -> list[list[Any]]:
         ["scan", corpus, "--evidence", "--format", "table", "--output", outside / "report.txt"],
         ["scan", corpus, "--format", "json", "--output", outside / "report.json"],
         ["scan", corpus, "--format", "csv", "--output", outside / "csv"],
+        ["scan", corpus, "--format", "xlsx", "--output", outside / "report.xlsx"],
         ["scan", corpus, "--html", outside / "report.html", "--lang", "en"],
         ["index", corpus],  # to the default index, under DUPCHECK_INDEX_DIR
         ["index", corpus, "--index", outside / "named.sqlite", "--round", "2024"],
@@ -123,7 +124,7 @@ def run_every_command(corpus: Path, outside: Path, draft: Path) -> None:
     for args in every_command(corpus, outside, draft):
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
-    for name in ("report.txt", "report.json", "report.html", "indexed.json", "check.json", "check.html"):
+    for name in ("report.txt", "report.json", "report.xlsx", "report.html", "indexed.json", "check.json", "check.html"):
         assert (outside / name).stat().st_size > 0, name
     assert sorted(p.name for p in (outside / "csv").iterdir()) == sorted(CSV_FILES)
     assert default_index_path(corpus).is_file() and default_index_path(corpus).is_relative_to(outside)
@@ -416,6 +417,7 @@ INSIDE = [
     pytest.param(["scan", "{corpus}", "--output", "{corpus}/结果/report.txt"], id="scan-table-output"),
     pytest.param(["scan", "{corpus}", "--format", "csv", "--output", "{corpus}/csv"], id="scan-csv-folder"),
     pytest.param(["scan", "{corpus}", "--format", "csv", "--output", "{corpus}"], id="scan-csv-into-corpus-itself"),
+    pytest.param(["scan", "{corpus}", "--format", "xlsx", "--output", "{corpus}/r.xlsx"], id="scan-xlsx"),
     pytest.param(["scan", "{corpus}", "--html", "{corpus}/report.html"], id="scan-html"),
     pytest.param(["scan", "{corpus}", "--html", "{corpus}/综合办公室/../report.html"], id="scan-html-dotdot"),
     pytest.param(["scan", "{corpus}", "--format", "json", "--output", "{outside}/link/r.json"], id="via-symlink"),

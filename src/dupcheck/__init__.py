@@ -42,6 +42,8 @@ if TYPE_CHECKING:
         Side,
         SpanResult,
     )
+    from dupcheck.sources import CheckSummary, summarise
+    from dupcheck.xlsx import write_xlsx
 
 # Bound now, not on first use: importing the module dupcheck.scan sets the package's attribute ``scan`` to that
 # module, which would hide the function of the same name from then on (the command line imports it anyway).
@@ -82,7 +84,10 @@ _WHERE = {
     "render_check": "export",
     "write_json": "export",
     "write_csv": "export",
+    "write_xlsx": "xlsx",
     "render_html": "html_report",
+    "summarise": "sources",
+    "CheckSummary": "sources",
     "DupcheckError": "errors",
     "ReadError": "errors",
     "UsageError": "errors",
@@ -93,6 +98,7 @@ _WHERE = {
 __all__ = [
     "AlignSettings",
     "CheckResult",
+    "CheckSummary",
     "Document",
     "DocumentResult",
     "DupcheckError",
@@ -129,8 +135,10 @@ __all__ = [
     "render_html",
     "render_table",
     "scan",
+    "summarise",
     "write_csv",
     "write_json",
+    "write_xlsx",
 ]
 
 

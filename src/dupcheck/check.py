@@ -26,6 +26,7 @@ from dupcheck.prepare import load, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, SUPPORTED_SUFFIXES
 from dupcheck.report import Report
 from dupcheck.scan import compare
+from dupcheck.sources import CheckSummary, summarise
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class CheckResult:
     round: str
     errors: tuple[ReadError, ...] = field(default_factory=tuple)
     added: bool = False  # the draft was added to the index as its member's report of the round
+
+    def summary(self, fail_under: float | None = None) -> CheckSummary:
+        """Where the draft's text comes from, per source, and the verdict (``sources.summarise``)."""
+        return summarise(self.report, fail_under=fail_under)
 
 
 def check_against(

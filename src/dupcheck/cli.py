@@ -34,26 +34,38 @@ from dupcheck.prepare import integrity_flags, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
+from dupcheck.sources import CheckSummary
 from dupcheck.untrusted import terminal_safe
 
 EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
 
 
 class Percent(click.ParamType):
-    """A percentage, '70' or '70%', given to the library as the fraction 0.7."""
+    """A percentage, '70' or '70%', given to the library as the fraction 0.7.
+
+    A number between 0 and 1 without '%' is refused: '--fail-under 0.8' written for 80 % would be 0.8 % and pass
+    a draft a third copied. Under one per cent is written with its sign, '0.8%'."""
 
     name = "percent"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
         if isinstance(value, float):
             return value
-        text = str(value).strip().removesuffix("%")
+        written = str(value).strip()
+        text = written.removesuffix("%")
         try:
             number = float(text)
         except ValueError:
             self.fail(f"{value!r} is not a percentage (write 70 or 70%)", param, ctx)
         if not 0 <= number <= 100:
             self.fail(f"{value!r} is not between 0 and 100", param, ctx)
+        if 0 < number < 1 and not written.endswith("%"):
+            self.fail(
+                f"{value!r} is a percentage, {number:g} %: did you mean {100 * number:g} %? (write {100 * number:g}; "
+                f"for under one per cent write {text}%)",
+                param,
+                ctx,
+            )
         return number / 100
 
 
@@ -158,6 +170,7 @@ def _matching_options(command: Callable) -> Callable:
             click.option(
                 "--min-chars",
                 type=click.IntRange(min=ScanSettings().shortest_guaranteed),
+                metavar="N",
                 default=13,
                 show_default=True,
                 help="Shortest shared passage reported, in characters (a Latin word counts as one).",
@@ -165,22 +178,17 @@ def _matching_options(command: Callable) -> Callable:
             click.option(
                 "--boilerplate-share",
                 type=PERCENT,
+                metavar="P",
                 default="30",
                 show_default=True,
-                help="Text shared by at least this percentage of members (and at least 4 members) is boilerplate, "
-                "not reuse.",
+                help="Text shared by at least P % of the members (and at least 4 members) is boilerplate, not reuse.",
             ),
         ],
     )
 
 
-def _index_option(command: Callable) -> Callable:
-    return click.option(
-        "--index",
-        "index_location",
-        help="Index file or redis://HOST:PORT/DB to use and update (default: the corpus's index if "
-        "'dupcheck index' made one).",
-    )(command)
+def _index_option(help: str) -> Callable[[Callable], Callable]:
+    return click.option("--index", "index_location", metavar="PATH|URL", help=help)
 
 
 @dataclass(frozen=True)
@@ -220,8 +228,19 @@ def _reading(command: Callable, *, rounds: bool) -> Callable:
         return command(reading=reading, **options)
 
     index_options = [
-        click.option("--round", "round_", default=None, help="The round (year or meeting) of the reports, e.g. 2024."),
-        click.option("--rebuild", is_flag=True, help="Replace the index with a new one (a corrupt or outdated index)."),
+        click.option(
+            "--round",
+            "round_",
+            metavar="R",
+            default=None,
+            help="The round (year or meeting) of the reports, e.g. 2024: reports of earlier rounds in the index are "
+            "compared too (default: none; check takes the newest round in the index).",
+        ),
+        click.option(
+            "--rebuild",
+            is_flag=True,
+            help="Replace the index with a new one (a corrupt or outdated index); for check, only a corpus's own.",
+        ),
     ]
     return _apply(
         with_reading,
@@ -231,6 +250,7 @@ def _reading(command: Callable, *, rounds: bool) -> Callable:
                 "templates",
                 multiple=True,
                 type=click.Path(path_type=Path),
+                metavar="PATH",
                 help="Official template text, a file or a folder (repeatable). CORPUS/templates/ is always read as "
                 "templates.",
             ),
@@ -240,13 +260,14 @@ def _reading(command: Callable, *, rounds: bool) -> Callable:
                 default="name",
                 show_default=True,
                 help="Who wrote a file: 'name', the person the file name names wherever the name stands (else "
-                "the document's title or signature; the folder is the unit); 'file', the file name up to its "
-                "first '-', '_', '—' or space; 'folder', the top-level folder.",
+                "the document's title, speaker line or signature; the folder is the unit); 'file', the file name "
+                "up to its first '-', '_', '—', '–', '－' or whitespace; 'folder', the top-level folder.",
             ),
             click.option(
                 "--members",
                 "members_file",
                 type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE",
                 help="A corrected member list (CSV: file, member, unit, kind, as 'dupcheck members --format csv' "
                 "writes it): it wins over --members-by for the files it names.",
             ),
@@ -257,10 +278,11 @@ def _reading(command: Callable, *, rounds: bool) -> Callable:
             click.option(
                 "--max-chars",
                 type=click.IntRange(min=1),
+                metavar="N",
                 default=DEFAULT_MAX_CHARS,
                 show_default=True,
-                help="Longest report read, in characters; a longer file is reported as unreadable (a text file over "
-                "4 bytes a character is refused unread).",
+                help="Longest report read, in characters; a longer one is reported as unreadable. A text file over "
+                "4 × N bytes is refused unread, a .docx of more than N paragraphs before it is parsed.",
             ),
         ],
     )
@@ -288,13 +310,15 @@ def _html_options(command: Callable) -> Callable:
         type=click.Choice(["zh", "en"]),
         default="zh",
         show_default=True,
-        help="Language of the HTML report's labels and headings.",
+        help="Language of the HTML report's labels and headings: Chinese or English.",
     )(command)
     return click.option(
         "--html",
         "html_path",
         type=click.Path(path_type=Path),
-        help="Also write the evidence as one self-contained HTML file (opens offline, by double-click).",
+        metavar="FILE",
+        help="Also write the evidence as one self-contained HTML file (opens offline, by double-click). Never inside "
+        "the corpus.",
     )(command)
 
 
@@ -310,10 +334,13 @@ def _check_outputs(corpus: Path, *, output: Path | None, html_path: Path | None,
             raise UsageError(f"--html '{html_path}' is a folder; name the HTML file to write")
 
 
-def _write_html(report: Report, path: Path, *, lang: str, threshold: float, corpus: Path) -> None:
+def _write_html(
+    report: Report, path: Path, *, lang: str, threshold: float, corpus: Path, check: CheckSummary | None = None
+) -> None:
     from dupcheck.html_report import render_html  # only for --html
 
-    write_file(path, lambda out: out.write(render_html(report, lang=lang, threshold=threshold)), protect=[corpus])
+    page = render_html(report, lang=lang, threshold=threshold, check=check)
+    write_file(path, lambda out: out.write(page), protect=[corpus])
     click.echo(f"wrote {terminal_safe(str(path))}", err=True)
 
 
@@ -335,25 +362,39 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
 @click.argument("corpus", type=click.Path(path_type=Path))
 @_reading_options
 @_matching_options
-@_index_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@_index_option(
+    "The index to use and update: a SQLite file or redis://HOST:PORT/DB (default: the corpus's own, if 'dupcheck "
+    "index CORPUS' made one; without one the files are read and nothing is kept)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="table (for the terminal), json, csv (four files in a folder) or xlsx (one workbook of the same four tables).",
+)
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="File for table or JSON (default: standard output); folder for CSV (required with --format csv).",
+    metavar="PATH",
+    help="File for table, JSON or xlsx (default: standard output; required with xlsx); folder for CSV (required "
+    "with --format csv). Never inside the corpus.",
 )
 @click.option(
     "--threshold",
     type=PERCENT,
+    metavar="P",
     default="70",
     show_default=True,
-    help="Sections less original than this percentage are listed as flagged.",
+    help="Sections less original than P % are listed as flagged (and coloured in the HTML report and the workbook).",
 )
 @click.option(
     "--fail-under",
     type=PERCENT,
-    help="Exit with status 3 when any document is less original than this percentage.",
+    metavar="P",
+    help="Exit with status 3 when any document is less original than P % (checked only when every file was read).",
 )
 @click.option("--evidence", is_flag=True, help="With the table: print every shared passage and where it comes from.")
 @_html_options
@@ -371,7 +412,8 @@ def scan_command(
     html_path: Path | None,
     lang: str,
 ) -> None:
-    """Scan every report (.docx, .txt, .md) in CORPUS and report originality per member and per section.
+    """Scan every report (.docx, .doc, .wps, .pdf, .txt, .md) in CORPUS and report originality per member and per
+    section.
 
     With an index (--index, or the one 'dupcheck index CORPUS' made), only changed files are read again,
     and reports of earlier rounds in the index are compared too.
@@ -384,6 +426,13 @@ def scan_command(
     """
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes several files: name a folder with --output")
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: name the file with --output")
+    if fmt == "csv" and output is not None and output.exists() and not output.is_dir():
+        # Caught here: making the folder would fail with the bare "file exists" of the system.
+        raise click.UsageError(
+            f"--output '{terminal_safe(str(output))}' is a file; --format csv writes four files: name a folder"
+        )
     progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(corpus, output=output, html_path=html_path, fmt=fmt)
@@ -414,6 +463,14 @@ def scan_command(
             assert output is not None
             written = write_csv(report, output, threshold=threshold, protect=[corpus])
             click.echo(f"wrote {terminal_safe(', '.join(str(p) for p in written))}", err=True)
+        elif fmt == "xlsx":
+            from dupcheck.xlsx import write_xlsx  # only for xlsx: openpyxl takes a while to import
+
+            assert output is not None
+            click.echo(
+                f"wrote {terminal_safe(str(write_xlsx(report, output, threshold=threshold, protect=[corpus])))}",
+                err=True,
+            )
         else:
             _write_text(
                 output,
@@ -437,7 +494,10 @@ def scan_command(
 @cli.command("index")
 @click.argument("corpus", type=click.Path(path_type=Path))
 @_reading_options
-@_index_option
+@_index_option(
+    "Where to keep the index: a SQLite file or redis://HOST:PORT/DB (default: a file for this corpus under "
+    "$DUPCHECK_INDEX_DIR, else $XDG_CACHE_HOME/dupcheck, else ~/.cache/dupcheck). Never inside the corpus."
+)
 def index_command(
     corpus: Path,
     reading: _Reading,
@@ -445,7 +505,7 @@ def index_command(
 ) -> None:
     """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
 
-    The index is kept outside the corpus (--index PATH, or a per-corpus file under ~/.cache/dupcheck).
+    Once made, 'dupcheck scan CORPUS' and 'dupcheck check DRAFT --against CORPUS' use and update it.
 
     \b
     Example:
@@ -482,15 +542,46 @@ def index_command(
 @click.option(
     "--against",
     required=True,
-    help="The corpus folder, or an index (a file made by 'dupcheck index', or redis://HOST:PORT/DB).",
+    metavar="CORPUS|INDEX",
+    help="What the draft is compared with: the corpus folder (through its own index if 'dupcheck index CORPUS' "
+    "made one), or an index: a file made by 'dupcheck index', or redis://HOST:PORT/DB. (check has no --index: "
+    "name the index here.)",
 )
 @_reading_options
 @_matching_options
-@click.option("--member", help="Who wrote the draft (default: found as in a corpus, from its file name or text).")
-@click.option("--add", is_flag=True, help="Add the draft to the index (it is not added otherwise).")
-@click.option("--fail-under", type=PERCENT, help="Exit with status 3 when the draft is less original than this.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "--member",
+    metavar="NAME",
+    help="Who wrote the draft (default: found as in a corpus, from its path in the corpus when it lies there, else "
+    "its file name or text; a name without a unit is the corpus's member of that name when exactly one has it).",
+)
+@click.option(
+    "--add",
+    is_flag=True,
+    help="Add the draft to the index as its member's report of the round (it is not added otherwise).",
+)
+@click.option(
+    "--fail-under",
+    type=PERCENT,
+    metavar="P",
+    help="Exit with status 3 when the draft is less original than P %; the verdict then starts with ready or NOT "
+    "READY.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table (for the terminal) or json (the scan's schema, with the check's grouping under 'check').",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="File to write (default: standard output). Never inside the corpus.",
+)
 @_html_options
 def check_command(
     draft: Path,
@@ -532,16 +623,19 @@ def check_command(
         )
     _report_errors(result.errors)
     report = result.report
+    summary = result.summary(fail_under)
     with _as_click_errors(progress):
         _write_text(
             output,
             lambda out: (
-                write_json(report, out) if fmt == "json" else out.write(render_check(report, fail_under=fail_under))
+                write_json(report, out, check=summary)
+                if fmt == "json"
+                else out.write(render_check(report, summary=summary))
             ),
             corpus=folder,
         )
         if html_path is not None:
-            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder)
+            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder, check=summary)
     # As for a scan: a file of the corpus left unread may hold what the draft was copied from.
     if result.errors:
         sys.exit(EXIT_UNREADABLE)
@@ -553,8 +647,22 @@ def check_command(
 @cli.command("members")
 @click.argument("corpus", type=click.Path(path_type=Path))
 @_corpus_options
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="table (for the terminal) or csv (UTF-8 with BOM, formula-safe: a list to correct and give back with "
+    "--members).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="File to write (default: standard output). Never inside the corpus.",
+)
 def members_command(
     corpus: Path,
     reading: _Reading,

@@ -13,6 +13,7 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +22,8 @@ from tabulate import tabulate
 from dupcheck.errors import WriteError, os_reason
 from dupcheck.members import MemberRow
 from dupcheck.outputs import ensure_outside, write_files
-from dupcheck.report import SHARE_KEYS, DocumentResult, MatchResult, Report, SectionResult
+from dupcheck.report import SHARE_KEYS, DocumentResult, Report, SectionResult
+from dupcheck.sources import CheckSummary, summarise
 from dupcheck.untrusted import hidden, safe_cell, terminal_safe
 
 CSV_FILES = ("documents.csv", "sections.csv", "pairs.csv", "passages.csv")
@@ -49,7 +51,8 @@ def _table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:
     return tabulate(cells, headers=list(headers), disable_numparse=text_columns or False)
 
 
-def _short(text: str, limit: int) -> str:
+def shortened(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -67,7 +70,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
     rows = []
     for d in report.documents:
         partner = f"{d.top_partner} ({percent(d.top_partner_share)})" if d.top_partner else ""
-        flagged = "; ".join(_short(s.title, 24) for s in flagged_sections(d, threshold))
+        flagged = "; ".join(shortened(s.title, 24) for s in flagged_sections(d, threshold))
         rows.append(
             [
                 d.member,
@@ -170,7 +173,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         parts += ["", "No reuse between members found."]
 
     if report.groups:
-        group_rows = [[", ".join(g.members), _short(report.excerpt(g.passages[0]), 50)] for g in report.groups]
+        group_rows = [[", ".join(g.members), shortened(report.excerpt(g.passages[0]), 50)] for g in report.groups]
         parts += [
             "",
             "Groups of three or more members sharing one passage",
@@ -184,7 +187,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
                 f"[{n}] {m.kind}, similarity {percent(m.similarity)}",
                 *(
                     f"  {terminal_safe(side.doc)} {side.start}-{side.end}: "
-                    f"{terminal_safe(_short(report.excerpt(side), 160))}"
+                    f"{terminal_safe(shortened(report.excerpt(side), 160))}"
                     for side in (m.a, m.b)
                 ),
             ]
@@ -201,10 +204,14 @@ _KIND_NAMES = {
 }
 
 
-def render_check(report: Report, *, fail_under: float | None = None, max_passages: int = 50) -> str:
-    """The self-check of one draft: originality overall and per section, every passage that is not the
-    member's own with where it comes from (worst first), and one verdict line."""
-    (draft,) = report.documents
+def render_check(
+    report: Report, *, fail_under: float | None = None, max_passages: int = 10, summary: CheckSummary | None = None
+) -> str:
+    """The self-check of one draft: originality overall and per section, where the rest comes from (each source
+    with its share of the draft and its passages, longest first; a sentence many reports share once, with their
+    count), and one plain verdict."""
+    summary = summary or summarise(report, fail_under=fail_under)
+    draft = summary.draft
     s = draft.shares
     rounds = s.self_ > 0
     parts = [
@@ -224,7 +231,7 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
         _table(
             [
                 [
-                    _short(sec.title, 30),
+                    shortened(sec.title, 30),
                     sec.chars,
                     percent(sec.shares.originality),
                     percent(sec.shares.reuse),
@@ -238,60 +245,73 @@ def render_check(report: Report, *, fail_under: float | None = None, max_passage
             + (["own earlier"] if rounds else []),
         ),
     ]
-    found = sorted(
-        (m for m in report.matches if m.a.doc == draft.id),
-        key=lambda m: (-(m.a.end - m.a.start), m.a.start),
-    )
-    if found:
+    if summary.sources:
+        parts += [
+            "",
+            "Where your text comes from (share of your draft, characters counted once)",
+            _table(
+                [
+                    [src.name, _KIND_NAMES.get(src.kind, src.kind), percent(src.share), len(src.passages)]
+                    for src in summary.sources
+                ],
+                headers=["source", "taken from", "share", "passages"],
+            ),
+        ]
+        for n, src in enumerate(summary.sources, 1):
+            rows = [
+                [
+                    shortened(p.section, 24) or "—",
+                    "—" if p.similarity is None else percent(p.similarity),
+                    shortened(report.texts.get(draft.id, "")[p.start : p.end], 40),
+                ]
+                for p in src.passages[:max_passages]
+            ]
+            documents = f": {', '.join(src.documents)}" if src.documents != (src.name,) else ""
+            title = f"[{n}] {src.name}, {_KIND_NAMES.get(src.kind, src.kind)}{documents}"
+            parts += ["", terminal_safe(title), _table(rows, headers=["their section", "similarity", "your text"])]
+            if len(src.passages) > max_passages:
+                parts.append(f"… and {len(src.passages) - max_passages} more from {terminal_safe(src.name)}")
+    if summary.shared:
         rows = [
             [
-                n,
-                _KIND_NAMES.get(m.kind, m.kind),
-                _source(report, m),
-                percent(m.similarity),
-                _short(report.excerpt(m.a), 40),
+                shortened(report.texts.get(draft.id, "")[line.start : line.end], 40),
+                _shared_with(line.reports, line.templates),
+                percent(line.share),
             ]
-            for n, m in enumerate(found[:max_passages], 1)
+            for line in summary.shared
         ]
         parts += [
             "",
-            "Passages not your own, longest first",
-            _table(rows, headers=["#", "taken from", "where", "similarity", "your text"]),
+            "Sentences many reports share (each once, not under every source)",
+            _table(rows, headers=["your text", "found in", "share"]),
         ]
-        if len(found) > max_passages:
-            parts.append(f"… and {len(found) - max_passages} more (--format json lists all)")
-    parts += ["", _verdict(draft, found, fail_under)]
+    if not summary.sources and not summary.shared:
+        parts += ["", "No passage of this draft was found in another report or a template."]
+    parts += ["", _verdict(summary)]
     return "\n".join(parts) + "\n"
 
 
-def _source(report: Report, m: MatchResult) -> str:
-    """Who or what a passage comes from: member or template, document, and its section there."""
-    member = report.members.get(m.b.doc, "")
-    section = next(
-        (title for start, end, title in reversed(report.outlines.get(m.b.doc, [])) if start <= m.b.start < end), ""
-    )
-    return " · ".join(x for x in (member, m.b.doc, _short(section, 24)) if x)
+def _shared_with(reports: int, templates: Sequence[str]) -> str:
+    named = [f"{reports} report{'s' if reports != 1 else ''}"] if reports else []
+    return "shared with " + " and ".join([*named, *templates])
 
 
-def _verdict(draft: DocumentResult, found: Sequence[MatchResult], fail_under: float | None) -> str:
-    counts = {kind: sum(m.kind == kind for m in found) for kind in _KIND_NAMES}
-    detail = (
-        f"{counts['reuse']} passage(s) shared with other members, {counts['template']} from the template, "
-        f"{counts['self']} repeated from your earlier reports"
-    )
-    own = percent(draft.shares.originality)
-    if fail_under is not None and draft.shares.originality < fail_under:
-        return f"Verdict: NOT READY: {own} your own writing, below the required {percent(fail_under)} ({detail})."
-    if fail_under is not None:
-        return f"Verdict: ready: {own} your own writing, at or above {percent(fail_under)} ({detail})."
-    return f"Verdict: {own} your own writing ({detail})."
+def _verdict(summary: CheckSummary) -> str:
+    v = summary.verdict
+    own = percent(summary.draft.shares.originality)
+    if v.fail_under is None:
+        return f"Verdict: {v.text()} ({own} your own writing)."
+    if v.ready:
+        return f"Verdict: ready ({own} your own writing, at or above {percent(v.fail_under)}): {v.text()}."
+    return f"Verdict: NOT READY ({own} your own writing, below the required {percent(v.fail_under)}): {v.text()}."
 
 
-def write_json(report: Report, out: IO[str]) -> None:
-    """The JSON report, Chinese as it is; what a terminal would obey (C1 controls, bidi overrides, line
-    separators: ``json`` leaves them raw with ``ensure_ascii=False``) is written as ``\\u`` escapes, which
-    read back as the same strings."""
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+def write_json(report: Report, out: IO[str], *, check: CheckSummary | None = None) -> None:
+    """The JSON report (with a check's summary under ``"check"``, when given), Chinese as it is; what a terminal
+    would obey (C1 controls, bidi overrides, line separators: ``json`` leaves them raw with ``ensure_ascii=False``)
+    is written as ``\\u`` escapes, which read back as the same strings."""
+    data = report.to_dict() if check is None else {**report.to_dict(), "check": check.to_dict()}
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in text.split("\n")) + "\n")
 
 
@@ -323,6 +343,106 @@ def _csv_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]
         writer.writerow([safe_cell(v) for v in row])
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One table of the report for a spreadsheet: a CSV file, a sheet of the workbook."""
+
+    name: str  # documents | sections | pairs | passages
+    header: tuple[str, ...]
+    rows: Iterable[Sequence[Any]]  # made as they are written, once
+
+
+# Columns holding a share (a fraction): a percentage in a workbook.
+SHARE_COLUMNS = frozenset({*SHARE_KEYS, "top_partner_share", "share_a", "share_b", "similarity"})
+
+
+def report_sheets(report: Report, *, threshold: float) -> list[Sheet]:
+    """The report's four tables, as the CSV files and the workbook hold them (the README lists their columns)."""
+
+    def shares(s: Any) -> list[float]:
+        return list(s.as_dict().values())
+
+    documents = Sheet(
+        "documents",
+        (
+            "document",
+            "member",
+            "unit",
+            "kind",
+            "chars",
+            *SHARE_KEYS,
+            "top_partner",
+            "top_partner_share",
+            "flagged_sections",
+            "earlier_versions",
+            "integrity",
+        ),
+        (
+            [
+                d.id,
+                d.member,
+                d.unit,
+                d.kind,
+                d.chars,
+                *shares(d.shares),
+                d.top_partner or "",
+                round(d.top_partner_share, 4),
+                "; ".join(s.title for s in flagged_sections(d, threshold)),
+                "; ".join(d.earlier_versions),
+                "; ".join(d.integrity.notes()),
+            ]
+            for d in report.documents
+        ),
+    )
+    sections = Sheet(
+        "sections",
+        ("document", "member", "section", "level", "start", "end", "chars", *SHARE_KEYS, "flagged"),
+        (
+            [
+                d.id,
+                d.member,
+                s.title,
+                s.level,
+                s.start,
+                s.end,
+                s.chars,
+                *shares(s.shares),
+                int(s.shares.originality < threshold),
+            ]
+            for d in report.documents
+            for s in d.sections
+        ),
+    )
+    pairs = Sheet(
+        "pairs",
+        ("member_a", "member_b", "chars_a", "chars_b", "share_a", "share_b", "passages"),
+        (
+            [p.member_a, p.member_b, p.chars_a, p.chars_b, round(p.share_a, 4), round(p.share_b, 4), p.matches]
+            for p in report.pairs
+        ),
+    )
+    passages = Sheet(
+        "passages",
+        ("kind", "similarity", "document_a", "start_a", "end_a", "text_a", "document_b", "start_b", "end_b", "text_b"),
+        (
+            [
+                m.kind,
+                round(m.similarity, 4),
+                m.a.doc,
+                m.a.start,
+                m.a.end,
+                report.excerpt(m.a),
+                m.b.doc,
+                m.b.start,
+                m.b.end,
+                report.excerpt(m.b),
+            ]
+            for m in report.matches
+        ),
+    )
+    return [documents, sections, pairs, passages]
+
+
 def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterable[Path] = ()) -> list[Path]:
     """documents.csv, sections.csv, pairs.csv and passages.csv in ``folder`` (created if missing), never inside
     the corpus folders ``protect``; the four are written whole or not at all (a failure leaves the previous four)."""
@@ -331,120 +451,12 @@ def write_csv(report: Report, folder: Path, *, threshold: float, protect: Iterab
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WriteError(str(folder), os_reason(error)) from error
-    share_header = list(SHARE_KEYS)
-
-    def shares(s: Any) -> list[float]:
-        return list(s.as_dict().values())
-
-    documents, sections, pairs, passages = (folder / name for name in CSV_FILES)
-    files: list[tuple[Path, Callable[[IO[str]], object]]] = []
-    files.append(
-        _csv_file(
-            documents,
-            [
-                "document",
-                "member",
-                "unit",
-                "kind",
-                "chars",
-                *share_header,
-                "top_partner",
-                "top_partner_share",
-                "flagged_sections",
-                "earlier_versions",
-                "integrity",
-            ],
-            (
-                [
-                    d.id,
-                    d.member,
-                    d.unit,
-                    d.kind,
-                    d.chars,
-                    *shares(d.shares),
-                    d.top_partner or "",
-                    round(d.top_partner_share, 4),
-                    "; ".join(s.title for s in flagged_sections(d, threshold)),
-                    "; ".join(d.earlier_versions),
-                    "; ".join(d.integrity.notes()),
-                ]
-                for d in report.documents
-            ),
-        )
-    )
-    files.append(
-        _csv_file(
-            sections,
-            ["document", "member", "section", "level", "start", "end", "chars", *share_header, "flagged"],
-            (
-                [
-                    d.id,
-                    d.member,
-                    s.title,
-                    s.level,
-                    s.start,
-                    s.end,
-                    s.chars,
-                    *shares(s.shares),
-                    int(s.shares.originality < threshold),
-                ]
-                for d in report.documents
-                for s in d.sections
-            ),
-        )
-    )
-    files.append(
-        _csv_file(
-            pairs,
-            ["member_a", "member_b", "chars_a", "chars_b", "share_a", "share_b", "passages"],
-            (
-                [
-                    p.member_a,
-                    p.member_b,
-                    p.chars_a,
-                    p.chars_b,
-                    round(p.share_a, 4),
-                    round(p.share_b, 4),
-                    p.matches,
-                ]
-                for p in report.pairs
-            ),
-        )
-    )
-    files.append(
-        _csv_file(
-            passages,
-            [
-                "kind",
-                "similarity",
-                "document_a",
-                "start_a",
-                "end_a",
-                "text_a",
-                "document_b",
-                "start_b",
-                "end_b",
-                "text_b",
-            ],
-            (
-                [
-                    m.kind,
-                    round(m.similarity, 4),
-                    m.a.doc,
-                    m.a.start,
-                    m.a.end,
-                    report.excerpt(m.a),
-                    m.b.doc,
-                    m.b.start,
-                    m.b.end,
-                    report.excerpt(m.b),
-                ]
-                for m in report.matches
-            ),
-        )
-    )
+    files = [
+        _csv_file(folder / f"{sheet.name}.csv", sheet.header, sheet.rows)
+        for sheet in report_sheets(report, threshold=threshold)
+    ]
     _write_csv_files(files, ())  # the folder is checked above
-    return [documents, sections, pairs, passages]
+    return [path for path, _ in files]
 
 
 MEMBER_COLUMNS = ("file", "member", "shown", "unit", "kind", "how", "earlier_version_of")

@@ -23,7 +23,9 @@ import re
 from importlib import resources
 from typing import Any
 
+from dupcheck.html_check import check_card
 from dupcheck.report import Report
+from dupcheck.sources import CheckSummary
 
 ASSETS = ("page.html", "report.css", "report.js", "strings.json")  # in dupcheck/html/
 
@@ -41,14 +43,22 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script
 
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _TO_ESCAPE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
-_SLOTS = re.compile(r"__(LANG|CSP|TITLE|NOSCRIPT|CSS|DATA|SCRIPT)__")
+_SLOTS = re.compile(r"__(LANG|CSP|TITLE|NOSCRIPT|CHECK|CSS|DATA|SCRIPT)__")
 
 
-def render_html(report: Report, *, lang: str = "zh", threshold: float = 0.7, title: str | None = None) -> str:
+def render_html(
+    report: Report,
+    *,
+    lang: str = "zh",
+    threshold: float = 0.7,
+    title: str | None = None,
+    check: CheckSummary | None = None,
+) -> str:
     """The report as one HTML5 page that opens by double-click, with labels in ``lang`` (``zh`` or ``en``).
 
     Sections less original than ``threshold`` are flagged. A check report (one document and its partners'
-    texts) gives the same page for that one document.
+    texts) gives the same page for that one document; with its ``check`` summary, the page opens with where the
+    draft's text comes from and the verdict (``html_check``).
     """
     if lang not in STRINGS:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
@@ -63,6 +73,7 @@ def render_html(report: Report, *, lang: str = "zh", threshold: float = 0.7, tit
         "NOSCRIPT": html.escape(
             "本报告需要启用 JavaScript 才能显示。" if lang == "zh" else "This report needs JavaScript to show."
         ),
+        "CHECK": "" if check is None else check_card(check, report, strings["check"], lang),
         "CSS": _asset("report.css"),
         "DATA": script_json(page_data(report, lang=lang, threshold=threshold, title=page_title)),
         "SCRIPT": _asset("report.js"),

@@ -12,7 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dupcheck.errors import UsageError, WriteError, os_reason
 
@@ -31,26 +31,30 @@ def ensure_outside(path: Path, folders: Iterable[Path], what: str) -> None:
 
 def write_file(
     path: Path,
-    write: Callable[[IO[str]], object],
+    write: Callable[[IO[Any]], object],
     *,
     encoding: str = "utf-8",
     newline: str | None = None,
     protect: Iterable[Path] = (),
+    binary: bool = False,
 ) -> None:
-    """Write a text file through ``write(stream)``, complete or not at all; never inside ``protect``."""
-    write_files([(path, write)], encoding=encoding, newline=newline, protect=protect)
+    """Write a text file (a binary one with ``binary``: a workbook) through ``write(stream)``, complete or not at
+    all; never inside ``protect``."""
+    write_files([(path, write)], encoding=encoding, newline=newline, protect=protect, binary=binary)
 
 
 def write_files(
-    files: Sequence[tuple[Path, Callable[[IO[str]], object]]],
+    files: Sequence[tuple[Path, Callable[[IO[Any]], object]]],
     *,
     encoding: str = "utf-8",
     newline: str | None = None,
     protect: Iterable[Path] = (),
+    binary: bool = False,
 ) -> None:
     """Write several text files (path, ``write(stream)``) as one: each to a temporary name beside it, and only
     when every one is complete are they renamed into place. A failure (``WriteError`` naming the file) removes the
-    temporaries and leaves every previous file as it was, so a set of files is never half old, half new."""
+    temporaries and leaves every previous file as it was, so a set of files is never half old, half new.
+    ``binary``: the streams take bytes (``encoding`` and ``newline`` are a text file's)."""
     protect = list(protect)
     temporaries: list[Path] = []
     try:
@@ -60,7 +64,8 @@ def write_files(
                 path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
                 temporaries.append(temporary)
-                with temporary.open("w", encoding=encoding, newline=newline) as out:
+                opened = temporary.open("wb") if binary else temporary.open("w", encoding=encoding, newline=newline)
+                with opened as out:
                     write(out)
                     out.flush()
                     os.fsync(out.fileno())  # a disk that fills on flushing says so here, not after the rename
