@@ -110,7 +110,9 @@ def test_check_json_holds_the_grouping(tmp_path: Path) -> None:
         ("template", "参考模板.txt", 0.0859, 1),
     ]
     ((shared),) = check["shared"]
-    assert shared["reports"] == 10 and shared["members"] == sorted(f"成员{i}" for i in range(3, 13))
+    # Ten members hold it: more than are compared pair by pair, so the check counts them and names none (an index
+    # would have to read their reports to name them).
+    assert shared["reports"] == 10 and shared["members"] == []
     assert check["verdict"] == {
         "code": "others",
         "ready": False,

@@ -32,7 +32,7 @@ from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index
 from dupcheck.index import sqlite as sqlite_index
-from dupcheck.index.codec import pack_document, unpack_document
+from dupcheck.index.codec import pack_arrays, pack_document, unpack_all, unpack_document
 from dupcheck.model import Document, ScanSettings
 from dupcheck.prepare import prepare
 from dupcheck.read_text import IntegrityFlags
@@ -311,13 +311,49 @@ def test_integrity_flags_come_back_from_the_index_and_an_older_record_gets_what_
     flagged = dataclasses.replace(prepared, flags=dataclasses.replace(prepared.flags, hidden=7442, placeholders=2))
     packed_text, sections, arrays = pack_document(flagged)
     assert unpack_document(source, packed_text, sections, arrays, FS).flags == flagged.flags
-    # A record written before the flags has no flag arrays: its text's interleaving is counted again.
-    with np.load(io.BytesIO(arrays)) as data:
-        older = {name: data[name] for name in data.files if not name.startswith("flag_")}
+    # A record written before the flags (as .npz, as records were then) has no flag arrays: its text's interleaving
+    # is counted again.
+    older = {name: a for name, a in unpack_all(arrays).items() if not name.startswith("flag_")}
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **older)
     back = unpack_document(source, packed_text, sections, buffer.getvalue(), FS)
     assert back.flags == IntegrityFlags(interleaved=prepared.flags.interleaved)
+
+
+def test_a_record_written_as_npz_reads_as_the_one_written_now(tmp_path: Path) -> None:
+    """Records of an index made before arrays were one blob (``np.savez_compressed``, a zip) read the same."""
+    corpus = write(tmp_path / "c", {"成员.txt": report_text(7)})
+    (source,) = discover(corpus, ())[0]
+    packed_text, sections, arrays = pack_document(prepare(source, FS))
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **unpack_all(arrays))
+    assert buffer.getvalue()[:2] == b"PK" and arrays[:2] != b"PK"
+    now = unpack_document(source, packed_text, sections, arrays, FS)
+    before = unpack_document(source, packed_text, sections, buffer.getvalue(), FS)
+    assert now.text == before.text and now.flags == before.flags
+    for field in ("winnow_hashes", "winnow_positions", "windows", "signatures"):
+        assert np.array_equal(getattr(now.fingerprints, field), getattr(before.fingerprints, field)), field
+    assert np.array_equal(now.normalised.starts, before.normalised.starts)
+    assert now.normalised.tokens == before.normalised.tokens
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["<u4", "<i4", "<u2", "<u8", "<i8", "|u1"]),
+            st.lists(st.integers(0, 5), min_size=1, max_size=3),
+        ),
+        max_size=5,
+    )
+)
+def test_arrays_come_back_with_their_types_and_shapes(specs: list[tuple[str, list[int]]]) -> None:
+    arrays = {
+        f"a{n}": np.arange(int(np.prod(shape)), dtype=dtype).reshape(shape) for n, (dtype, shape) in enumerate(specs)
+    }
+    back = unpack_all(pack_arrays(**arrays))
+    assert list(back) == list(arrays)
+    for name, a in arrays.items():
+        assert back[name].dtype == a.dtype and back[name].shape == a.shape and np.array_equal(back[name], a)
 
 
 # ---------------------------------------------------------------------------------------------------------

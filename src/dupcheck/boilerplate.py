@@ -33,6 +33,14 @@ class Boilerplate:
     # (``find_boilerplate``'s ``wide_members``); sorted hashes, and per text the positions and hashes of its own.
     wide: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)
     wide_kgrams: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    wide_users: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # members using each of wide
+
+    def users_of(self, hashes: np.ndarray) -> np.ndarray:
+        """How many members use each of ``hashes`` (0 for one not widely shared, or not counted)."""
+        if not len(self.wide) or len(self.wide_users) != len(self.wide):
+            return np.zeros(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.wide, hashes), len(self.wide) - 1)
+        return np.where(self.wide[at] == hashes, self.wide_users[at], 0)
 
 
 def boilerplate_members(n_members: int, share: float, floor: int) -> int:
@@ -53,6 +61,7 @@ def find_boilerplate(
     wide_members: int | None = None,
     wide_hashes: np.ndarray | None = None,
     sources: Sequence[int] | None = None,
+    wide_users: np.ndarray | None = None,
 ) -> Boilerplate:
     """The boilerplate of ``entries``: k-grams (of ``k`` tokens) that at least ``members`` members use.
 
@@ -64,7 +73,8 @@ def find_boilerplate(
     texts than ``entries`` (an index that hands out only the texts a draft may share something with); then only
     the masks are made. ``workers``: processes for the passes over a large corpus (default: one per core).
     ``sources``: per entry, the id it is counted under for boilerplate (``SameReports.sources``: one report handed
-    in by several members is one source); members by default. Widely shared k-grams are counted by members.
+    in by several members is one source); members by default. Widely shared k-grams are counted by members
+    (``wide_users``: how many use each of ``wide_hashes``, when those are given).
     """
     if members < 2:
         raise ValueError(f"boilerplate needs at least 2 members, got {members}")
@@ -73,11 +83,14 @@ def find_boilerplate(
     workers = workers_for(len(entries), workers)
     parts = chunks(len(entries), workers)
     threshold = members if wide_members is None else min(members, max(2, wide_members))
-    wide = EMPTY_HASHES
+    wide, users_of_wide = EMPTY_HASHES, np.zeros(0, dtype=np.int64)
     if hashes is not None:  # counted over a whole index: every k-gram of these texts is looked up
         found = [f for part in fork_map(_hot_kgrams, _Pass(entries, k), parts, workers) for f in part]
         if wide_members is not None and wide_hashes is not None:
-            wide = wide_hashes[~within(wide_hashes, hashes)]
+            kept = ~within(wide_hashes, hashes)
+            wide = wide_hashes[kept]
+            if wide_users is not None:
+                users_of_wide = np.asarray(wide_users, dtype=np.int64)[kept]
     else:
         focus_list = sorted(set(focus)) if focus is not None else None
         focus_kgrams = (
@@ -94,12 +107,13 @@ def find_boilerplate(
         counted, users, from_sources = _used_by(entries, kgrams_used, threshold, sources)
         hashes = counted[from_sources >= members]
         if wide_members is not None:
-            wide = counted[(from_sources < members) & (users >= max(2, wide_members))]
+            is_wide = (from_sources < members) & (users >= max(2, wide_members))
+            wide, users_of_wide = counted[is_wide], users[is_wide]
     state = _Pass(entries, k, found=found, hashes=hashes, wide=wide)
     masked = [m for part in fork_map(_masks, state, parts, workers) for m in part]
     masks = tuple(mask for mask, _ in masked)
     wide_kgrams = tuple(w for _, w in masked) if wide_members is not None else ()
-    return Boilerplate(members, hashes, masks, wide, wide_kgrams)
+    return Boilerplate(members, hashes, masks, wide, wide_kgrams, users_of_wide)
 
 
 def boilerplate_mask(

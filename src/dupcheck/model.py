@@ -107,6 +107,13 @@ class Population:
         # The draft's own author adds one user to every k-gram the draft holds.
         return self.kgrams[self.users + 1 >= threshold]
 
+    def users_of(self, hashes: np.ndarray) -> np.ndarray:
+        """How many members use each of ``hashes`` (k-grams of the draft), counting the draft's own author."""
+        if not len(self.kgrams):
+            return np.ones(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.kgrams, hashes), len(self.kgrams) - 1)
+        return np.where(self.kgrams[at] == hashes, self.users[at], 0) + 1
+
 
 @dataclass(frozen=True)
 class ScanSettings:

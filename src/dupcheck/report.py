@@ -99,6 +99,9 @@ class GroupResult:
 
     members: tuple[str, ...]
     passages: tuple[Side, ...]
+    # In a check: how many members hold the passage, the draft's author among them, when ``members`` and
+    # ``passages`` are the draft's alone (a widely shared passage is counted over the round, its holders not read).
+    holders: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ class Report:
                 {
                     "members": list(g.members),
                     "passages": [{"doc": s.doc, "start": s.start, "end": s.end} for s in g.passages],
+                    **({"holders": g.holders} if g.holders else {}),
                 }
                 for g in self.groups
             ],

@@ -152,12 +152,12 @@ def _groups(
     settings: ScanSettings,
     focus: Collection[int] | None,
 ) -> list[GroupResult]:
-    """Groups of members who share a passage. A check (``focus``) lists only those its pairs make: the members of
-    a widely shared passage are counted, not read (an index hands out none of their reports: ``reference_for``),
-    so a check could name only some of them — its passage is labelled reuse all the same."""
+    """Groups of members who share a passage. In a check (``focus``), a widely shared passage is the draft's alone,
+    with how many members hold it (``wide.counted_groups``): they are counted, not read (an index hands out none of
+    their reports, ``reference_for``), so a check could name only some of them."""
     paired = results.groups(views, documents, labels, settings)
     if focus is not None:
-        return paired
+        return paired + wide.counted_groups(boilerplate, documents, labels, settings, focus)
     return wide.merged(paired, wide.groups(boilerplate, documents, labels, settings))
 
 
@@ -202,6 +202,7 @@ def _boilerplate(
     members = boilerplate_members(sources, settings.boilerplate_share, settings.boilerplate_min_members)
     hashes = None if population is None else population.boilerplate_hashes(members)
     wide_members = settings.max_pair_members + 1
+    wide_hashes = None if population is None else population.boilerplate_hashes(wide_members)
     return find_boilerplate(
         entries,
         settings.fingerprints.winnow_k,
@@ -210,7 +211,8 @@ def _boilerplate(
         hashes=hashes,
         workers=workers,
         wide_members=wide_members,
-        wide_hashes=None if population is None else population.boilerplate_hashes(wide_members),
+        wide_hashes=wide_hashes,
+        wide_users=None if population is None or wide_hashes is None else population.users_of(wide_hashes),
         sources=same.sources if same and same.collapsed else None,
     )
 

@@ -178,6 +178,7 @@ class _Link:
     other: Side
     similarity: float | None
     group: tuple[str, ...] = ()  # for a stretch known from a group: its members (the documents' are not named)
+    counted: int = 0  # for a stretch a check counted (``GroupResult.holders``): the other members holding it
 
 
 def summarise(report: Report, *, fail_under: float | None = None, fold_at: int = FOLD_AT) -> CheckSummary:
@@ -188,11 +189,10 @@ def summarise(report: Report, *, fail_under: float | None = None, fold_at: int =
     kept: list[_Link] = []
     shared: list[Shared] = []
     for component in _overlapping(links):
-        others = {link.other.doc for link in component}
-        if len(others) >= fold_at:
+        if _reports(component) >= fold_at:
             shared.append(_shared(report, draft, text, component))
         else:
-            kept += component
+            kept += [link for link in component if not link.counted]  # a counted stretch names no source
     by_source: dict[tuple[str, str], list[_Link]] = defaultdict(list)
     for link in kept:
         by_source[_source_key(report, link)].append(link)
@@ -240,6 +240,10 @@ def _links(report: Report, draft: str) -> list[_Link]:
     has no passages)."""
     links = [_Link(m.kind, m.a.start, m.a.end, m.b, m.similarity) for m in report.matches if m.a.doc == draft]
     for group in report.groups:
+        if group.holders:  # counted, not listed: the draft's stretch alone, and how many others hold it
+            others = group.holders - (draft in {side.doc for side in group.passages})
+            links += [_Link("reuse", s.start, s.end, s, None, counted=others) for s in group.passages if s.doc == draft]
+            continue
         mine = [side for side in group.passages if side.doc == draft]
         theirs: dict[str, Side] = {}
         for side in group.passages:
@@ -312,10 +316,16 @@ def _source(report: Report, draft: DocumentResult, text: str, kind: str, name: s
     return Source(kind, name, documents, chars, _share(chars, draft), passages)
 
 
+def _reports(links: Sequence[_Link]) -> int:
+    """How many other documents hold a stretch: those its links name, or as many as a check counted, if more (the
+    counted include the named ones)."""
+    named = {link.other.doc for link in links if not link.counted}
+    return max(len(named), max((link.counted for link in links), default=0))
+
+
 def _shared(report: Report, draft: DocumentResult, text: str, links: list[_Link]) -> Shared:
     chars = _chars(text, ((link.start, link.end) for link in links))
-    theirs = [link for link in links if link.kind != "template"]
-    reports = {link.other.doc for link in theirs}
+    theirs = [link for link in links if link.kind != "template" and not link.counted]
     members = {report.members.get(link.other.doc) or link.other.doc for link in theirs if not link.group}
     members |= {m for link in links for m in link.group if m != draft.member}
     templates = sorted({template_name(link.other.doc) for link in links if link.kind == "template"})
@@ -324,7 +334,7 @@ def _shared(report: Report, draft: DocumentResult, text: str, links: list[_Link]
         end=max(link.end for link in links),
         chars=chars,
         share=_share(chars, draft),
-        reports=len(reports),
+        reports=max(len({link.other.doc for link in theirs}), max((link.counted for link in links), default=0)),
         members=tuple(sorted(members)),
         templates=tuple(templates),
     )

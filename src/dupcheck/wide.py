@@ -14,7 +14,7 @@ of hundreds of pairs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -92,6 +92,43 @@ def groups(
             passages = sorted((side_of(documents[doc], a, b) for doc, (a, b) in held.items()), key=_side_key)
             out.append(GroupResult(members=tuple(sorted(members)), passages=tuple(passages)))
     return out
+
+
+def counted_groups(
+    boilerplate: Boilerplate,
+    documents: Sequence[Document],
+    labels: dict[int, np.ndarray],
+    settings: ScanSettings,
+    focus: Collection[int],
+) -> list[GroupResult]:
+    """In a check, each widely shared passage of the checked texts (``focus``), as the text's alone, with how many
+    members hold it (``GroupResult.holders``: those using its smallest widely shared k-gram, counted with the
+    boilerplate, the text's author among them): runs cut to their reuse as in ``groups``, three holders or more."""
+    k, min_chars = settings.fingerprints.winnow_k, settings.alignment.min_chars
+    out = []
+    for i in sorted(focus):
+        if i >= len(boilerplate.wide_kgrams) or i not in labels:
+            continue
+        positions, hashes = boilerplate.wide_kgrams[i]
+        ranges, run_of = shared_runs(positions, k, min_chars)
+        if not len(ranges):
+            continue
+        inside = run_of >= 0
+        smallest = np.full(len(ranges), np.iinfo(np.uint64).max, dtype=np.uint64)
+        np.minimum.at(smallest, run_of[inside], hashes[inside])
+        spans: dict[int, tuple[int, int]] = {}
+        for (start, end), key in zip(ranges.tolist(), smallest.tolist(), strict=True):
+            cut = label_within(labels[i], Label.REUSE, start, end)
+            if cut is None or cut[2] < min_chars:
+                continue
+            held = spans.get(key)
+            spans[key] = (cut[0], cut[1]) if held is None else (min(held[0], cut[0]), max(held[1], cut[1]))
+        holders = boilerplate.users_of(np.array(list(spans), dtype=np.uint64)).tolist()
+        member = documents[i].source.member
+        for (start, end), n in zip(spans.values(), holders, strict=True):
+            if n >= 3:
+                out.append(GroupResult((member,), (side_of(documents[i], start, end),), holders=int(n)))
+    return sorted(out, key=lambda g: (g.passages[0].doc, g.passages[0].start))
 
 
 def _side_key(side: Side) -> tuple[str, int]:

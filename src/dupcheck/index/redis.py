@@ -601,7 +601,9 @@ class RedisIndex(Index):
             for path in pending:
                 pipe.hget(_key("doc", round, path), "arrays")
             blobs = pipe.execute()
-        signatures = {path: _load(blob)["signatures"] for path, blob in zip(pending, blobs, strict=True) if blob}
+        signatures = {
+            path: unpack_arrays(blob, "signatures")[0] for path, blob in zip(pending, blobs, strict=True) if blob
+        }
         self._sync_lsh(lock, round, pending, signatures)
 
     def _sync_lsh(self, lock: Lock, round: str, paths: Sequence[str], signatures: dict[str, np.ndarray]) -> None:
