@@ -24,7 +24,17 @@ from test_scan import prose
 
 from dupcheck.check import check_draft, load_draft
 from dupcheck.corpus import discover
-from dupcheck.html_report import CONTENT_SECURITY_POLICY, page_data, render_html, script_json
+from dupcheck.html_report import (
+    CONTENT_SECURITY_POLICY,
+    FOLDER_PAGE,
+    chunk_entries,
+    chunk_file,
+    decode_chunk,
+    html_output,
+    page_data,
+    render_html,
+    script_json,
+)
 from dupcheck.model import ScanSettings
 from dupcheck.prepare import load
 from dupcheck.read_text import IntegrityFlags
@@ -56,6 +66,7 @@ MEMBER_PAYLOAD = "<b>成员5"  # a file name cannot hold '/', so no closing tag:
 ASTRAL = "𠮷"  # outside the BMP: one code point, two UTF-16 units
 
 DATA_ELEMENT = re.compile(r'<script type="application/json" id="dupcheck-data">(.*?)</script>', re.DOTALL)
+CHUNK_ELEMENT = re.compile(r'<script type="text/plain" id="dupcheck-chunk-(\d+)">([A-Za-z0-9+/=]*)</script>')
 
 
 COPIED = prose(7, 120) + SCRIPT_PAYLOAD + prose(8, 60) + ASTRAL + IMG_PAYLOAD + prose(9, 120)
@@ -72,6 +83,13 @@ def data_of(page_html: str) -> tuple[str, Any]:
     """The raw content of the data element and what it parses to."""
     (raw,) = DATA_ELEMENT.findall(page_html)
     return raw, json.loads(raw)
+
+
+def entries_of(page_html: str) -> dict[str, Any]:
+    """Every text's entry, from the page's compressed chunks, in chunk order."""
+    found = CHUNK_ELEMENT.findall(page_html)
+    assert [int(i) for i, _ in found] == list(range(len(found)))
+    return {k: v for _, b64 in found for k, v in decode_chunk(b64).items()}
 
 
 @pytest.fixture(scope="module")
@@ -106,19 +124,90 @@ def test_page_is_one_self_contained_file(page_html: str) -> None:
     assert page_html.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     assert "<link" not in lowered and "<script src" not in lowered and "@import" not in lowered
     assert "http://" not in lowered and "https://" not in lowered and "url(" not in lowered
-    assert lowered.count("<script") == 2  # the data and the page's own script, both inline
+    chunks = len(CHUNK_ELEMENT.findall(page_html))
+    assert chunks >= 1
+    assert lowered.count("<script") == 2 + chunks  # the data, the texts' chunks and the page's own script, inline
     assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page_html
     assert "<title>dupcheck 查重报告</title>" in page_html
 
 
-def test_data_element_holds_the_json_report_and_the_texts(report: Report, page_html: str) -> None:
+def test_the_overview_data_holds_no_text_and_the_chunks_hold_every_text(report: Report, page_html: str) -> None:
     raw, data = data_of(page_html)
     assert not re.search("[<>&\u2028\u2029]", raw)
-    assert data["report"] == json.loads(json.dumps(report.to_dict()))
-    assert data["texts"] == report.texts and data["members"] == report.members
-    assert data["outlines"] == {doc: [list(o) for o in outline] for doc, outline in report.outlines.items()}
-    assert data["page"]["threshold"] == 0.7 and data["page"]["lang"] == "zh"
-    assert data == json.loads(json.dumps(page_data(report, lang="zh", threshold=0.7, title="dupcheck 查重报告")))
+    full = json.loads(json.dumps(report.to_dict()))
+    assert [d["id"] for d in data["documents"]] == [d["id"] for d in full["documents"]]
+    for shown, d in zip(data["documents"], full["documents"], strict=True):
+        assert "spans" not in shown
+        assert shown["sections"] == [s for s in d["sections"] if s["level"] == 1]
+        assert {k: v for k, v in shown.items() if k not in ("sections", "partner_link")} == {
+            k: v for k, v in d.items() if k not in ("sections", "spans")
+        }
+    wang = doc_of(report, "王建国")
+    assert report.texts[wang.id][:40] not in raw  # no text travels uncompressed
+    assert data["members"] == report.members and data["matches"] == len(report.matches)
+    assert data["page"]["threshold"] == 0.7 and data["page"]["lang"] == "zh" and data["page"]["chunkPath"] is None
+    entries = entries_of(page_html)
+    assert set(entries) == set(report.texts) == set(data["chunks"])
+    assert {doc_id: e["text"] for doc_id, e in entries.items()} == report.texts
+    assert entries == json.loads(json.dumps(chunk_entries(report)))
+    assert entries[wang.id]["spans"] == [[s.start, s.end, s.label] for s in wang.spans]
+    assert [s[:4] for s in entries[wang.id]["sections"]] == [[s.title, s.level, s.start, s.end] for s in wang.sections]
+    # Every match, from both of its sides, under its index in the report.
+    for k, m in enumerate(report.matches):
+        assert [k, m.kind, round(m.similarity, 4), m.a.start, m.a.end, m.b.doc, m.b.start, m.b.end] in entries[m.a.doc][
+            "matches"
+        ]
+        assert [k, m.kind, round(m.similarity, 4), m.b.start, m.b.end, m.a.doc, m.a.start, m.a.end] in entries[m.b.doc][
+            "matches"
+        ]
+
+
+def test_pair_and_partner_links_open_the_first_reuse_match_from_the_row_members_side(report: Report) -> None:
+    """Every pair both ways round (the heat map's cells) and every document's top partner: the link is the first
+    reuse match between the two members, with the row member's side as "mine"."""
+    data = page_data(report, lang="zh", threshold=0.7, title="t")
+    assert len(data["pairs"]) == len(report.pairs) >= 2
+
+    def first_between(mine_of: Callable[[str], bool], partner: str) -> list[Any]:
+        for k, m in enumerate(report.matches):
+            for mine, other in ((m.a, m.b), (m.b, m.a)):
+                if m.kind == "reuse" and mine_of(mine.doc) and report.members[other.doc] == partner:
+                    return [k, mine.doc, mine.start, mine.end]
+        raise AssertionError(partner)
+
+    for (a, b, *_, link_a, link_b), p in zip(data["pairs"], report.pairs, strict=True):
+        assert (a, b) == (p.member_a, p.member_b)
+        assert link_a == first_between(lambda doc, a=a: report.members[doc] == a, b)
+        assert link_b == first_between(lambda doc, b=b: report.members[doc] == b, a)
+    for shown, d in zip(data["documents"], report.documents, strict=True):
+        expected = first_between(lambda doc, d=d: doc == d.id, d.top_partner) if d.top_partner else None
+        assert shown["partner_link"] == expected
+
+
+def test_groups_carry_their_size_and_an_excerpt_of_the_first_members_passage(report: Report) -> None:
+    (group,) = page_data(report, lang="zh", threshold=0.7, title="t")["groups"]
+    (g,) = report.groups
+    first = next(p for p in g.passages if report.members[p.doc] == g.members[0])
+    assert group["members"] == list(g.members) and group["passages"] == len(g.passages)
+    assert (group["doc"], group["start"], group["end"]) == (first.doc, first.start, first.end)
+    assert group["excerpt"].rstrip("…") in " ".join(report.excerpt(first).split())
+    assert len(group["excerpt"]) == 90
+
+
+def test_a_report_over_the_limit_is_a_folder_of_a_page_and_its_chunks(report: Report, page_html: str) -> None:
+    single = html_output(report)
+    assert not single.folder and single.files == {FOLDER_PAGE: page_html}
+    assert single.size == len(page_html.encode()) and single.texts_size == sum(
+        len(t.encode()) for t in report.texts.values()
+    )
+    folder = html_output(report, limit=single.size - 1)
+    chunks = CHUNK_ELEMENT.findall(page_html)
+    assert folder.folder and list(folder.files) == [FOLDER_PAGE] + [chunk_file(i) for i in range(len(chunks))]
+    page = folder.files[FOLDER_PAGE]
+    assert not CHUNK_ELEMENT.findall(page) and data_of(page)[1]["page"]["chunkPath"] == "data/"
+    for i, b64 in chunks:
+        assert folder.files[chunk_file(int(i))] == f'dupcheckChunk({i},"{b64}");\n'
+    assert folder.size == sum(len(t.encode()) for t in folder.files.values())
 
 
 def hand_made_report() -> Report:
@@ -156,12 +245,13 @@ def test_hostile_strings_appear_only_escaped_in_the_data() -> None:
     raw, data = data_of(page)
     for forbidden in ("</script", "<script", "<img", "<!--", "\u2028", "\u2029", "<b>", "&amp;"):
         assert forbidden not in raw.lower()
-    assert "\\u003c/script\\u003e" in raw and "\\u003cimg src=x" in raw and "\\ud800" in raw
-    assert data["texts"] == report.texts and data["page"]["title"] == TITLE_PAYLOAD
-    assert data["report"]["documents"][0]["member"] == IMG_PAYLOAD
+    assert "\\u003cimg src=x" in raw  # the member's name
+    assert {doc_id: e["text"] for doc_id, e in entries_of(page).items()} == report.texts  # the lone surrogate too
+    assert data["page"]["title"] == TITLE_PAYLOAD
+    assert data["documents"][0]["member"] == IMG_PAYLOAD
     # The title is also in <title>, escaped as HTML; the page's markup outside the data holds no payload.
     assert "<title>&lt;/title&gt;&lt;script&gt;window.__pwned = 4&lt;/script&gt;</title>" in page
-    outside = page.replace(raw, "")
+    outside = CHUNK_ELEMENT.sub("", page.replace(raw, ""))
     assert "__pwned" not in outside.replace("&lt;script&gt;window.__pwned = 4&lt;/script&gt;", "")
     page.encode("utf-8")  # a lone surrogate in a text does not make the page unwritable
 
@@ -230,7 +320,9 @@ class Viewer:
         self.shows("side-by-side" if "cmp" in params else "document")
 
     def shows(self, view: str) -> None:
-        """Wait until ``view`` is the one shown (a link changes the hash; the page follows on hashchange)."""
+        """Wait until ``view`` is the one shown and drawn (a link changes the hash; the page follows on hashchange,
+        once the texts the view needs are decoded)."""
+        self.page.locator(f'body[data-view="{view}"]:not([data-busy])').wait_for(state="attached")
         self.page.locator(f"#{view}").wait_for(state="visible")
         assert self.page.eval_on_selector_all(".view", "vs => vs.filter(v => !v.hidden).map(v => v.id)") == [view]
 
@@ -299,13 +391,19 @@ def test_overview_ranks_every_document_least_original_first(viewer: Viewer, repo
     assert [bars.nth(i).get_attribute("title").split(" · ")[0] for i in range(bars.count())] == [
         s.title for s in level1
     ]
+    # Each bar is captioned with its heading; one below the threshold says so in its title, with no red frame
+    # (nearly every part of a report is below it: a frame on each would tell nothing).
+    assert bars.locator(".sec-caption").all_inner_texts() == [
+        t if len(t) <= 7 else t[:6] + "…" for t in (s.title for s in level1)
+    ]
     flagged = [s.title for s in level1 if s.shares.originality < 0.7]
-    assert [t.split(" · ")[0] for t in wang.locator(".sec-bar.flagged").evaluate_all("a => a.map(x => x.title)")] == (
-        flagged
-    )
+    titles = bars.evaluate_all("a => a.map(x => x.title)")
+    assert [t.split(" · ")[0] for t in titles if t.endswith(" · 低于阈值")] == flagged
+    assert bars.evaluate_all("a => a.map(x => getComputedStyle(x).borderTopStyle)") == ["none"] * len(level1)
     assert viewer.page.locator("#overview h2").first.inner_text() == "材料排名（原创比例由低到高）"
+    assert viewer.page.locator("#pager").is_hidden()  # 14 rows are one page
     # A section's bar opens the document at that section.
-    viewer.click(wang.locator(".sec-bar.flagged").nth(1), "document")
+    viewer.click(bars.nth([s.title for s in level1].index(flagged[1])), "document")
     section = viewer.page.locator(f'#doc-text .section[data-title="{flagged[1]}"]')
     assert section.count() == 1
     assert section.evaluate("s => s.getBoundingClientRect().top") == pytest.approx(0, abs=2)
@@ -414,6 +512,7 @@ def test_the_group_is_listed_and_opens_the_passage(viewer: Viewer, report_file: 
     assert groups.count() == 1
     assert groups.locator(".chip").all_text_contents() == ["何雪", "郑国栋", "黄丽华"]
     (group,) = report.groups
+    assert groups.locator(".group-docs").inner_text() == f"3 名成员 · {len(group.passages)} 处段落"
     first = next(p for p in group.passages if report.members[p.doc] == "何雪")
     assert report.excerpt(first)[:20] in groups.locator(".group-excerpt").inner_text()
     viewer.click(groups, "document")
@@ -533,7 +632,7 @@ def test_injected_markup_runs_nothing_and_shows_as_text(
 
     assert nothing_ran()
     assert page.locator("img").count() == 0 and page.locator("b").count() == 0
-    assert page.locator("script").count() == 2
+    assert page.locator("script").count() == 2 + len(CHUNK_ELEMENT.findall(path.read_text(encoding="utf-8")))
     viewer.assert_clean()
 
 
