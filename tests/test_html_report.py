@@ -13,6 +13,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,11 +33,13 @@ from dupcheck.html_report import (
     chunk_file,
     decode_chunk,
     html_output,
+    is_report_folder,
     page_data,
     render_html,
     script_json,
 )
 from dupcheck.model import ScanSettings
+from dupcheck.outputs import write_tree
 from dupcheck.prepare import load
 from dupcheck.read_text import IntegrityFlags
 from dupcheck.report import DocumentResult, MatchResult, Report, SectionResult, Shares, Side, SpanResult
@@ -757,3 +761,199 @@ def test_screenshots(viewer: Viewer, report_file: Path, report: Report, tmp_path
         assert path.stat().st_size > 10_000
         print(f"screenshot: {path}")
     viewer.assert_clean()
+
+
+# ---- large reports: paging, the heat map of a real corpus, the printed report, the folder
+
+
+def many_report(n: int) -> Report:
+    """``n`` members, each with a short text, every one sharing a passage with the next: a ranking of ``n`` rows."""
+    texts = {f"成员{i:04d}.txt": f"一、标题\n成员{i:04d}的材料正文。" + "共同的段落" * 4 for i in range(n)}
+    docs = []
+    for i, doc_id in enumerate(texts):
+        reuse = round(0.5 * (n - i) / n, 4)
+        sections = (SectionResult("一、标题", 1, 0, len(texts[doc_id]), 20, Shares(1 - reuse, reuse, 0, 0)),)
+        docs.append(
+            DocumentResult(doc_id, doc_id[:-4], f"单位{i % 3}", 30, Shares(1 - reuse, reuse, 0, 0), sections, ())
+        )
+    return Report(
+        documents=docs,
+        matches=[],
+        pairs=[],
+        groups=[],
+        errors=[],
+        settings={},
+        texts=texts,
+        members={d.id: d.member for d in docs},
+    )
+
+
+def test_the_ranking_draws_one_page_of_rows_at_a_time(viewer: Viewer, tmp_path: Path) -> None:
+    report = many_report(250)
+    ids = [d.id for d in report.documents]
+    path = tmp_path / "many.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    viewer.open(path)
+    page = viewer.page
+    rows = "#ranking tr.doc-row"
+    assert page.locator(rows).count() == 100  # the other 150 rows are not in the page at all
+    assert viewer.visible_rows(rows, "data-doc") == ids[:100]
+    assert page.locator("#page-info").inner_text() == "第 1–100 份，共 250 份（第 1 / 3 页）"
+    assert page.locator("#page-prev").is_disabled() and page.locator("#page-first").is_disabled()
+    page.click("#page-next")
+    assert viewer.visible_rows(rows, "data-doc") == ids[100:200]
+    page.click("#page-last")
+    assert viewer.visible_rows(rows, "data-doc") == ids[200:]
+    assert page.locator("#page-info").inner_text() == "第 201–250 份，共 250 份（第 3 / 3 页）"
+    assert page.locator("#page-next").is_disabled() and page.locator("#page-last").is_disabled()
+    # A document opened from the third page and closed again: still the third page.
+    viewer.click(page.locator(f'{rows}[data-doc="{ids[210]}"] a.doc-link'), "document")
+    assert page.locator("#doc-text").inner_text().startswith("一、标题")
+    page.go_back()
+    viewer.shows("overview")
+    assert viewer.visible_rows(rows, "data-doc") == ids[200:]
+    # A filter starts again at its first page.
+    page.select_option("#filter-unit", "单位1")
+    unit1 = [d.id for d in report.documents if d.unit == "单位1"]
+    assert len(unit1) == 83 and viewer.visible_rows(rows, "data-doc") == unit1
+    assert page.locator("#pager").is_hidden()
+    page.fill("#filter-member", "成员000")
+    assert viewer.visible_rows(rows, "data-doc") == [i for i in unit1 if i.startswith("成员000")]
+    viewer.assert_clean()
+
+
+REAL = Path(os.environ.get("DUPCHECK_REAL_CORPUS", ROOT.parent / "shared" / "corpus-real"))
+
+
+@pytest.fixture(scope="module")
+def real_report() -> Report:
+    if not (REAL / "docs").is_dir():
+        pytest.skip(f"the real corpus is not at {REAL} (set DUPCHECK_REAL_CORPUS)")
+    return scan(REAL / "docs")
+
+
+def test_the_heat_map_of_the_real_corpus_fills_the_width_and_keeps_its_names_in_view(
+    viewer: Viewer, real_report: Report, tmp_path: Path
+) -> None:
+    """Over a hundred members: as many columns as the card's width holds, those whose reports share most,
+    the rest counted in a note; scrolled down and right, the member names stay at the top and the left edge."""
+    report = real_report
+    members = {d.member for d in report.documents}
+    assert len(members) >= 100
+    path = tmp_path / "real.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    viewer.open(path)
+    page = viewer.page
+    box = page.locator("#matrix-scroll")
+    width = box.evaluate("b => b.clientWidth")
+    columns = page.locator("#matrix th.col").evaluate_all("cs => cs.map(c => c.dataset.member)")
+    assert len(columns) == min(60, (width - 120) // 30) and len(columns) >= 30
+    assert page.locator("#matrix tr.matrix-row").count() == len(columns)
+    table_width = page.locator("#matrix").evaluate("t => t.getBoundingClientRect().width")
+    assert 0.85 * width <= table_width <= width + 1  # the width used, and no more
+    reuse = {d.member: d.shares.reuse for d in report.documents}
+    assert min(reuse[m] for m in columns) >= max(reuse[m] for m in members - set(columns))
+    left = len(members) - len(columns)
+    assert page.locator("#matrix-note").inner_text() == (
+        f"列出雷同比例最高的 {len(columns)} 名成员，另有 {left} 名未列出（可用上方筛选缩小范围）。"
+    )
+    # Most cells of those shown carry a share of 1 % or more (members who hardly share are left out).
+    labels = page.locator("#matrix td.cell.hit").all_inner_texts()
+    assert labels and sum(label != "<1" for label in labels) >= len(labels) / 3
+
+    page.locator("#matrix-card").scroll_into_view_if_needed()
+    box.evaluate("b => { b.style.maxHeight = '300px'; b.scrollTop = 400; b.scrollLeft = 300; }")
+    page.wait_for_timeout(100)
+    top = box.evaluate("b => b.getBoundingClientRect().top")
+    left_edge = box.evaluate("b => b.getBoundingClientRect().left")
+    head = page.locator("#matrix th.col").nth(len(columns) // 2).evaluate("c => c.getBoundingClientRect().top")
+    row_head = page.locator("#matrix th.row").nth(len(columns) - 1).evaluate("c => c.getBoundingClientRect().left")
+    assert head == pytest.approx(top, abs=1.5) and row_head == pytest.approx(left_edge, abs=1.5)
+    # A cell opens the two members' first shared passage.
+    cell = page.locator("#matrix td.cell.hit").first
+    a, b = cell.get_attribute("data-a"), cell.get_attribute("data-b")
+    viewer.click(cell, "side-by-side")
+    assert page.locator(".side-this .side-member").inner_text() == a
+    assert page.locator(".side-other .side-member").inner_text() == b
+    viewer.assert_clean()
+
+
+def chinese_font() -> bool:
+    done = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(done.stdout.strip())
+
+
+def holds(text: str, name: str) -> bool:
+    """Whether a PDF page's text holds ``name``. A PDF's text maps some glyphs to look-alike radicals (U+2E80–
+    U+2FDF: 黄 comes back as ⻩) that NFKC does not fold: such a character stands for any one."""
+    pattern = "".join(f"(?:{re.escape(c)}|[\u2e80-\u2fdf])" for c in name)
+    return re.search(pattern, text) is not None
+
+
+def printed_pages(viewer: Viewer, path: Path, fragment: str, pdf: Path) -> list[str]:
+    """The text of each page of the print view at ``fragment``, printed to PDF by Chromium (the print rules)."""
+    pypdf = pytest.importorskip("pypdf")
+    viewer.page.goto(path.as_uri() + fragment)
+    viewer.shows("print")
+    viewer.page.pdf(path=str(pdf), prefer_css_page_size=True)
+    return [unicodedata.normalize("NFKC", p.extract_text()) for p in pypdf.PdfReader(pdf).pages]
+
+
+def test_the_printed_report_gives_one_member_per_page(
+    viewer: Viewer, report_file: Path, report: Report, tmp_path: Path
+) -> None:
+    if not shutil.which("fc-list") or not chinese_font():
+        needs("no Chinese font installed (apt-get install fonts-noto-cjk): a printed page would be boxes")
+    viewer.open(report_file)
+    assert viewer.page.locator("#print-link").inner_text() == "打印版检测报告"
+    viewer.click(viewer.page.locator("#print-link"), "print")
+    members = [d.member for d in report.documents]
+    assert viewer.page.locator(".print-member").evaluate_all("ps => ps.map(p => p.dataset.member)") == members
+    pages = printed_pages(viewer, report_file, "#print", tmp_path / "all.pdf")
+    assert len(pages) == len(members)
+    for text, d in zip(pages, report.documents, strict=True):
+        assert "打印版检测报告" in text and holds(text, d.member) and holds(text.replace("\n", ""), d.id)
+        assert [m for m in members if holds(text.split("\n")[1], m)] == [d.member]  # the name under the heading
+    wang = pages[members.index("王建国")]
+    assert "周海涛" in wang and "原创 64.6%" in wang
+    # The members the filters leave, and one member from the document view.
+    viewer.open(report_file)
+    viewer.page.select_option("#filter-unit", "综合办公室")
+    viewer.click(viewer.page.locator("#print-link"), "print")
+    office = [d.member for d in report.documents if d.unit == "综合办公室"]
+    assert viewer.page.locator(".print-member").evaluate_all("ps => ps.map(p => p.dataset.member)") == office
+    viewer.page.pdf(path=str(tmp_path / "office.pdf"), prefer_css_page_size=True)
+    assert len(__import__("pypdf").PdfReader(tmp_path / "office.pdf").pages) == len(office) == 5
+    viewer.goto(report_file, doc=doc_of(report, "何雪").id)
+    viewer.click(viewer.page.locator("#doc-print"), "print")
+    (one,) = printed_pages(viewer, report_file, "#print=&member=" + quote("何雪"), tmp_path / "one.pdf")
+    assert holds(one, "何雪") and not holds(one, "王建国")
+    viewer.assert_clean()
+
+
+def test_a_report_folder_opens_offline_and_loads_each_texts_file_beside_it(
+    viewer: Viewer, report: Report, tmp_path: Path
+) -> None:
+    written = html_output(report, limit=0)
+    folder = tmp_path / "report"
+    write_tree(folder, written.files, ours=is_report_folder)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == sorted(written.files)
+    viewer.open(folder / FOLDER_PAGE)
+    page = viewer.page
+    assert page.locator("#ranking tr.doc-row").count() == 14
+    assert [u for u in viewer.requests if u.endswith(".js")] == []  # no text loaded for the overview
+    wang = doc_of(report, "王建国")
+    viewer.click(page.locator(f'#ranking tr.doc-row[data-doc="{wang.id}"] a.doc-link'), "document")
+    assert_spans_match_offsets(viewer, report.texts[wang.id])
+    viewer.click(page.locator("#doc-text .span-reuse").first, "side-by-side")
+    assert page.locator(".side-other .side-member").inner_text() == "周海涛"
+    loaded = [u for u in viewer.requests if u.endswith(".js")]
+    assert loaded and all(u.startswith((folder / "data").as_uri() + "/") for u in loaded)
+    viewer.assert_clean()
+    # A texts file gone (the folder not kept whole): the document view says so.
+    for chunk in (folder / "data").iterdir():
+        chunk.unlink()
+    page.goto("about:blank")  # a fresh page: nothing decoded yet
+    viewer.problems.clear()
+    viewer.goto(folder / FOLDER_PAGE, doc=wang.id)
+    assert "未能载入材料全文" in page.locator("#doc-text .load-error").inner_text()
