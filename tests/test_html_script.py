@@ -364,13 +364,20 @@ def test_the_heat_map_shows_who_shares_most_and_seats_each_cluster_together(scri
     halves = ["".join(sorted(everyone["members"][:4])), "".join(sorted(everyone["members"][4:]))]
     assert sorted(halves) == sorted(["".join(sorted("甲乙丙丁")), "".join(sorted("子丑寅卯"))])
     assert everyone["members"][0] == "甲"  # the one who shares most leads
-    assert top["left"] == 4 and sorted(top["members"]) == sorted("甲子乙丑")  # the four with the most reuse
-    assert top["members"].index("甲") + 1 == top["members"].index("乙")  # 甲 and 乙 share: side by side
+    # Four places: the two pairs who share most (one in each cluster), each member beside their partner; not the
+    # four members with the most reuse (甲 子 乙 丑), who would share nothing shown but 甲–乙.
+    first, second = sorted(clusters_report().pairs, key=lambda q: -q.share_a)[:2]
+    assert top["left"] == 4
+    assert sorted(top["members"]) == sorted([first.member_a, first.member_b, second.member_a, second.member_b])
+    for q in (first, second):
+        assert abs(top["members"].index(q.member_a) - top["members"].index(q.member_b)) == 1
 
 
 def test_members_who_share_nothing_come_last_in_order_of_name(script: Path, small: dict[str, Any]) -> None:
     (shown,) = run(script, small, ("matrixMembers", ["丙", "乙", "甲", "丁"], 10))
     assert shown == {"members": ["乙", "甲", "丁", "丙"], "left": 0}  # 乙 shares most, then 甲, who shares with 乙
+    (one,) = run(script, small, ("matrixMembers", ["丙", "乙", "甲", "丁"], 1))
+    assert one == {"members": ["乙"], "left": 3}  # no room for a pair: the one who shares most
 
 
 # ---- the side-by-side view's choices

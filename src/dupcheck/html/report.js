@@ -13,7 +13,8 @@
   const DIFF_CELLS = 4000000; // the largest LCS table (characters × characters) the page computes
   const PAGE_ROWS = 100; // ranking rows drawn at a time: thousands of rows would take seconds to lay out
   const MATRIX_MAX = 60; // members in the heat map at most, however wide the window
-  const MATRIX_CELL = 30; // pixels per heat-map column, header included (report.css sizes the cells)
+  const MATRIX_CELL = 30; // pixels per heat-map column and of the row names' column (report.css sizes them)
+  const MATRIX_HEAD = 120;
   const LIST_MAX = 30; // pairs and groups listed
   const PRINT_PASSAGES = 5; // passages per document on a printed page, so that a member fits on one page
   const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
@@ -252,11 +253,29 @@
     }
     return out;
   }
-  // The members the heat map shows, at most `limit` of `candidates`: those who share most, seriated.
+  // The pairs, the most shared first (the larger of the two shares).
+  const strongest = DATA.pairs.map((p) => [p[0], p[1], Math.max(p[4], p[5])]).sort((x, y) => y[2] - x[2]);
+  // The members the heat map shows, at most `limit` of `candidates`: the two members of each pair in turn, the
+  // most shared first, so that each one shown has a partner beside them (members ranked by their own reuse
+  // alone might share nothing with each other); then, while there is room, the others by what they share.
+  // Seriated, so that each cluster sits together.
   function matrixMembers(candidates, limit) {
-    const ranked = [...candidates].sort((x, y) => weightOf(y) - weightOf(x) || (x < y ? -1 : x > y ? 1 : 0));
-    const shown = seriate(ranked.slice(0, limit), cellShare);
-    return { members: shown, left: candidates.length - shown.length };
+    const allowed = new Set(candidates);
+    const chosen = new Set();
+    for (const [a, b] of strongest) {
+      if (chosen.size >= limit) break;
+      if (!allowed.has(a) || !allowed.has(b)) continue;
+      if (chosen.size + !chosen.has(a) + !chosen.has(b) > limit) continue;
+      chosen.add(a).add(b);
+    }
+    const rest = candidates.filter((m) => !chosen.has(m))
+      .sort((x, y) => weightOf(y) - weightOf(x) || (x < y ? -1 : x > y ? 1 : 0));
+    for (const m of rest) {
+      if (chosen.size >= limit) break;
+      chosen.add(m);
+    }
+    const ranked = [...chosen].sort((x, y) => weightOf(y) - weightOf(x) || (x < y ? -1 : x > y ? 1 : 0));
+    return { members: seriate(ranked, cellShare), left: candidates.length - chosen.size };
   }
 
   const state = { rows: docs, first: 0, rowOk: () => true };
@@ -279,6 +298,8 @@
       "page-next": () => state.first + PAGE_ROWS, "page-last": () => state.rows.length - 1 };
     for (const [id, to] of Object.entries(pages)) $(id).addEventListener("click", () => showRows(to()));
     $("print-button").addEventListener("click", () => window.print());
+    $("matrix").addEventListener("click", openCell);
+    $("matrix").addEventListener("keydown", openCell);
     let resizing = 0;
     window.addEventListener("resize", () => {
       clearTimeout(resizing);
@@ -351,7 +372,7 @@
 
   function matrixLimit() {
     const width = $("matrix-scroll").clientWidth || 1200; // 0 while the overview is hidden
-    return Math.max(8, Math.min(MATRIX_MAX, Math.floor((width - 120) / MATRIX_CELL)));
+    return Math.max(8, Math.min(MATRIX_MAX, Math.floor((width - MATRIX_HEAD) / MATRIX_CELL)));
   }
 
   function renderMatrix() {
@@ -366,27 +387,40 @@
       head.appendChild(el("th", { class: "col", scope: "col", data: { member: m }, title: m }, el("span", null, m)));
     }
     $("matrix").tHead.replaceChildren(head);
+    // Cells are many (60 × 60): made with plain DOM calls, their links opened by one listener on the table.
     const rows = members.map((a) => {
       const tr = el("tr", { class: "matrix-row", data: { member: a } }, el("th", { class: "row", scope: "row" }, a));
       for (const b of members) {
         const info = a === b ? null : cells.get(a + "\u0000" + b);
-        if (a === b) tr.appendChild(el("td", { class: "cell diag", data: { a, b, share: 0 } }));
-        else if (!info) tr.appendChild(el("td", { class: "cell empty", data: { a, b, share: 0 } }));
+        const td = document.createElement("td");
+        td.dataset.a = a;
+        td.dataset.b = b;
+        td.dataset.share = info ? info.share : 0;
+        if (!info) td.className = a === b ? "cell diag" : "cell empty";
         else {
           const tiny = info.share < 0.005;
           const colour = heat(info.share);
-          const td = el("td", { class: "cell hit" + (colour.dark ? " dark" : "") + (tiny ? " tiny" : ""),
-            data: { a, b, share: info.share }, tabindex: 0, role: "link", style: { backgroundColor: colour.color },
-            title: fmt(S.matrixCell, { a, b, chars: info.chars, share: pct(info.share), n: info.n }) },
-          tiny ? "<1" : String(Math.round(100 * info.share)));
-          const href = linkHref(info.link);
-          if (href) onActivate(td, () => { location.hash = href; });
-          tr.appendChild(td);
+          td.className = "cell hit" + (colour.dark ? " dark" : "") + (tiny ? " tiny" : "");
+          td.tabIndex = 0;
+          td.setAttribute("role", "link");
+          td.style.backgroundColor = colour.color;
+          td.title = fmt(S.matrixCell, { a, b, chars: info.chars, share: pct(info.share), n: info.n });
+          td.textContent = tiny ? "<1" : String(Math.round(100 * info.share));
         }
+        tr.appendChild(td);
       }
       return tr;
     });
+    $("matrix").style.width = MATRIX_HEAD + MATRIX_CELL * members.length + "px"; // fixed layout: nothing to measure
     $("matrix").tBodies[0].replaceChildren(...rows);
+  }
+  function openCell(ev) {
+    const td = ev.target.closest("td.cell.hit");
+    if (!td || (ev.type === "keydown" && ev.key !== "Enter" && ev.key !== " ")) return;
+    ev.preventDefault();
+    const info = cells.get(td.dataset.a + "\u0000" + td.dataset.b);
+    const href = info && linkHref(info.link);
+    if (href) location.hash = href;
   }
 
   function renderPairs() {
