@@ -373,11 +373,19 @@ def test_the_heat_map_shows_who_shares_most_and_seats_each_cluster_together(scri
         assert abs(top["members"].index(q.member_a) - top["members"].index(q.member_b)) == 1
 
 
-def test_members_who_share_nothing_come_last_in_order_of_name(script: Path, small: dict[str, Any]) -> None:
-    (shown,) = run(script, small, ("matrixMembers", ["丙", "乙", "甲", "丁"], 10))
-    assert shown == {"members": ["乙", "甲", "丁", "丙"], "left": 0}  # 乙 shares most, then 甲, who shares with 乙
-    (one,) = run(script, small, ("matrixMembers", ["丙", "乙", "甲", "丁"], 1))
-    assert one == {"members": ["乙"], "left": 3}  # no room for a pair: the one who shares most
+def test_members_who_share_nothing_come_after_those_who_do(script: Path) -> None:
+    """Two clusters and two members (丙, 甲 of another unit) who share nothing: with room for all, those who
+    share come first; with room for two, a pair, never a member alone."""
+    report = clusters_report()
+    report.documents += [
+        DocumentResult(f"{m}2.txt", m + "2", "", 100, shares(1.0), [], [], None, 0.0) for m in ("丙", "甲")
+    ]
+    data = data_of(report)
+    members = [d["member"] for d in data["documents"]]
+    everyone, two = run(script, data, ("matrixMembers", members, 10), ("matrixMembers", members, 2))
+    assert everyone["left"] == 0 and everyone["members"][-2:] == ["丙2", "甲2"]  # by name, after everyone else
+    strongest = max(report.pairs, key=lambda q: q.share_a)
+    assert two["left"] == 8 and sorted(two["members"]) == sorted([strongest.member_a, strongest.member_b])
 
 
 # ---- the side-by-side view's choices

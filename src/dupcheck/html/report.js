@@ -268,14 +268,21 @@
       if (chosen.size + !chosen.has(a) + !chosen.has(b) > limit) continue;
       chosen.add(a).add(b);
     }
-    const rest = candidates.filter((m) => !chosen.has(m))
-      .sort((x, y) => weightOf(y) - weightOf(x) || (x < y ? -1 : x > y ? 1 : 0));
-    for (const m of rest) {
+    for (const m of byWeight()) {
       if (chosen.size >= limit) break;
-      chosen.add(m);
+      if (allowed.has(m)) chosen.add(m);
     }
-    const ranked = [...chosen].sort((x, y) => weightOf(y) - weightOf(x) || (x < y ? -1 : x > y ? 1 : 0));
+    const ranked = byWeight().filter((m) => chosen.has(m));
     return { members: seriate(ranked, cellShare), left: candidates.length - chosen.size };
+  }
+  // Every member (of a document or of a pair), by what they share, most first, then by name: sorted once.
+  let membersByWeight = null;
+  function byWeight() {
+    if (!membersByWeight) {
+      membersByWeight = unique([...docs.map((d) => d.member), ...DATA.pairs.flatMap((p) => [p[0], p[1]])])
+        .sort((x, y) => weightOf(y) - weightOf(x) || (x < y ? -1 : x > y ? 1 : 0));
+    }
+    return membersByWeight;
   }
 
   const state = { rows: docs, first: 0, rowOk: () => true };
@@ -303,7 +310,10 @@
     let resizing = 0;
     window.addEventListener("resize", () => {
       clearTimeout(resizing);
-      resizing = setTimeout(renderMatrix, 150);
+      resizing = setTimeout(() => {
+        matrixWidth = 0;
+        renderMatrix();
+      }, 150);
     });
     if (DATA.errors.length) {
       $("errors-card").hidden = false;
@@ -370,14 +380,17 @@
     return { color: `rgb(${mix(0xd5)}, ${mix(0x5e)}, ${mix(0x00)})`, dark: t > 0.55 };
   }
 
+  // The card's width is read once (and again on a resize): read after the ranking has changed, it would make
+  // the browser lay out the whole page there and then.
+  let matrixWidth = 0;
   function matrixLimit() {
-    const width = $("matrix-scroll").clientWidth || 1200; // 0 while the overview is hidden
+    if (!matrixWidth) matrixWidth = $("matrix-scroll").clientWidth; // 0 while the overview is hidden
+    const width = matrixWidth || 1200;
     return Math.max(8, Math.min(MATRIX_MAX, Math.floor((width - MATRIX_HEAD) / MATRIX_CELL)));
   }
 
   function renderMatrix() {
-    const candidates = unique([...docs.map((d) => d.member), ...DATA.pairs.flatMap((p) => [p[0], p[1]])])
-      .filter((m) => !memberStats.has(m) || state.rowOk(m)); // a partner without a document here (a check) stays
+    const candidates = byWeight().filter((m) => !memberStats.has(m) || state.rowOk(m)); // a check's partner stays
     const { members, left } = matrixMembers(candidates, matrixLimit());
     const note = $("matrix-note");
     note.textContent = !DATA.pairs.length ? S.noPairs : left > 0 ? fmt(S.matrixLimited, { n: members.length, left }) : "";
@@ -849,7 +862,10 @@
         draw = await renderPrint(params);
       } else {
         const back = currentView !== "overview";
-        draw = () => { if (back) window.scrollTo(0, overviewScroll); };
+        draw = () => {
+          if (!matrixWidth) renderMatrix(); // first drawn while hidden (the page opened on a document): width unknown
+          if (back) window.scrollTo(0, overviewScroll);
+        };
       }
     } catch (error) {
       draw = () => $(view === "print" ? "print-body" : view === "document" ? "doc-text" : "sbs-body")
