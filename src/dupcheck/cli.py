@@ -663,9 +663,7 @@ def check_command(
             corpus=folder,
         )
         if html_path is not None:
-            _write_html(
-                report, html_path, lang=lang, threshold=0.7, corpus=folder, max_mb=html_max_mb, check=summary
-            )
+            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder, max_mb=html_max_mb, check=summary)
     # As for a scan: a file of the corpus left unread may hold what the draft was copied from.
     if result.errors:
         sys.exit(EXIT_UNREADABLE)
