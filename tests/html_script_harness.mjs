@@ -15,6 +15,7 @@ const { data, calls } = JSON.parse(readFileSync(0, "utf8"));
 const element = { textContent: JSON.stringify(data), addEventListener() {} };
 const sandbox = {
   module: { exports: null },
+  window: {},
   document: { getElementById: () => element },
   URLSearchParams,
 };

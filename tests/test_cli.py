@@ -695,6 +695,35 @@ def test_scan_html_writes_one_self_contained_page(tmp_path: Path) -> None:
     assert 'lang="en"' in english.read_text(encoding="utf-8")
 
 
+def test_scan_html_over_the_size_limit_writes_a_folder_and_says_so(tmp_path: Path) -> None:
+    page = tmp_path / "out" / "report.html"
+    result = run("scan", EXAMPLE_CORPUS, "--html", page, "--html-max-mb", "0.05")
+    assert result.exit_code == 0 and not page.exists()
+    folder = tmp_path / "out" / "report"
+    assert sorted(p.name for p in folder.iterdir()) == ["data", "index.html"]
+    assert sorted(p.name for p in (folder / "data").iterdir()) == ["0000.js"]
+    assert 'id="dupcheck-data"' in (folder / "index.html").read_text(encoding="utf-8")
+    assert f"wrote the folder {folder}: the report is 0.1 MB, over --html-max-mb 0.05" in result.output
+    assert f"open {folder / 'index.html'} and keep the folder whole" in result.output
+    # Written again: the folder replaced whole; a small report is one file again, the folder left alone.
+    (folder / "data" / "0000.js").write_text("old", encoding="utf-8")
+    assert run("scan", EXAMPLE_CORPUS, "--html", page, "--html-max-mb", "0.05").exit_code == 0
+    assert (folder / "data" / "0000.js").read_text(encoding="utf-8").startswith("dupcheckChunk(0,")
+    assert run("scan", EXAMPLE_CORPUS, "--html", page).exit_code == 0 and page.is_file() and folder.is_dir()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report", "report.html"]  # no temporary left
+
+
+def test_a_folder_of_other_files_where_the_report_folder_goes_is_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "笔记.txt").write_text("mine", encoding="utf-8")
+    result = run("scan", EXAMPLE_CORPUS, "--html", tmp_path / "report.html", "--html-max-mb", "0")
+    assert result.exit_code == 1
+    assert f"Error: {folder}: exists and is not a report folder dupcheck wrote" in result.output
+    assert [p.name for p in folder.iterdir()] == ["笔记.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
 def test_html_inside_the_corpus_or_onto_a_folder_is_refused(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()

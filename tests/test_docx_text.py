@@ -486,7 +486,7 @@ def test_the_flags_reach_the_json_csv_table_and_html_of_a_scan(tmp_path):
     assert rows[COPIER_DOCX]["integrity"] == "; ".join(flags.notes())
     assert {row["integrity"] for name, row in rows.items() if name != COPIER_DOCX} == {""}
     html = page_data(report, lang="zh", threshold=0.7, title="t")
-    (page_entry,) = [d for d in html["report"]["documents"] if d["id"] == COPIER_DOCX]
+    (page_entry,) = [d for d in html["documents"] if d["id"] == COPIER_DOCX]
     assert page_entry["integrity"] == entry["integrity"]
     assert set(html["page"]["strings"]["integrity"]) == {f.name for f in fields(IntegrityFlags)}
 

@@ -47,6 +47,7 @@ def test_the_page_inlines_the_assets_unchanged() -> None:
     skeleton = asset("page.html")
     assert sorted(set(re.findall(r"__([A-Z]+)__", skeleton))) == [
         "CHECK",
+        "CHUNKS",
         "CSP",
         "CSS",
         "DATA",

@@ -13,6 +13,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,8 +26,20 @@ from test_scan import prose
 
 from dupcheck.check import check_draft, load_draft
 from dupcheck.corpus import discover
-from dupcheck.html_report import CONTENT_SECURITY_POLICY, page_data, render_html, script_json
+from dupcheck.html_report import (
+    CONTENT_SECURITY_POLICY,
+    FOLDER_PAGE,
+    chunk_entries,
+    chunk_file,
+    decode_chunk,
+    html_output,
+    is_report_folder,
+    page_data,
+    render_html,
+    script_json,
+)
 from dupcheck.model import ScanSettings
+from dupcheck.outputs import write_tree
 from dupcheck.prepare import load
 from dupcheck.read_text import IntegrityFlags
 from dupcheck.report import DocumentResult, MatchResult, Report, SectionResult, Shares, Side, SpanResult
@@ -56,6 +70,7 @@ MEMBER_PAYLOAD = "<b>成员5"  # a file name cannot hold '/', so no closing tag:
 ASTRAL = "𠮷"  # outside the BMP: one code point, two UTF-16 units
 
 DATA_ELEMENT = re.compile(r'<script type="application/json" id="dupcheck-data">(.*?)</script>', re.DOTALL)
+CHUNK_ELEMENT = re.compile(r'<script type="text/plain" id="dupcheck-chunk-(\d+)">([A-Za-z0-9+/=]*)</script>')
 
 
 COPIED = prose(7, 120) + SCRIPT_PAYLOAD + prose(8, 60) + ASTRAL + IMG_PAYLOAD + prose(9, 120)
@@ -72,6 +87,13 @@ def data_of(page_html: str) -> tuple[str, Any]:
     """The raw content of the data element and what it parses to."""
     (raw,) = DATA_ELEMENT.findall(page_html)
     return raw, json.loads(raw)
+
+
+def entries_of(page_html: str) -> dict[str, Any]:
+    """Every text's entry, from the page's compressed chunks, in chunk order."""
+    found = CHUNK_ELEMENT.findall(page_html)
+    assert [int(i) for i, _ in found] == list(range(len(found)))
+    return {k: v for _, b64 in found for k, v in decode_chunk(b64).items()}
 
 
 @pytest.fixture(scope="module")
@@ -106,19 +128,90 @@ def test_page_is_one_self_contained_file(page_html: str) -> None:
     assert page_html.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
     assert "<link" not in lowered and "<script src" not in lowered and "@import" not in lowered
     assert "http://" not in lowered and "https://" not in lowered and "url(" not in lowered
-    assert lowered.count("<script") == 2  # the data and the page's own script, both inline
+    chunks = len(CHUNK_ELEMENT.findall(page_html))
+    assert chunks >= 1
+    assert lowered.count("<script") == 2 + chunks  # the data, the texts' chunks and the page's own script, inline
     assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page_html
     assert "<title>dupcheck 查重报告</title>" in page_html
 
 
-def test_data_element_holds_the_json_report_and_the_texts(report: Report, page_html: str) -> None:
+def test_the_overview_data_holds_no_text_and_the_chunks_hold_every_text(report: Report, page_html: str) -> None:
     raw, data = data_of(page_html)
     assert not re.search("[<>&\u2028\u2029]", raw)
-    assert data["report"] == json.loads(json.dumps(report.to_dict()))
-    assert data["texts"] == report.texts and data["members"] == report.members
-    assert data["outlines"] == {doc: [list(o) for o in outline] for doc, outline in report.outlines.items()}
-    assert data["page"]["threshold"] == 0.7 and data["page"]["lang"] == "zh"
-    assert data == json.loads(json.dumps(page_data(report, lang="zh", threshold=0.7, title="dupcheck 查重报告")))
+    full = json.loads(json.dumps(report.to_dict()))
+    assert [d["id"] for d in data["documents"]] == [d["id"] for d in full["documents"]]
+    for shown, d in zip(data["documents"], full["documents"], strict=True):
+        assert "spans" not in shown
+        assert shown["sections"] == [s for s in d["sections"] if s["level"] == 1]
+        assert {k: v for k, v in shown.items() if k not in ("sections", "partner_link")} == {
+            k: v for k, v in d.items() if k not in ("sections", "spans")
+        }
+    wang = doc_of(report, "王建国")
+    assert report.texts[wang.id][:40] not in raw  # no text travels uncompressed
+    assert data["members"] == report.members and data["matches"] == len(report.matches)
+    assert data["page"]["threshold"] == 0.7 and data["page"]["lang"] == "zh" and data["page"]["chunkPath"] is None
+    entries = entries_of(page_html)
+    assert set(entries) == set(report.texts) == set(data["chunks"])
+    assert {doc_id: e["text"] for doc_id, e in entries.items()} == report.texts
+    assert entries == json.loads(json.dumps(chunk_entries(report)))
+    assert entries[wang.id]["spans"] == [[s.start, s.end, s.label] for s in wang.spans]
+    assert [s[:4] for s in entries[wang.id]["sections"]] == [[s.title, s.level, s.start, s.end] for s in wang.sections]
+    # Every match, from both of its sides, under its index in the report.
+    for k, m in enumerate(report.matches):
+        assert [k, m.kind, round(m.similarity, 4), m.a.start, m.a.end, m.b.doc, m.b.start, m.b.end] in entries[m.a.doc][
+            "matches"
+        ]
+        assert [k, m.kind, round(m.similarity, 4), m.b.start, m.b.end, m.a.doc, m.a.start, m.a.end] in entries[m.b.doc][
+            "matches"
+        ]
+
+
+def test_pair_and_partner_links_open_the_first_reuse_match_from_the_row_members_side(report: Report) -> None:
+    """Every pair both ways round (the heat map's cells) and every document's top partner: the link is the first
+    reuse match between the two members, with the row member's side as "mine"."""
+    data = page_data(report, lang="zh", threshold=0.7, title="t")
+    assert len(data["pairs"]) == len(report.pairs) >= 2
+
+    def first_between(mine_of: Callable[[str], bool], partner: str) -> list[Any]:
+        for k, m in enumerate(report.matches):
+            for mine, other in ((m.a, m.b), (m.b, m.a)):
+                if m.kind == "reuse" and mine_of(mine.doc) and report.members[other.doc] == partner:
+                    return [k, mine.doc, mine.start, mine.end]
+        raise AssertionError(partner)
+
+    for (a, b, *_, link_a, link_b), p in zip(data["pairs"], report.pairs, strict=True):
+        assert (a, b) == (p.member_a, p.member_b)
+        assert link_a == first_between(lambda doc, a=a: report.members[doc] == a, b)
+        assert link_b == first_between(lambda doc, b=b: report.members[doc] == b, a)
+    for shown, d in zip(data["documents"], report.documents, strict=True):
+        expected = first_between(lambda doc, d=d: doc == d.id, d.top_partner) if d.top_partner else None
+        assert shown["partner_link"] == expected
+
+
+def test_groups_carry_their_size_and_an_excerpt_of_the_first_members_passage(report: Report) -> None:
+    (group,) = page_data(report, lang="zh", threshold=0.7, title="t")["groups"]
+    (g,) = report.groups
+    first = next(p for p in g.passages if report.members[p.doc] == g.members[0])
+    assert group["members"] == list(g.members) and group["passages"] == len(g.passages)
+    assert (group["doc"], group["start"], group["end"]) == (first.doc, first.start, first.end)
+    assert group["excerpt"].rstrip("…") in " ".join(report.excerpt(first).split())
+    assert len(group["excerpt"]) == 90
+
+
+def test_a_report_over_the_limit_is_a_folder_of_a_page_and_its_chunks(report: Report, page_html: str) -> None:
+    single = html_output(report)
+    assert not single.folder and single.files == {FOLDER_PAGE: page_html}
+    assert single.size == len(page_html.encode()) and single.texts_size == sum(
+        len(t.encode()) for t in report.texts.values()
+    )
+    folder = html_output(report, limit=single.size - 1)
+    chunks = CHUNK_ELEMENT.findall(page_html)
+    assert folder.folder and list(folder.files) == [FOLDER_PAGE] + [chunk_file(i) for i in range(len(chunks))]
+    page = folder.files[FOLDER_PAGE]
+    assert not CHUNK_ELEMENT.findall(page) and data_of(page)[1]["page"]["chunkPath"] == "data/"
+    for i, b64 in chunks:
+        assert folder.files[chunk_file(int(i))] == f'dupcheckChunk({i},"{b64}");\n'
+    assert folder.size == sum(len(t.encode()) for t in folder.files.values())
 
 
 def hand_made_report() -> Report:
@@ -156,12 +249,13 @@ def test_hostile_strings_appear_only_escaped_in_the_data() -> None:
     raw, data = data_of(page)
     for forbidden in ("</script", "<script", "<img", "<!--", "\u2028", "\u2029", "<b>", "&amp;"):
         assert forbidden not in raw.lower()
-    assert "\\u003c/script\\u003e" in raw and "\\u003cimg src=x" in raw and "\\ud800" in raw
-    assert data["texts"] == report.texts and data["page"]["title"] == TITLE_PAYLOAD
-    assert data["report"]["documents"][0]["member"] == IMG_PAYLOAD
+    assert "\\u003cimg src=x" in raw  # the member's name
+    assert {doc_id: e["text"] for doc_id, e in entries_of(page).items()} == report.texts  # the lone surrogate too
+    assert data["page"]["title"] == TITLE_PAYLOAD
+    assert data["documents"][0]["member"] == IMG_PAYLOAD
     # The title is also in <title>, escaped as HTML; the page's markup outside the data holds no payload.
     assert "<title>&lt;/title&gt;&lt;script&gt;window.__pwned = 4&lt;/script&gt;</title>" in page
-    outside = page.replace(raw, "")
+    outside = CHUNK_ELEMENT.sub("", page.replace(raw, ""))
     assert "__pwned" not in outside.replace("&lt;script&gt;window.__pwned = 4&lt;/script&gt;", "")
     page.encode("utf-8")  # a lone surrogate in a text does not make the page unwritable
 
@@ -230,7 +324,9 @@ class Viewer:
         self.shows("side-by-side" if "cmp" in params else "document")
 
     def shows(self, view: str) -> None:
-        """Wait until ``view`` is the one shown (a link changes the hash; the page follows on hashchange)."""
+        """Wait until ``view`` is the one shown and drawn (a link changes the hash; the page follows on hashchange,
+        once the texts the view needs are decoded)."""
+        self.page.locator(f'body[data-view="{view}"]:not([data-busy])').wait_for(state="attached")
         self.page.locator(f"#{view}").wait_for(state="visible")
         assert self.page.eval_on_selector_all(".view", "vs => vs.filter(v => !v.hidden).map(v => v.id)") == [view]
 
@@ -299,13 +395,19 @@ def test_overview_ranks_every_document_least_original_first(viewer: Viewer, repo
     assert [bars.nth(i).get_attribute("title").split(" · ")[0] for i in range(bars.count())] == [
         s.title for s in level1
     ]
+    # Each bar is captioned with its heading; one below the threshold says so in its title, with no red frame
+    # (nearly every part of a report is below it: a frame on each would tell nothing).
+    assert bars.locator(".sec-caption").all_inner_texts() == [
+        t if len(t) <= 7 else t[:6] + "…" for t in (s.title for s in level1)
+    ]
     flagged = [s.title for s in level1 if s.shares.originality < 0.7]
-    assert [t.split(" · ")[0] for t in wang.locator(".sec-bar.flagged").evaluate_all("a => a.map(x => x.title)")] == (
-        flagged
-    )
+    titles = bars.evaluate_all("a => a.map(x => x.title)")
+    assert [t.split(" · ")[0] for t in titles if t.endswith(" · 低于阈值")] == flagged
+    assert bars.evaluate_all("a => a.map(x => getComputedStyle(x).borderTopStyle)") == ["none"] * len(level1)
     assert viewer.page.locator("#overview h2").first.inner_text() == "材料排名（原创比例由低到高）"
+    assert viewer.page.locator("#pager").is_hidden()  # 14 rows are one page
     # A section's bar opens the document at that section.
-    viewer.click(wang.locator(".sec-bar.flagged").nth(1), "document")
+    viewer.click(bars.nth([s.title for s in level1].index(flagged[1])), "document")
     section = viewer.page.locator(f'#doc-text .section[data-title="{flagged[1]}"]')
     assert section.count() == 1
     assert section.evaluate("s => s.getBoundingClientRect().top") == pytest.approx(0, abs=2)
@@ -414,6 +516,7 @@ def test_the_group_is_listed_and_opens_the_passage(viewer: Viewer, report_file: 
     assert groups.count() == 1
     assert groups.locator(".chip").all_text_contents() == ["何雪", "郑国栋", "黄丽华"]
     (group,) = report.groups
+    assert groups.locator(".group-docs").inner_text() == f"3 名成员 · {len(group.passages)} 处段落"
     first = next(p for p in group.passages if report.members[p.doc] == "何雪")
     assert report.excerpt(first)[:20] in groups.locator(".group-excerpt").inner_text()
     viewer.click(groups, "document")
@@ -533,7 +636,7 @@ def test_injected_markup_runs_nothing_and_shows_as_text(
 
     assert nothing_ran()
     assert page.locator("img").count() == 0 and page.locator("b").count() == 0
-    assert page.locator("script").count() == 2
+    assert page.locator("script").count() == 2 + len(CHUNK_ELEMENT.findall(path.read_text(encoding="utf-8")))
     viewer.assert_clean()
 
 
@@ -644,17 +747,222 @@ def test_passages_too_long_to_compare_are_left_unmarked(viewer: Viewer, tmp_path
 
 
 def test_screenshots(viewer: Viewer, report_file: Path, report: Report, tmp_path: Path) -> None:
-    """Full-page screenshots of the overview and of an open side-by-side view, for a person to look at."""
+    """Screenshots of the overview, of an open side-by-side view and of the printed report's first page, for a
+    person to look at (``DUPCHECK_SCREENSHOTS=docs/images`` takes the README's)."""
     folder = Path(os.environ.get("DUPCHECK_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     viewer.open(report_file)
-    overview = folder / "dupcheck-overview.png"
+    overview = folder / "report-overview.png"
     viewer.page.screenshot(path=str(overview), full_page=True)
     viewer.goto(report_file, doc=doc_of(report, "王建国").id)
     viewer.click(viewer.page.locator("#doc-text .span-reuse").first, "side-by-side")
-    side_by_side = folder / "dupcheck-side-by-side.png"
+    side_by_side = folder / "report-side-by-side.png"
     viewer.page.screenshot(path=str(side_by_side), full_page=True)
-    for path in (overview, side_by_side):
+    viewer.page.goto(report_file.as_uri() + "#print")
+    viewer.shows("print")
+    printed = folder / "report-print.png"
+    viewer.page.emulate_media(media="print")
+    viewer.page.locator(".print-member").first.screenshot(path=str(printed))
+    for path in (overview, side_by_side, printed):
         assert path.stat().st_size > 10_000
         print(f"screenshot: {path}")
     viewer.assert_clean()
+
+
+# ---- large reports: paging, the heat map of a real corpus, the printed report, the folder
+
+
+def many_report(n: int) -> Report:
+    """``n`` members, each with a short text, every one sharing a passage with the next: a ranking of ``n`` rows."""
+    texts = {f"成员{i:04d}.txt": f"一、标题\n成员{i:04d}的材料正文。" + "共同的段落" * 4 for i in range(n)}
+    docs = []
+    for i, doc_id in enumerate(texts):
+        reuse = round(0.5 * (n - i) / n, 4)
+        sections = (SectionResult("一、标题", 1, 0, len(texts[doc_id]), 20, Shares(1 - reuse, reuse, 0, 0)),)
+        docs.append(
+            DocumentResult(doc_id, doc_id[:-4], f"单位{i % 3}", 30, Shares(1 - reuse, reuse, 0, 0), sections, ())
+        )
+    return Report(
+        documents=docs,
+        matches=[],
+        pairs=[],
+        groups=[],
+        errors=[],
+        settings={},
+        texts=texts,
+        members={d.id: d.member for d in docs},
+    )
+
+
+def test_the_ranking_draws_one_page_of_rows_at_a_time(viewer: Viewer, tmp_path: Path) -> None:
+    report = many_report(250)
+    ids = [d.id for d in report.documents]
+    path = tmp_path / "many.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    viewer.open(path)
+    page = viewer.page
+    rows = "#ranking tr.doc-row"
+    assert page.locator(rows).count() == 100  # the other 150 rows are not in the page at all
+    assert viewer.visible_rows(rows, "data-doc") == ids[:100]
+    assert page.locator("#page-info").inner_text() == "第 1–100 份，共 250 份（第 1 / 3 页）"
+    assert page.locator("#page-prev").is_disabled() and page.locator("#page-first").is_disabled()
+    page.click("#page-next")
+    assert viewer.visible_rows(rows, "data-doc") == ids[100:200]
+    page.click("#page-last")
+    assert viewer.visible_rows(rows, "data-doc") == ids[200:]
+    assert page.locator("#page-info").inner_text() == "第 201–250 份，共 250 份（第 3 / 3 页）"
+    assert page.locator("#page-next").is_disabled() and page.locator("#page-last").is_disabled()
+    # A document opened from the third page and closed again: still the third page.
+    viewer.click(page.locator(f'{rows}[data-doc="{ids[210]}"] a.doc-link'), "document")
+    assert page.locator("#doc-text").inner_text().startswith("一、标题")
+    page.go_back()
+    viewer.shows("overview")
+    assert viewer.visible_rows(rows, "data-doc") == ids[200:]
+    # A filter starts again at its first page.
+    page.select_option("#filter-unit", "单位1")
+    unit1 = [d.id for d in report.documents if d.unit == "单位1"]
+    assert len(unit1) == 83 and viewer.visible_rows(rows, "data-doc") == unit1
+    assert page.locator("#pager").is_hidden()
+    page.fill("#filter-member", "成员000")
+    assert viewer.visible_rows(rows, "data-doc") == [i for i in unit1 if i.startswith("成员000")]
+    viewer.assert_clean()
+
+
+REAL = Path(os.environ.get("DUPCHECK_REAL_CORPUS", ROOT.parent / "shared" / "corpus-real"))
+
+
+@pytest.fixture(scope="module")
+def real_report() -> Report:
+    if not (REAL / "docs").is_dir():
+        pytest.skip(f"the real corpus is not at {REAL} (set DUPCHECK_REAL_CORPUS)")
+    return scan(REAL / "docs")
+
+
+def test_the_heat_map_of_the_real_corpus_fills_the_width_and_keeps_its_names_in_view(
+    viewer: Viewer, real_report: Report, tmp_path: Path
+) -> None:
+    """Over a hundred members: as many columns as the card's width holds, those whose reports share most,
+    the rest counted in a note; scrolled down and right, the member names stay at the top and the left edge."""
+    report = real_report
+    members = {d.member for d in report.documents}
+    assert len(members) >= 100
+    path = tmp_path / "real.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    viewer.open(path)
+    page = viewer.page
+    box = page.locator("#matrix-scroll")
+    width = box.evaluate("b => b.clientWidth")
+    columns = page.locator("#matrix th.col").evaluate_all("cs => cs.map(c => c.dataset.member)")
+    assert len(columns) == min(60, (width - 120) // 30) and len(columns) >= 30
+    assert page.locator("#matrix tr.matrix-row").count() == len(columns)
+    table_width = page.locator("#matrix").evaluate("t => t.getBoundingClientRect().width")
+    assert 0.85 * width <= table_width <= width + 1  # the width used, and no more
+    # The members of the pairs who share most, each with a partner in view: no row without a coloured cell.
+    strongest = max(report.pairs, key=lambda q: max(q.share_a, q.share_b))
+    assert {strongest.member_a, strongest.member_b} <= set(columns)
+    hits = page.locator("#matrix tr.matrix-row").evaluate_all("rs => rs.map(r => r.querySelectorAll('.hit').length)")
+    assert min(hits) >= 1
+    left = len(members) - len(columns)
+    assert page.locator("#matrix-note").inner_text() == (
+        f"列出相互雷同最多的 {len(columns)} 名成员，另有 {left} 名未列出（可用上方筛选缩小范围）。"
+    )
+    # Most cells of those shown carry a share of 1 % or more (members who hardly share are left out).
+    labels = page.locator("#matrix td.cell.hit").all_inner_texts()
+    assert labels and sum(label != "<1" for label in labels) >= len(labels) / 3
+
+    page.locator("#matrix-card").scroll_into_view_if_needed()
+    box.evaluate("b => { b.style.maxHeight = '300px'; b.scrollTop = 400; b.scrollLeft = 300; }")
+    page.wait_for_timeout(100)
+    top = box.evaluate("b => b.getBoundingClientRect().top")
+    left_edge = box.evaluate("b => b.getBoundingClientRect().left")
+    head = page.locator("#matrix th.col").nth(len(columns) // 2).evaluate("c => c.getBoundingClientRect().top")
+    row_head = page.locator("#matrix th.row").nth(len(columns) - 1).evaluate("c => c.getBoundingClientRect().left")
+    assert head == pytest.approx(top, abs=1.5) and row_head == pytest.approx(left_edge, abs=1.5)
+    # A cell opens the two members' first shared passage.
+    cell = page.locator("#matrix td.cell.hit").first
+    a, b = cell.get_attribute("data-a"), cell.get_attribute("data-b")
+    viewer.click(cell, "side-by-side")
+    assert page.locator(".side-this .side-member").inner_text() == a
+    assert page.locator(".side-other .side-member").inner_text() == b
+    viewer.assert_clean()
+
+
+def chinese_font() -> bool:
+    done = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(done.stdout.strip())
+
+
+def holds(text: str, name: str) -> bool:
+    """Whether a PDF page's text holds ``name``. A PDF's text maps some glyphs to look-alike radicals (U+2E80–
+    U+2FDF: 黄 comes back as ⻩) that NFKC does not fold: such a character stands for any one."""
+    pattern = "".join(f"(?:{re.escape(c)}|[\u2e80-\u2fdf])" for c in name)
+    return re.search(pattern, text) is not None
+
+
+def printed(viewer: Viewer, pdf: Path) -> list[str]:
+    """The text of each page of the view shown, printed to PDF by Chromium (with the page's print rules)."""
+    try:
+        import pypdf
+    except ImportError:
+        needs("pypdf is not installed (pip install pypdf): the printed pages are read with it")
+    viewer.page.pdf(path=str(pdf), prefer_css_page_size=True)
+    return [unicodedata.normalize("NFKC", p.extract_text()) for p in pypdf.PdfReader(pdf).pages]
+
+
+def test_the_printed_report_gives_one_member_per_page(
+    viewer: Viewer, report_file: Path, report: Report, tmp_path: Path
+) -> None:
+    if not shutil.which("fc-list") or not chinese_font():
+        needs("no Chinese font installed (apt-get install fonts-noto-cjk): a printed page would be boxes")
+    viewer.open(report_file)
+    assert viewer.page.locator("#print-link").inner_text() == "打印版检测报告"
+    viewer.click(viewer.page.locator("#print-link"), "print")
+    members = [d.member for d in report.documents]
+    assert viewer.page.locator(".print-member").evaluate_all("ps => ps.map(p => p.dataset.member)") == members
+    pages = printed(viewer, tmp_path / "all.pdf")
+    assert len(pages) == len(members)
+    for text, d in zip(pages, report.documents, strict=True):
+        assert "打印版检测报告" in text and holds(text, d.member) and holds(text.replace("\n", ""), d.id)
+        assert [m for m in members if holds(text.split("\n")[1], m)] == [d.member]  # the name under the heading
+    wang = pages[members.index("王建国")]
+    assert "周海涛" in wang and "原创 64.6%" in wang
+    # The members the filters leave, and one member from the document view.
+    viewer.open(report_file)
+    viewer.page.select_option("#filter-unit", "综合办公室")
+    viewer.click(viewer.page.locator("#print-link"), "print")
+    office = [d.member for d in report.documents if d.unit == "综合办公室"]
+    assert viewer.page.locator(".print-member").evaluate_all("ps => ps.map(p => p.dataset.member)") == office
+    assert len(printed(viewer, tmp_path / "office.pdf")) == len(office) == 5
+    viewer.goto(report_file, doc=doc_of(report, "何雪").id)
+    viewer.click(viewer.page.locator("#doc-print"), "print")
+    (one,) = printed(viewer, tmp_path / "one.pdf")
+    assert holds(one, "何雪") and not holds(one, "王建国")
+    viewer.assert_clean()
+
+
+def test_a_report_folder_opens_offline_and_loads_each_texts_file_beside_it(
+    viewer: Viewer, report: Report, tmp_path: Path
+) -> None:
+    written = html_output(report, limit=0)
+    folder = tmp_path / "report"
+    write_tree(folder, written.files, ours=is_report_folder)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == sorted(written.files)
+    viewer.open(folder / FOLDER_PAGE)
+    page = viewer.page
+    assert page.locator("#ranking tr.doc-row").count() == 14
+    assert [u for u in viewer.requests if u.endswith(".js")] == []  # no text loaded for the overview
+    wang = doc_of(report, "王建国")
+    viewer.click(page.locator(f'#ranking tr.doc-row[data-doc="{wang.id}"] a.doc-link'), "document")
+    assert_spans_match_offsets(viewer, report.texts[wang.id])
+    viewer.click(page.locator("#doc-text .span-reuse").first, "side-by-side")
+    assert page.locator(".side-other .side-member").inner_text() == "周海涛"
+    loaded = [u for u in viewer.requests if u.endswith(".js")]
+    assert loaded and all(u.startswith((folder / "data").as_uri() + "/") for u in loaded)
+    viewer.assert_clean()
+    # A texts file gone (the folder not kept whole): the document view says so.
+    for chunk in (folder / "data").iterdir():
+        chunk.unlink()
+    page.goto("about:blank")  # a fresh page: nothing decoded yet
+    viewer.problems.clear()
+    viewer.goto(folder / FOLDER_PAGE, doc=wang.id)
+    assert "未能载入材料全文" in page.locator("#doc-text .load-error").inner_text()

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from dupcheck.html_report import STRINGS, page_data
+from dupcheck.html_report import STRINGS, chunk_entries, page_data
 from dupcheck.read_text import IntegrityFlags
 from dupcheck.report import (
     DocumentResult,
@@ -35,7 +35,6 @@ from dupcheck.report import (
     Side,
     SpanResult,
 )
-from dupcheck.scan import scan
 
 NODE = shutil.which("node")
 HARNESS = Path(__file__).with_name("html_script_harness.mjs")
@@ -102,6 +101,11 @@ def small_report() -> Report:
 
 def data_of(report: Report, lang: str = "en", threshold: float = 0.7) -> dict[str, Any]:
     return page_data(report, lang=lang, threshold=threshold, title="t")
+
+
+def stored(report: Report) -> tuple[Any, ...]:
+    """The call that puts every text's entry where the page keeps decoded chunks (as opening documents does)."""
+    return ("remember", chunk_entries(report))
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +223,7 @@ def test_shares_summary_names_own_earlier_only_when_there_is_some(script: Path) 
         "original 54.6% · reuse 29.1% · template 0.0% · boilerplate 6.3% · own earlier 10.0%",
     ]
     assert run(script, data_of(small_report(), lang="zh"), ("sharesSummary", doc)) == [
-        "原创 64.6% · 雷同 29.1% · 模板 0.0% · 套话 6.3%"
+        "原创 64.6% · 雷同 29.1% · 模板 0.0% · 通用表述 6.3%"
     ]
 
 
@@ -228,7 +232,7 @@ def test_integrity_notes_are_worded_in_the_page_language_with_their_counts(scrip
     flags = IntegrityFlags(hidden=7442, placeholders=2)
     report.documents[0] = replace(report.documents[0], integrity=flags)
     first, second = report.documents[0].id, report.documents[1].id
-    en, zh = ({d["id"]: d for d in data_of(report, lang=lang)["report"]["documents"]} for lang in ("en", "zh"))
+    en, zh = ({d["id"]: d for d in data_of(report, lang=lang)["documents"]} for lang in ("en", "zh"))
     assert run(script, data_of(report), ("integrityNotes", en[first]), ("integrityNotes", en[second])) == [
         list(flags.notes()),
         [],
@@ -256,61 +260,54 @@ def test_is_flagged_below_the_page_threshold_only_with_text(script: Path) -> Non
 
 
 def test_excerpts_and_members_of_documents_and_other_texts(script: Path, small: dict[str, Any]) -> None:
-    assert run(
-        script,
-        small,
-        ("excerpt", "a/甲.txt", 0, 5),  # offsets are code points: the astral character is one
-        ("excerpt", "乙.txt", 2, 6),
-        ("excerpt", "no such id", 0, 5),
-        ("codePoints", "b/甲.txt"),
-        ("memberOf", "a/甲.txt"),
-        ("memberOf", "乙.txt"),
-        ("memberOf", "模板.docx"),
-        ("memberOf", "no such id"),
-    ) == [ASTRAL + "一、标题", "材料与甲", "", list("甲的另一份材料"), "甲", "乙", "", ""]
+    assert (
+        run(
+            script,
+            small,
+            ("excerpt", "a/甲.txt", 0, 5),  # nothing decoded yet: no text
+            stored(small_report()),
+            ("excerpt", "乙.txt", 2, 6),
+            ("excerpt", "no such id", 0, 5),
+            ("codePoints", "b/甲.txt"),
+            ("memberOf", "a/甲.txt"),
+            ("memberOf", "乙.txt"),
+            ("memberOf", "模板.docx"),
+            ("memberOf", "no such id"),
+        )[2:]
+        == ["材料与甲", "", list("甲的另一份材料"), "甲", "乙", "", ""]
+    )
+    # Offsets are code points: the astral character is one (a fresh page, whose first excerpt was not cached).
+    assert run(script, small, stored(small_report()), ("excerpt", "a/甲.txt", 0, 5))[1] == ASTRAL + "一、标题"
 
 
 def test_section_at_is_the_innermost_section(script: Path, small: dict[str, Any]) -> None:
-    assert run(
-        script,
-        small,
-        ("sectionAt", "a/甲.txt", 0),  # before the first heading
-        ("sectionAt", "a/甲.txt", 1),
-        ("sectionAt", "a/甲.txt", 8),
-        ("sectionAt", "a/甲.txt", 13),
-        ("sectionAt", "a/甲.txt", 14),  # ends are exclusive
-        ("sectionAt", "a/甲.txt", 20),
-        ("sectionAt", "模板.docx", 2),  # not a document of the report: its outline
-        ("sectionAt", "乙.txt", 2),
-    ) == ["", "一、标题", "（一）小节", "（一）小节", "一、标题", "", "模板标题", ""]
+    assert (
+        run(
+            script,
+            small,
+            stored(small_report()),
+            ("sectionAt", "a/甲.txt", 0),  # before the first heading
+            ("sectionAt", "a/甲.txt", 1),
+            ("sectionAt", "a/甲.txt", 8),
+            ("sectionAt", "a/甲.txt", 13),
+            ("sectionAt", "a/甲.txt", 14),  # ends are exclusive
+            ("sectionAt", "a/甲.txt", 20),
+            ("sectionAt", "模板.docx", 2),  # not a document of the report: its outline
+            ("sectionAt", "乙.txt", 2),
+        )[1:]
+        == ["", "一、标题", "（一）小节", "（一）小节", "一、标题", "", "模板标题", ""]
+    )
 
 
-def test_links_open_the_first_reuse_match_on_the_right_side(script: Path, small: dict[str, Any]) -> None:
-    matches = small["report"]["matches"]
-    mine_a, mine_b = matches[1]["a"], matches[1]["b"]
-    assert run(
-        script,
-        small,
-        ("sidesOf", matches[1], "乙.txt"),
-        ("sidesOf", matches[1], "a/甲.txt"),
-        ("sidesOf", matches[1], "b/甲.txt"),
-        ("firstMatchBetween", "甲", "乙"),  # match 0 is a template match: skipped
-        ("firstMatchBetween", "乙", "甲"),
-        ("firstMatchBetween", "甲", ""),  # the template's "member"
-        ("firstMatchBetween", "甲", "丙"),
-        ("firstMatchOf", "b/甲.txt", "乙"),
-        ("firstMatchOf", "乙.txt", "甲"),
-        ("firstMatchOf", "a/甲.txt", "丙"),
-    ) == [
-        [mine_b, mine_a],
-        [mine_a, mine_b],
-        None,
-        {"k": 1, "mine": mine_a},
-        {"k": 1, "mine": mine_b},
-        None,
-        None,
-        {"k": 2, "mine": matches[2]["b"]},
-        {"k": 1, "mine": mine_b},
+def test_links_of_pairs_and_partners_open_the_match_they_name(script: Path, small: dict[str, Any]) -> None:
+    assert small["pairs"][0][7:] == [[1, "a/甲.txt", 8, 14], [1, "乙.txt", 2, 8]]
+    assert [d["partner_link"] for d in small["documents"]] == [
+        [1, "a/甲.txt", 8, 14],
+        [2, "b/甲.txt", 0, 2],
+        [1, "乙.txt", 2, 8],
+    ]
+    assert run(script, small, ("linkHref", small["pairs"][0][7]), ("linkHref", None)) == [
+        "#cmp=1&doc=a%2F%E7%94%B2.txt&s=8&e=14",
         None,
     ]
 
@@ -322,31 +319,114 @@ def test_member_stats_for_the_filters(script: Path, small: dict[str, Any]) -> No
     ]
 
 
-def test_matrix_links_on_the_example_corpus_open_the_row_members_side(script: Path) -> None:
-    """Every pair of the real report, both ways round: the matrix cell's link opens the first reuse match
-    between the two members, with the row member's side as "mine"."""
-    report = scan(CORPUS)
-    data = data_of(report)
-    members, matches = data["members"], data["report"]["matches"]
-    assert len(report.pairs) >= 2
-    calls = [
-        ("firstMatchBetween", row, col)
-        for p in report.pairs
-        for row, col in ((p.member_a, p.member_b), (p.member_b, p.member_a))
+def test_doc_meta_leaves_out_a_unit_nobody_has(script: Path, small: dict[str, Any]) -> None:
+    a, _, b = small["documents"]
+    assert run(script, data_of(small_report(), lang="zh"), ("docMeta", a), ("docMeta", b)) == [
+        "单位：a · 30 字",
+        "11 字",
     ]
-    for (_, row, col), found in zip(calls, run(script, data, *calls), strict=True):
-        assert found is not None, (row, col)
-        match = matches[found["k"]]
-        mine, other = (match["a"], match["b"]) if found["mine"] == match["a"] else (match["b"], match["a"])
-        assert match["kind"] == "reuse"
-        assert found["mine"] == mine
-        assert (members[mine["doc"]], members[other["doc"]]) == (row, col)
-        between = [
-            m
-            for m in matches
-            if m["kind"] == "reuse" and {members[m["a"]["doc"]], members[m["b"]["doc"]]} == {row, col}
-        ]
-        assert between[0] is match
+
+
+# ---- the heat map's members and their order
+
+
+def clusters_report() -> Report:
+    """Eight members in two clusters (甲乙丙丁 and 子丑寅卯) who share within their cluster only; the most
+    reuse alternates between the clusters, so a ranking by reuse alone would interleave them."""
+    first, second = "甲乙丙丁", "子丑寅卯"
+    order = [m for pair in zip(first, second, strict=True) for m in pair]  # 甲 子 乙 丑 …: most reuse first
+    reuse = {m: 0.4 - 0.04 * i for i, m in enumerate(order)}
+    docs = [
+        DocumentResult(f"{m}.txt", m, "", 100, shares(1 - reuse[m], reuse=reuse[m]), [], [], None, 0.0) for m in order
+    ]
+    pairs = [
+        PairResult(a, b, 10, 10, 0.1 + 0.01 * i, 0.1 + 0.01 * i, 1)
+        for cluster in (first, second)
+        for i, (a, b) in enumerate((a, b) for a in cluster for b in cluster if a < b)
+    ]
+    return Report(
+        documents=docs,
+        matches=[],
+        pairs=pairs,
+        groups=[],
+        errors=[],
+        settings={},
+        texts={d.id: "文" * 100 for d in docs},
+        members={d.id: d.member for d in docs},
+    )
+
+
+def test_the_heat_map_shows_who_shares_most_and_seats_each_cluster_together(script: Path) -> None:
+    data = data_of(clusters_report())
+    members = [d["member"] for d in data["documents"]]
+    everyone, top = run(script, data, ("matrixMembers", members, 8), ("matrixMembers", members, 4))
+    assert everyone["left"] == 0 and sorted(everyone["members"]) == sorted(members)
+    halves = ["".join(sorted(everyone["members"][:4])), "".join(sorted(everyone["members"][4:]))]
+    assert sorted(halves) == sorted(["".join(sorted("甲乙丙丁")), "".join(sorted("子丑寅卯"))])
+    assert everyone["members"][0] == "甲"  # the one who shares most leads
+    # Four places: the two pairs who share most (one in each cluster), each member beside their partner; not the
+    # four members with the most reuse (甲 子 乙 丑), who would share nothing shown but 甲–乙.
+    first, second = sorted(clusters_report().pairs, key=lambda q: -q.share_a)[:2]
+    assert top["left"] == 4
+    assert sorted(top["members"]) == sorted([first.member_a, first.member_b, second.member_a, second.member_b])
+    for q in (first, second):
+        assert abs(top["members"].index(q.member_a) - top["members"].index(q.member_b)) == 1
+
+
+def test_members_who_share_nothing_come_after_those_who_do(script: Path) -> None:
+    """Two clusters and two members (丙, 甲 of another unit) who share nothing: with room for all, those who
+    share come first; with room for two, a pair, never a member alone."""
+    report = clusters_report()
+    report.documents += [
+        DocumentResult(f"{m}2.txt", m + "2", "", 100, shares(1.0), [], [], None, 0.0) for m in ("丙", "甲")
+    ]
+    data = data_of(report)
+    members = [d["member"] for d in data["documents"]]
+    everyone, two = run(script, data, ("matrixMembers", members, 10), ("matrixMembers", members, 2))
+    assert everyone["left"] == 0 and everyone["members"][-2:] == ["丙2", "甲2"]  # by name, after everyone else
+    strongest = max(report.pairs, key=lambda q: q.share_a)
+    assert two["left"] == 8 and sorted(two["members"]) == sorted([strongest.member_a, strongest.member_b])
+
+
+# ---- the side-by-side view's choices
+
+
+def test_fragments_inside_a_longer_passage_of_the_same_text_are_folded_into_it(script: Path) -> None:
+    """A long passage of 甲 matches 乙's text once whole and three times in fragments inside it, and 丙's text
+    once inside it: the fragments of 乙 fold into the whole, 丙's stays a source of its own."""
+    text = "文" * 400
+    shares_ = shares(0.5, reuse=0.5)
+    docs = [
+        DocumentResult(f"{m}.txt", m, "", 400, shares_, [], [SpanResult(0, 300, "reuse")], None, 0.0) for m in "甲乙丙"
+    ]
+    matches = [
+        MatchResult("reuse", 0.95, Side("甲.txt", 0, 300), Side("乙.txt", 0, 300)),
+        MatchResult("reuse", 0.9, Side("甲.txt", 10, 40), Side("乙.txt", 320, 350)),
+        MatchResult("reuse", 0.97, Side("甲.txt", 50, 90), Side("乙.txt", 10, 50)),
+        MatchResult("reuse", 0.9, Side("甲.txt", 200, 300), Side("乙.txt", 200, 300)),
+        MatchResult("reuse", 0.9, Side("甲.txt", 100, 150), Side("丙.txt", 0, 50)),
+        MatchResult("reuse", 0.9, Side("甲.txt", 250, 320), Side("乙.txt", 250, 320)),  # reaches beyond: its own
+    ]
+    texts, members = {d.id: text for d in docs}, {d.id: d.member for d in docs}
+    report = Report(docs, matches, [], [], [], {}, texts=texts, members=members)
+    data = data_of(report)
+    _, plain, wanted, beyond = run(
+        script,
+        data,
+        stored(report),
+        ("compareChoice", "甲.txt", None, 0, 300),
+        ("compareChoice", "甲.txt", "2", 0, 300),  # a fragment asked for by its match stays, and is shown
+        ("compareChoice", "甲.txt", None, 260, 310),
+    )
+    listed = [c["k"] for c in plain["candidates"]]
+    assert sorted(listed) == [0, 4, 5] and plain["folded"] == 3 and plain["chosen"]["k"] == listed[0]
+    assert plain["chosen"]["other"]["doc"] == "乙.txt"
+    assert sorted(c["k"] for c in wanted["candidates"]) == [0, 2, 4, 5] and wanted["chosen"]["k"] == 2
+    assert wanted["folded"] == 2
+    assert sorted(c["k"] for c in beyond["candidates"]) == [0, 5] and beyond["folded"] == 1
+    assert run(script, data, ("compareChoice", "no such id", None, 0, 5)) == [
+        {"candidates": [], "chosen": None, "folded": 0}
+    ]
 
 
 # ---- the matrix's colours and the character diff

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dupcheck.errors import UsageError, WriteError
-from dupcheck.outputs import ensure_outside, write_file, write_files
+from dupcheck.outputs import ensure_outside, write_file, write_files, write_tree
 
 
 def test_a_path_inside_the_corpus_is_refused_and_one_beside_it_is_not(tmp_path: Path) -> None:
@@ -77,3 +77,40 @@ def test_write_file_refuses_a_protected_folder(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         write_file(corpus / "r.txt", lambda out: out.write("x"), protect=[corpus])
     assert list(corpus.iterdir()) == []
+
+
+def test_a_folder_is_written_whole_and_replaces_only_one_it_wrote(tmp_path: Path) -> None:
+    folder = tmp_path / "report"
+    ours = lambda path: (path / "index.html").is_file()  # noqa: E731
+    write_tree(folder, {"index.html": "page", "data/0000.js": "chunk 0"}, ours=ours)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == ["data", "data/0000.js", "index.html"]
+    write_tree(folder, {"index.html": "page 2", "data/0001.js": "chunk 1"}, ours=ours)
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == ["data", "data/0001.js", "index.html"]
+    assert (folder / "index.html").read_text(encoding="utf-8") == "page 2"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary, no old copy left
+    with pytest.raises(WriteError, match="is not a report folder"):
+        write_tree(folder, {"index.html": "x"}, ours=lambda path: False)
+    assert (folder / "index.html").read_text(encoding="utf-8") == "page 2"
+    with pytest.raises(UsageError):
+        write_tree(tmp_path / "report" / "inner", {"index.html": "x"}, ours=ours, protect=[folder])
+
+
+def test_a_folder_that_fails_half_way_leaves_the_old_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "report"
+    ours = lambda path: True  # noqa: E731
+    write_tree(folder, {"index.html": "old page", "data/0000.js": "old chunk"}, ours=ours)
+    real_fsync = os.fsync
+    calls = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(WriteError, match=rf"^{re.escape(str(folder))}: no space left on device$"):
+        write_tree(folder, {"index.html": "new page", "data/0000.js": "new chunk"}, ours=ours)
+    assert (folder / "index.html").read_text(encoding="utf-8") == "old page"
+    assert (folder / "data" / "0000.js").read_text(encoding="utf-8") == "old chunk"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]

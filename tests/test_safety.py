@@ -38,7 +38,7 @@ from dupcheck.check import check_draft, load_draft
 from dupcheck.cli import cli
 from dupcheck.export import CSV_FILES, write_csv
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.html_report import render_html
+from dupcheck.html_report import decode_chunk, render_html
 from dupcheck.index import SQLiteIndex, default_index_path
 from dupcheck.members import Membership
 from dupcheck.model import ScanSettings
@@ -490,7 +490,11 @@ def test_html_report_escapes_document_text(tmp_path):
     assert payload not in page and "<script>alert" not in page and "<img src=x" not in page
     assert page.count("</script>") == page.count("<script")  # only the page's own script elements
     data = re.search(r'<script type="application/json" id="dupcheck-data">(.*?)</script>', page, re.DOTALL)
-    assert data is not None and payload in json.loads(data.group(1))["texts"]["成员0.txt"]
+    assert data is not None and "<b>成员9" in json.loads(data.group(1))["members"]["<b>成员9.txt"]
+    # The texts travel compressed: the payload is in them, as it was, once decoded.
+    chunks = re.findall(r'<script type="text/plain" id="dupcheck-chunk-\d+">([A-Za-z0-9+/=]*)</script>', page)
+    texts = {doc: e["text"] for b64 in chunks for doc, e in decode_chunk(b64).items()}
+    assert payload in texts["成员0.txt"] and texts["<b>成员9.txt"].startswith(payload)
 
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]

@@ -29,7 +29,7 @@ from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index import corpus_index
 from dupcheck.members import Membership, member_rows, read_corrections
 from dupcheck.model import MembersBy, ScanSettings
-from dupcheck.outputs import ensure_outside, write_file
+from dupcheck.outputs import ensure_outside, write_file, write_tree
 from dupcheck.prepare import integrity_flags, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
@@ -306,6 +306,14 @@ def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) 
 def _html_options(command: Callable) -> Callable:
     """The options of the HTML evidence report."""
     command = click.option(
+        "--html-max-mb",
+        type=click.FloatRange(min=0),
+        metavar="MB",
+        default=50,
+        show_default=True,
+        help="Largest HTML report written as one file; a larger one is a folder (index.html and its data files).",
+    )(command)
+    command = click.option(
         "--lang",
         type=click.Choice(["zh", "en"]),
         default="zh",
@@ -317,8 +325,8 @@ def _html_options(command: Callable) -> Callable:
         "html_path",
         type=click.Path(path_type=Path),
         metavar="FILE",
-        help="Also write the evidence as one self-contained HTML file (opens offline, by double-click). Never inside "
-        "the corpus.",
+        help="Also write the evidence as a self-contained HTML file (opens offline, by double-click); over "
+        "--html-max-mb, as a folder of the same name without .html. Never inside the corpus.",
     )(command)
 
 
@@ -335,13 +343,31 @@ def _check_outputs(corpus: Path, *, output: Path | None, html_path: Path | None,
 
 
 def _write_html(
-    report: Report, path: Path, *, lang: str, threshold: float, corpus: Path, check: CheckSummary | None = None
+    report: Report,
+    path: Path,
+    *,
+    lang: str,
+    threshold: float,
+    corpus: Path,
+    max_mb: float,
+    check: CheckSummary | None = None,
 ) -> None:
-    from dupcheck.html_report import render_html  # only for --html
+    from dupcheck.html_report import html_folder, html_output, is_report_folder  # only for --html
 
-    page = render_html(report, lang=lang, threshold=threshold, check=check)
-    write_file(path, lambda out: out.write(page), protect=[corpus])
-    click.echo(f"wrote {terminal_safe(str(path))}", err=True)
+    written = html_output(report, lang=lang, threshold=threshold, check=check, limit=int(max_mb * 1024 * 1024))
+    if not written.folder:
+        page = written.files[next(iter(written.files))]
+        write_file(path, lambda out: out.write(page), protect=[corpus])
+        click.echo(f"wrote {terminal_safe(str(path))}", err=True)
+        return
+    folder = html_folder(path)
+    write_tree(folder, written.files, ours=is_report_folder, protect=[corpus])
+    click.echo(
+        f"wrote the folder {terminal_safe(str(folder))}: the report is {written.size / 1024**2:.1f} MB, over "
+        f"--html-max-mb {max_mb:g}, so it is a folder rather than one file; open "
+        f"{terminal_safe(str(folder / 'index.html'))} and keep the folder whole (copy or zip it as one)",
+        err=True,
+    )
 
 
 def _write_text(output: Path | None, write: Callable[[IO[str]], object], *, corpus: Path) -> None:
@@ -411,6 +437,7 @@ def scan_command(
     evidence: bool,
     html_path: Path | None,
     lang: str,
+    html_max_mb: float,
 ) -> None:
     """Scan every report (.docx, .doc, .wps, .pdf, .txt, .md) in CORPUS and report originality per member and per
     section.
@@ -458,7 +485,7 @@ def scan_command(
     _report_errors(report.errors)
     with _as_click_errors(progress):
         if html_path is not None:
-            _write_html(report, html_path, lang=lang, threshold=threshold, corpus=corpus)
+            _write_html(report, html_path, lang=lang, threshold=threshold, corpus=corpus, max_mb=html_max_mb)
         if fmt == "csv":
             assert output is not None
             written = write_csv(report, output, threshold=threshold, protect=[corpus])
@@ -596,6 +623,7 @@ def check_command(
     output: Path | None,
     html_path: Path | None,
     lang: str,
+    html_max_mb: float,
 ) -> None:
     """Self-check DRAFT before handing it in: what in it is your own, and where the rest comes from.
 
@@ -635,7 +663,7 @@ def check_command(
             corpus=folder,
         )
         if html_path is not None:
-            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder, check=summary)
+            _write_html(report, html_path, lang=lang, threshold=0.7, corpus=folder, max_mb=html_max_mb, check=summary)
     # As for a scan: a file of the corpus left unread may hold what the draft was copied from.
     if result.errors:
         sys.exit(EXIT_UNREADABLE)

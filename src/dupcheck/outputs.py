@@ -3,14 +3,16 @@
 Every writer (the CLI's ``--output`` and ``--html``, CSV folders, an index's location) asks ``ensure_outside``
 first; ``write_file`` writes to a temporary name beside the target and renames it when the text is complete, so
 a failure half-way (a full disk, a killed process) leaves the old file or none, never half a report, and is one
-``WriteError`` naming the file (``write_files``: several files, all new or all as they were).
+``WriteError`` naming the file (``write_files``: several files, all new or all as they were; ``write_tree``: a
+folder of files, such as a large HTML report, replaced whole).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -80,3 +82,41 @@ def write_files(
         for temporary in temporaries:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
+
+
+def write_tree(
+    folder: Path,
+    files: Mapping[str, str],
+    *,
+    ours: Callable[[Path], bool],
+    encoding: str = "utf-8",
+    protect: Iterable[Path] = (),
+) -> None:
+    """Write a folder of text files (relative path -> text) as one: built whole in a temporary folder beside it,
+    then put in place of the old one. An existing ``folder`` is replaced only when ``ours(folder)`` says dupcheck
+    wrote it (never a folder of someone's files); otherwise, or on a failure, ``WriteError`` and the old folder
+    as it was. Between the two renames of the swap the folder is briefly absent, never half old, half new."""
+    ensure_outside(folder, list(protect), "output")
+    if folder.exists() and not (folder.is_dir() and ours(folder)):
+        raise WriteError(str(folder), "exists and is not a report folder dupcheck wrote: it is left as it is")
+    temporary = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    retired = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+    try:
+        shutil.rmtree(temporary, ignore_errors=True)
+        for relative, text in files.items():
+            path = temporary / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding=encoding) as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        if folder.exists():
+            os.replace(folder, retired)
+        os.replace(temporary, folder)
+    except OSError as error:
+        if retired.exists() and not folder.exists():
+            os.replace(retired, folder)  # the old report back in place
+        raise WriteError(str(folder), os_reason(error)) from error
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
