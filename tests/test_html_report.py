@@ -196,6 +196,10 @@ def test_groups_carry_their_size_and_an_excerpt_of_the_first_members_passage(rep
     assert (group["doc"], group["start"], group["end"]) == (first.doc, first.start, first.end)
     assert group["excerpt"].rstrip("…") in " ".join(report.excerpt(first).split())
     assert len(group["excerpt"]) == 90
+    assert group["holders"] == len(g.members)  # a scan lists every holder
+    counted = replace(report, groups=[replace(g, members=g.members[:1], passages=(first,), holders=648)])
+    (one,) = page_data(counted, lang="zh", threshold=0.7, title="t")["groups"]
+    assert (one["members"], one["holders"], one["passages"]) == ([g.members[0]], 648, 1)  # a check counts them
 
 
 def test_a_report_over_the_limit_is_a_folder_of_a_page_and_its_chunks(report: Report, page_html: str) -> None:

@@ -197,6 +197,7 @@ def page_data(
         groups.append(
             {
                 "members": list(g.members),
+                "holders": g.holders or len(g.members),  # a check counts the holders of a widely shared passage
                 "passages": len(g.passages),
                 "doc": lead.doc,
                 "start": lead.start,

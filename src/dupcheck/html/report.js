@@ -455,7 +455,7 @@
       const li = el("li", { class: "group", tabindex: 0, role: "link", data: { members: g.members.join(",") } },
         el("div", { class: "group-members" }, g.members.map((m) => el("span", { class: "chip" }, m))),
         el("div", { class: "group-excerpt" }, "“" + g.excerpt + "”"),
-        el("div", { class: "group-docs" }, fmt(S.groupPassages, { members: g.members.length, n: g.passages })));
+        el("div", { class: "group-docs" }, fmt(S.groupPassages, { members: g.holders, n: g.passages })));
       onActivate(li, () => go({ doc: g.doc, at: g.start, to: g.end }));
       return li;
     }));
