@@ -41,9 +41,9 @@ def _option(param: click.Option) -> str:
 
 
 def _default(param: click.Option, ctx: click.Context) -> str:
+    default = param.get_default(ctx, call=False)  # not param.default: click 8.5 keeps a sentinel there
     if param.is_flag:
-        return "on" if param.default else "off"
-    default = param.get_default(ctx, call=False)
+        return "on" if default else "off"
     if default is None or param.value_is_missing(default):  # None, an empty repeatable, click's own "unset"
         return "—"
     return f"`{_cell(str(default))}`"
