@@ -146,7 +146,8 @@ def _shown_safely() -> Iterator[None]:
     try:
         yield
     except click.ClickException as error:
-        error.message = terminal_safe(error.message)
+        # Replaced before click prints it; click 8.5 types the attribute Final, as nothing of its own changes it.
+        setattr(error, "message", terminal_safe(error.message))  # noqa: B010
         raise
 
 
