@@ -132,6 +132,7 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def counted(draft: Path, *args: Any, **kwargs: Any) -> Any:
         calls.append(draft.name)
+        assert kwargs["workers"] == 1  # the pool runs checks side by side: none forks helpers of its own
         return check_against(draft, *args, **kwargs)
 
     monkeypatch.setattr(serve, "check_against", counted)
@@ -324,6 +325,16 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(
     )
     assert response.status_code == 413
     assert len(sent) <= 1  # the first chunk at most: the length alone refused it
+
+
+def test_uploads_past_the_pending_limit_are_told_to_come_back(
+    open_client: Callable[..., TestClient], watched: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each upload waiting for a worker holds its file in memory: past the limit one is refused, unread."""
+    monkeypatch.setattr(serve, "PENDING_PER_WORKER", 0)
+    response = upload(open_client())
+    assert response.status_code == 503 and message_of(response.text) == serve.strings("zh")["full"]
+    assert watched == []
 
 
 def test_a_pdf_over_the_page_limit_is_refused_before_its_text_is_read(

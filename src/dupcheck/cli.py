@@ -703,6 +703,13 @@ def check_command(
     help="Name the members and files a passage is shared with (default: 'another member's report', the passage only).",
 )
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Checks run at once.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds a check may take before the member is told to try again.",
+)
 @click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--max-pages", type=click.IntRange(min=1), default=300, show_default=True, help="Longest PDF, in pages.")
 @click.option(
@@ -720,6 +727,7 @@ def serve_command(
     add: bool,
     show_sources: bool,
     workers: int,
+    timeout: float,
     max_upload_mb: int,
     max_pages: int,
     max_chars: int,
@@ -748,12 +756,13 @@ def serve_command(
             lang=lang,
             add=add,
             show_sources=show_sources,
-            codes=MappingProxyType(codes),
+            codes=codes,  # a plain dict: the config goes to each worker process, pickled
             host=host,
             max_bytes=max_upload_mb * 1024 * 1024,
             max_pages=max_pages,
             max_chars=max_chars,
             workers=workers,
+            timeout=timeout,
             settings=_settings(min_chars, boilerplate_share),
         )
         serve.validate(config)

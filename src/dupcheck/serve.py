@@ -66,6 +66,7 @@ SESSION_COOKIE = "dupcheck_session"
 SESSION_SECONDS = 8 * 3600
 MAX_SESSIONS = 10_000  # the oldest is forgotten first: a flood of page loads cannot grow memory without end
 FIELD_LIMIT = 4096  # bytes of a form field other than the file
+PENDING_PER_WORKER = 16  # uploads held (in memory) per worker at most; one more is told to come back
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
@@ -307,6 +308,7 @@ def check_upload(data: bytes, filename: str, member: str | None) -> Outcome:
                 round=config.round,
                 add=config.add,
                 max_chars=config.max_chars,
+                workers=1,  # the pool runs checks side by side: a check forking more would only crowd the cores
             )
     except ReadError as error:
         return Outcome(422, message=words["unreadable"].format(reason=error.reason))
@@ -507,6 +509,7 @@ def make_app(config: ServeConfig) -> Any:
     words = strings(config.lang)
     sessions = Sessions()
     pool: dict[str, Executor] = {}
+    pending = {"uploads": 0}  # being received or checked: each holds its file in memory
     secure_cookie = False  # served over plain HTTP on the organisation's network; a TLS proxy may add it
 
     def page(body: str, status: int = 200, cookie: str | None = None) -> Response:
@@ -562,7 +565,13 @@ def make_app(config: ServeConfig) -> Any:
         new_sid, _ = sessions.new(signed_in=True, member=member or None)
         response = RedirectResponse("/", 303, headers=_headers(PAGE_POLICY))
         response.set_cookie(
-            SESSION_COOKIE, new_sid, max_age=SESSION_SECONDS, path="/", httponly=True, samesite="strict"
+            SESSION_COOKIE,
+            new_sid,
+            max_age=SESSION_SECONDS,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookie,
         )
         return response
 
@@ -574,6 +583,16 @@ def make_app(config: ServeConfig) -> Any:
             return refused(403, words["expired"])
         if not session.signed_in:
             return shown(session, None, 403)
+        if pending["uploads"] >= PENDING_PER_WORKER * max(1, config.workers):
+            log.info("an upload was refused: %d are pending", pending["uploads"])
+            return shown(session, words["full"], 503)
+        pending["uploads"] += 1
+        try:
+            return await checked(request, session)
+        finally:
+            pending["uploads"] -= 1
+
+    async def checked(request: Request, session: Session) -> Response:
         try:
             upload = await read_upload(request, config)
         except Refused as refusal:
