@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -352,6 +353,29 @@ def test_a_pdf_over_the_page_limit_is_refused_before_its_text_is_read(
     assert watched == []
 
 
+def test_a_docx_over_the_page_limit_is_refused_before_its_text_is_read(
+    open_client: Callable[..., TestClient], watched: list[str], tmp_path: Path
+) -> None:
+    """Word and WPS write the page count into docProps/app.xml: only that small part is opened."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(draft_text())
+    path = tmp_path / "long.docx"
+    document.save(str(path))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            if item.filename != "docProps/app.xml":
+                target.writestr(item, source.read(item))
+        target.writestr("docProps/app.xml", "<Properties><Pages>301</Pages></Properties>")
+    client = open_client()
+    response = upload(client, buffer.getvalue(), "long.docx")
+    assert response.status_code == 413 and message_of(response.text) == "文件超过 300 页的上限。"
+    assert watched == []
+    assert upload(client, path.read_bytes(), "long.docx").status_code == 200  # no page count: read as usual
+
+
 def test_a_draft_over_the_character_limit_is_refused(open_client: Callable[..., TestClient]) -> None:
     response = upload(open_client(max_chars=500))
     assert response.status_code == 422 and "over --max-chars 500" in message_of(response.text)
@@ -509,3 +533,15 @@ def test_a_bad_codes_file_is_refused(index_file: Path, tmp_path: Path, text: str
     codes.write_text(text, encoding="utf-8")
     result = run("--against", index_file, "--codes", codes)
     assert result.exit_code == 2 and says in result.output
+
+
+def test_an_index_that_cannot_be_used_stops_the_command_before_it_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("served"))
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database at all" * 100)
+    result = run("--against", broken)
+    assert result.exit_code == 1 and str(broken) in result.output

@@ -286,6 +286,34 @@ def pdf_pages(data: bytes) -> int | None:
         return None
 
 
+_PAGES = re.compile(rb"<(?:\w+:)?Pages>\s*(\d{1,9})\s*</(?:\w+:)?Pages>")
+
+
+def docx_pages(data: bytes) -> int | None:
+    """How many pages a .docx says it has (``docProps/app.xml``, as Word and WPS write it when saving; only
+    that small part is unpacked, and only when its declared size is small), None if it does not say."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("docProps/app.xml")
+            if info.file_size > 64 * 1024:
+                return None
+            found = _PAGES.search(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError, EOFError):
+        return None  # not a .docx one can tell: read_document gives the reason
+    return int(found.group(1)) if found else None
+
+
+def page_count(name: str, data: bytes) -> int | None:
+    """The pages an upload says it has, for the page limit: a PDF's page tree, a .docx's own count."""
+    if name.endswith(".pdf"):
+        return pdf_pages(data)
+    if name.endswith(".docx"):
+        return docx_pages(data)
+    return None
+
+
 def check_upload(data: bytes, filename: str, member: str | None) -> Outcome:
     """Check one uploaded draft in this worker and make its redacted report page; nothing of it is kept unless
     the config says ``add``. Runs in a worker: ``start_worker`` gave it its config."""
@@ -294,7 +322,7 @@ def check_upload(data: bytes, filename: str, member: str | None) -> Outcome:
     name = safe_name(filename)
     if not name.endswith(ACCEPTED_SUFFIXES):
         return Outcome(415, message=words["badType"])
-    if name.endswith(".pdf") and (pages := pdf_pages(data)) is not None and pages > config.max_pages:
+    if (pages := page_count(name, data)) is not None and pages > config.max_pages:
         return Outcome(413, message=words["tooManyPages"].format(pages=config.max_pages))
     try:
         with tempfile.TemporaryDirectory(prefix="dupcheck-upload-", dir=config.temp_dir) as folder:
@@ -691,4 +719,6 @@ def run(config: ServeConfig, port: int) -> None:
     validate(config)
     # The index is opened once here too: a server that cannot use it says so at once, not at the first upload.
     existing_index(config.against, config.settings.fingerprints, read_only=True).close()
+    # The server's own lines (sizes, times, statuses) beside uvicorn's; uvicorn configures only its loggers.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     uvicorn.run(make_app(config), host=config.host, port=port, log_level="info", server_header=False)
