@@ -89,3 +89,22 @@ def test_the_page_of_a_redacted_report_holds_nothing_of_the_colleague(checked: R
         assert held not in page
         assert held in whole  # what the reviewer's page holds
     assert COPIED[:30] in page  # the passage the draft shares is shown
+
+
+def test_the_members_own_earlier_report_is_named_as_theirs_and_cut_alike(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dupcheck.cli import cli
+
+    mine = prose(808, 220)
+    last_year = write(tmp_path / "2023", {f"成员{i}.txt": report_text(i, mine if i == 0 else "") for i in range(6)})
+    index = tmp_path / "shared.sqlite"
+    assert CliRunner().invoke(cli, ["index", str(last_year), "--index", str(index), "--round", "2023"]).exit_code == 0
+    draft = write(tmp_path / "d", {"成员0.txt": report_text(70, mine)}) / "成员0.txt"
+    checked = check_against(draft, index, round="2024").report
+    (match,) = [m for m in checked.matches if m.kind == "self"]
+    shown = redacted(checked)
+    (after,) = [m for m in shown.matches if m.kind == "self"]
+    assert after.b.doc == "本人此前的材料" and shown.members[after.b.doc] == "成员0"
+    assert shown.texts[after.b.doc] == checked.excerpt(match.b)  # the passage, not the whole earlier report
+    assert "2023:成员0.txt" not in json.dumps(shown.to_dict(), ensure_ascii=False)
