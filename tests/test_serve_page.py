@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from test_html_report import browser  # noqa: F401  (the fixture: the system's Chromium)
 from test_scan import COPIED, report_text
-from test_serve import COLLEAGUE_OWN, index_file  # noqa: F401  (the fixture: an index in which 李秀英 wrote COPIED)
+from test_serve import COLLEAGUE_OWN, index_file, readable  # noqa: F401  (the fixture: an index in which 李秀英 wrote COPIED)
 
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -131,7 +131,7 @@ def test_the_report_downloads_as_one_html_file(
     page.goto(saved.as_uri())  # it opens on its own, offline
     page.locator("#overview").wait_for(state="visible")
     assert page.locator("a.doc-link").inner_text() == "王建国-对照检查材料.docx"
-    assert "李秀英" not in saved.read_text(encoding="utf-8")
+    assert "李秀英" not in readable(saved.read_text(encoding="utf-8"))
 
 
 def test_a_refused_file_shows_its_message_and_another_can_be_checked(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from dupcheck.report import CopyResult, GroupResult, MatchResult, PairResult, Report, Side
+from dupcheck.report import Report, Side
 
 # The neutral names, per page language: {n} numbers the members (and their reports) in the order they appear.
 NAMES: Mapping[str, Mapping[str, str]] = {
@@ -70,18 +70,19 @@ def redacted(report: Report, *, lang: str = "zh", show_sources: bool = False) ->
     partner = draft.top_partner
     return Report(
         documents=[replace(draft, top_partner=None if partner is None else member(partner), earlier_versions=())],
-        matches=[MatchResult(m.kind, m.similarity, m.a, side(m.b)) for m in report.matches],
-        pairs=[
-            PairResult(member(p.member_a), member(p.member_b), p.chars_a, p.chars_b, p.share_a, p.share_b, p.matches)
-            for p in report.pairs
-        ],
+        # replace(), not new instances: whatever else a result carries (counts, shares) is kept as it is.
+        matches=[replace(m, b=side(m.b)) for m in report.matches],
+        pairs=[replace(p, member_a=member(p.member_a), member_b=member(p.member_b)) for p in report.pairs],
         groups=[
-            GroupResult(tuple(member(m) for m in g.members), tuple(side(s) for s in g.passages)) for g in report.groups
+            replace(g, members=tuple(member(m) for m in g.members), passages=tuple(side(s) for s in g.passages))
+            for g in report.groups
         ],
         errors=[],
         settings=report.settings,
         copies=[
-            CopyResult(tuple(new_id.get(d, d) for d in c.documents), tuple(member(m) for m in c.members), c.shares)
+            replace(
+                c, documents=tuple(new_id.get(d, d) for d in c.documents), members=tuple(member(m) for m in c.members)
+            )
             for c in report.copies
         ],
         texts=texts,

@@ -57,6 +57,7 @@ from dupcheck.html_report import CONTENT_SECURITY_POLICY, render_html
 from dupcheck.index import Index, existing_index, is_redis_url
 from dupcheck.model import ScanSettings
 from dupcheck.redact import redacted
+from dupcheck.sources import summarise
 
 log = logging.getLogger("dupcheck.serve")
 
@@ -336,7 +337,6 @@ def check_upload(data: bytes, filename: str, member: str | None) -> Outcome:
                 round=config.round,
                 add=config.add,
                 max_chars=config.max_chars,
-                workers=1,  # the pool runs checks side by side: a check forking more would only crowd the cores
             )
     except ReadError as error:
         return Outcome(422, message=words["unreadable"].format(reason=error.reason))
@@ -347,7 +347,14 @@ def check_upload(data: bytes, filename: str, member: str | None) -> Outcome:
         return Outcome(400, message=words["refused"].format(reason=str(error).removeprefix(f"{path}: ")))
     report = redacted(result.report, lang=config.lang, show_sources=config.show_sources)
     (draft,) = report.documents
-    page = render_html(report, lang=config.lang, threshold=config.threshold, title=f"{words['title']} · {name}")
+    # The summary (sources and verdict) is made from the redacted report: it names what the page may name.
+    page = render_html(
+        report,
+        lang=config.lang,
+        threshold=config.threshold,
+        title=f"{words['title']} · {name}",
+        check=summarise(report),
+    )
     return Outcome(200, page=page, originality=draft.shares.originality, added=result.added)
 
 
