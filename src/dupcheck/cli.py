@@ -676,18 +676,26 @@ def check_command(
 @click.option(
     "--against",
     required=True,
+    metavar="INDEX",
     help="The index to check drafts against (a file made by 'dupcheck index', or redis://HOST:PORT/DB).",
 )
-@click.option("--round", "round_", default=None, help="The round drafts belong to (default: the index's newest).")
+@click.option(
+    "--round", "round_", metavar="R", default=None, help="The round drafts belong to (default: the index's newest)."
+)
 @click.option(
     "--host",
+    metavar="HOST",
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on; any other than loopback needs --token or --codes.",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), metavar="PORT", default=8765, show_default=True, help="Port to listen on."
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="The page's language.")
-@click.option("--token", envvar="DUPCHECK_TOKEN", help="One access code every member enters (or $DUPCHECK_TOKEN).")
+@click.option(
+    "--token", envvar="DUPCHECK_TOKEN", metavar="CODE", help="One access code every member enters (or $DUPCHECK_TOKEN)."
+)
 @click.option(
     "--codes",
     "codes_file",
@@ -702,18 +710,40 @@ def check_command(
     is_flag=True,
     help="Name the members and files a passage is shared with (default: 'another member's report', the passage only).",
 )
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Checks run at once.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), metavar="N", default=2, show_default=True, help="Checks run at once."
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
+    metavar="SECONDS",
     default=300,
     show_default=True,
     help="Seconds a check may take before the member is told to try again.",
 )
-@click.option("--max-upload-mb", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--max-pages", type=click.IntRange(min=1), default=300, show_default=True, help="Longest PDF, in pages.")
 @click.option(
-    "--max-chars", type=click.IntRange(min=1), default=200_000, show_default=True, help="Longest draft, in characters."
+    "--max-upload-mb",
+    type=click.IntRange(min=1),
+    metavar="MB",
+    default=20,
+    show_default=True,
+    help="Largest upload; a larger one is refused before it is read.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=300,
+    show_default=True,
+    help="Longest PDF or .docx (as Word and WPS count it), in pages.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=200_000,
+    show_default=True,
+    help="Longest draft, in characters.",
 )
 @_matching_options
 def serve_command(
