@@ -37,8 +37,11 @@ from pathlib import Path
 import httpx
 from tabulate import tabulate
 
+from dupcheck.html_report import decode_chunk
+
 CLI = [sys.executable, "-c", "from dupcheck.cli import main; main()"]
 DATA = re.compile(r'<script type="application/json" id="dupcheck-data">(.*?)</script>', re.DOTALL)
+CHUNK = re.compile(r'<script type="text/plain" id="dupcheck-chunk-\d+">([A-Za-z0-9+/=]*)</script>')
 
 
 def free_port() -> int:
@@ -54,7 +57,8 @@ def own_reports(folder: Path | None, count: int, seed: int, scratch: Path) -> li
     if folder is None:
         folder = scratch / "drafts"
         command = [sys.executable, str(Path(__file__).with_name("real_shaped.py")), str(folder)]
-        subprocess.run([*command, "--reports", str(count), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+        reports = str(max(count, 6))  # real_shaped.py writes no fewer
+        subprocess.run([*command, "--reports", reports, "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
         folder = folder / "corpus"
     return [p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.txt")) if "templates" not in p.parts]
 
@@ -114,10 +118,10 @@ def correct(page: str, span: tuple[int, int]) -> bool:
     found = DATA.search(page)
     if not found:
         return False
-    (document,) = json.loads(found.group(1))["report"]["documents"]
-    covered = sum(
-        max(0, min(span[1], s["end"]) - max(span[0], s["start"])) for s in document["spans"] if s["label"] != "original"
-    )
+    (document,) = json.loads(found.group(1))["documents"]
+    entries = {k: v for b64 in CHUNK.findall(page) for k, v in decode_chunk(b64).items()}
+    spans = entries[document["id"]]["spans"]  # [start, end, label]: what is not the member's own
+    covered = sum(max(0, min(span[1], end) - max(span[0], start)) for start, end, _ in spans)
     return covered >= 0.8 * (span[1] - span[0])
 
 
