@@ -322,3 +322,20 @@ def test_check_never_creates_a_missing_index_and_never_rebuilds_one(corpus: Path
     refused = run("check", draft, "--against", index, "--rebuild")
     assert refused.exit_code == 2 and "--rebuild would empty the index" in refused.output
     assert _state(tmp_path / "i.sqlite.d") | {"i": (index.read_bytes(), index.stat().st_mtime_ns)} == before
+
+
+def test_check_against_an_index_the_caller_opened_leaves_it_open(corpus: Path, draft: Path, tmp_path: Path) -> None:
+    """A server checks many drafts against one open index: the report is the one a check against its file gives,
+    and the index is still open (and usable) after each check."""
+    from dupcheck.check import check_against
+
+    location = tmp_path / "shared.sqlite"
+    assert run("index", corpus, "--index", location).exit_code == 0
+    expected = check_against(draft, location).report.to_dict()
+    index = SQLiteIndex(location, FingerprintSettings(), read_only=True)
+    try:
+        for _ in range(2):
+            assert check_against(draft, index).report.to_dict() == expected
+        assert index.member_keys("")  # still open: a closed connection would raise
+    finally:
+        index.close()

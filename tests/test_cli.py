@@ -556,7 +556,7 @@ def test_help_exits_0(args: list[str]) -> None:
 def test_every_command_has_help_text() -> None:
     """Every command has a docstring, shown in its own --help and summarised in the group's --help."""
     group_help = run("--help").stdout
-    assert set(cli.commands) == {"scan", "index", "check", "members", "text"}
+    assert set(cli.commands) == {"scan", "index", "check", "members", "text", "serve"}
     for name, command in cli.commands.items():
         assert command.help and command.help.strip(), name
         listed = next(line.split() for line in group_help.splitlines() if line.split()[:1] == [name])

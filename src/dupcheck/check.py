@@ -45,7 +45,7 @@ class CheckResult:
 
 def check_against(
     draft: Path,
-    against: str | Path,
+    against: str | Path | Index,
     settings: ScanSettings | None = None,
     *,
     templates: Iterable[Path] = (),
@@ -57,7 +57,8 @@ def check_against(
     max_chars: int = DEFAULT_MAX_CHARS,
     progress: Progress | None = None,
 ) -> CheckResult:
-    """Check ``draft`` against ``against``: a corpus folder, an index file, or ``redis://HOST:PORT/DB``.
+    """Check ``draft`` against ``against``: a corpus folder, an index file, ``redis://HOST:PORT/DB``, or an index
+    the caller opened (and closes: a server checks many drafts against one).
 
     A corpus with an index (made by ``dupcheck index``) is checked through it, after bringing it up to date;
     without one its files are read, and nothing is written unless ``add`` asks for an index to be made.
@@ -69,8 +70,9 @@ def check_against(
     settings = settings or ScanSettings()
     membership = membership or Membership()
     templates = list(templates)
-    folder = Path(against)
-    is_corpus = folder.is_dir()
+    opened = isinstance(against, Index)
+    folder = Path(against.location if isinstance(against, Index) else against)
+    is_corpus = not opened and folder.is_dir()
     fs = settings.fingerprints
     if rebuild and not is_corpus:
         raise UsageError(
@@ -78,11 +80,12 @@ def check_against(
             "'dupcheck index CORPUS --index … --rebuild'"
         )
     # A check against an index reads it and nothing more: only --add writes (the draft), and only then.
-    index = (
-        corpus_index(folder, None, fs, rebuild=rebuild, create=add)
-        if is_corpus
-        else existing_index(against, fs, read_only=not add)
-    )
+    if isinstance(against, Index):
+        index: Index | None = against
+    elif is_corpus:
+        index = corpus_index(folder, None, fs, rebuild=rebuild, create=add)
+    else:
+        index = existing_index(against, fs, read_only=not add)
     errors: list[ReadError] = []
     try:
         if index is not None and is_corpus:
@@ -117,7 +120,7 @@ def check_against(
         if add and index is not None:
             index.add(document, round=round_name)
     finally:
-        if index is not None:
+        if index is not None and not opened:
             index.close()
     return CheckResult(report=report, round=round_name, errors=tuple(errors), added=add and index is not None)
 

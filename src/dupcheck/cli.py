@@ -673,6 +673,138 @@ def check_command(
         sys.exit(EXIT_BELOW)
 
 
+@cli.command("serve")
+@click.option(
+    "--against",
+    required=True,
+    metavar="INDEX",
+    help="The index to check drafts against (a file made by 'dupcheck index', or redis://HOST:PORT/DB).",
+)
+@click.option(
+    "--round", "round_", metavar="R", default=None, help="The round drafts belong to (default: the index's newest)."
+)
+@click.option(
+    "--host",
+    metavar="HOST",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any other than loopback needs --token or --codes.",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), metavar="PORT", default=8765, show_default=True, help="Port to listen on."
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="The page's language.")
+@click.option(
+    "--token", envvar="DUPCHECK_TOKEN", metavar="CODE", help="One access code every member enters (or $DUPCHECK_TOKEN)."
+)
+@click.option(
+    "--codes",
+    "codes_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A file of one access code per member, a line 'member,code': a draft is then its member's.",
+)
+@click.option(
+    "--add", is_flag=True, help="Keep each checked draft as its member's report of the round (needs --codes)."
+)
+@click.option(
+    "--show-sources",
+    is_flag=True,
+    help="Name the members and files a passage is shared with (default: 'another member's report', the passage only).",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), metavar="N", default=2, show_default=True, help="Checks run at once."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    default=300,
+    show_default=True,
+    help="Seconds a check may take before the member is told to try again.",
+)
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(min=1),
+    metavar="MB",
+    default=20,
+    show_default=True,
+    help="Largest upload; a larger one is refused before it is read.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=300,
+    show_default=True,
+    help="Longest PDF or .docx (as Word and WPS count it), in pages.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=200_000,
+    show_default=True,
+    help="Longest draft, in characters.",
+)
+@_matching_options
+def serve_command(
+    against: str,
+    round_: str | None,
+    host: str,
+    port: int,
+    lang: str,
+    token: str | None,
+    codes_file: Path | None,
+    add: bool,
+    show_sources: bool,
+    workers: int,
+    timeout: float,
+    max_upload_mb: int,
+    max_pages: int,
+    max_chars: int,
+    min_chars: int,
+    boilerplate_share: float,
+) -> None:
+    """Serve the self-check as a web page: members upload a draft and get the report 'check --html' gives.
+
+    Nothing is kept unless --add; another member's report shows only its passage that matches, unnamed, unless
+    --show-sources. Needs the serve extra: pip install 'dupcheck[serve]'.
+
+    \b
+    Example:
+        dupcheck serve --against /tmp/dupcheck.sqlite
+        dupcheck serve --against dupcheck.sqlite --host 0.0.0.0 --codes codes.csv --add
+    """
+    from dupcheck import serve  # the web framework only for this command
+
+    with _as_click_errors(_progress_bar(True)):
+        if token is not None and codes_file is not None:
+            raise UsageError("--token and --codes: give one of them")
+        codes = serve.read_codes(codes_file) if codes_file is not None else ({token: ""} if token else {})
+        config = serve.ServeConfig(
+            against=against,
+            round=round_,
+            lang=lang,
+            add=add,
+            show_sources=show_sources,
+            codes=codes,  # a plain dict: the config goes to each worker process, pickled
+            host=host,
+            max_bytes=max_upload_mb * 1024 * 1024,
+            max_pages=max_pages,
+            max_chars=max_chars,
+            workers=workers,
+            timeout=timeout,
+            settings=_settings(min_chars, boilerplate_share),
+        )
+        serve.validate(config)
+        try:
+            serve.run(config, port)
+        except ImportError as error:
+            raise DupcheckError(
+                f"dupcheck serve needs its extra ({error.name} is missing): pip install 'dupcheck[serve]'"
+            ) from error
+
+
 @cli.command("members")
 @click.argument("corpus", type=click.Path(path_type=Path))
 @_corpus_options
