@@ -434,13 +434,13 @@ def _report(
         sides.append({"kind": "group", "group": g, "key": key, "op": op, "k": k})
 
     # own text: the rest of the length, spread over the slots (and the preamble) in paragraphs of 2-8 sentences
-    budget = max(0, target - used)
+    left = max(0, target - used)
     body: dict[int, list[Paragraph]] = {}
     shares = [rng.uniform(0.5, 1.5) for _ in range(slots + 1)]
     total = sum(shares)
-    preamble.pieces.append(Piece(gen.own_text(max(20, round(budget * shares[-1] / total / 2))), "own"))
+    preamble.pieces.append(Piece(gen.own_text(max(20, round(left * shares[-1] / total / 2))), "own"))
     for slot in range(slots):
-        chars = round(budget * shares[slot] / total)
+        chars = round(left * shares[slot] / total)
         if outline[slot][0] == 1 and slot + 1 < slots and outline[slot + 1][0] == 2:
             chars //= 4  # a heading with sub-headings: little text of its own
         while chars > 0:
