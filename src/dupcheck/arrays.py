@@ -34,6 +34,15 @@ def within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
+def lookup(sorted_keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``query``: whether ``sorted_keys`` holds it, and its value there (0 where not)."""
+    if not len(sorted_keys):
+        return np.zeros(len(query), dtype=bool), np.zeros(len(query), dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_keys, query), len(sorted_keys) - 1)
+    found = sorted_keys[at] == query
+    return found, np.where(found, values[at], 0).astype(np.int64)
+
+
 def bucket_count() -> int:
     """How many buckets ``bucket_of`` sorts hashes into."""
     return 1 << BUCKET_BITS

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dupcheck.arrays import EMPTY_HASHES, bucket_count, bucket_of, distinct, range_mask, repeated_counts, within
+from dupcheck.arrays import EMPTY_HASHES, bucket_count, bucket_of, distinct, lookup, range_mask, repeated_counts, within
 from dupcheck.fingerprints import Fingerprints
 from dupcheck.model import Entry
 from dupcheck.parallel import chunks, fork_map, workers_for
@@ -37,10 +37,9 @@ class Boilerplate:
 
     def users_of(self, hashes: np.ndarray) -> np.ndarray:
         """How many members use each of ``hashes`` (0 for one not widely shared, or not counted)."""
-        if not len(self.wide) or len(self.wide_users) != len(self.wide):
+        if len(self.wide_users) != len(self.wide):
             return np.zeros(len(hashes), dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.wide, hashes), len(self.wide) - 1)
-        return np.where(self.wide[at] == hashes, self.wide_users[at], 0)
+        return lookup(self.wide, self.wide_users, hashes)[1]
 
 
 def boilerplate_members(n_members: int, share: float, floor: int) -> int:
@@ -222,10 +221,8 @@ def _used_by(
     if sources is None or len(per_source) == len(per_member):
         return kgrams, users, users
     shared, counts = repeated_counts(distinct(arrays) for arrays in per_source.values())
-    if not len(shared):
-        return kgrams, users, np.ones_like(users)
-    at = np.minimum(np.searchsorted(shared, kgrams), len(shared) - 1)
-    return kgrams, users, np.where(shared[at] == kgrams, counts[at], 1)
+    found, sources_at = lookup(shared, counts, kgrams)
+    return kgrams, users, np.where(found, sources_at, 1)
 
 
 def _masks(state: _Pass, part: range) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]]:

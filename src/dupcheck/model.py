@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from dupcheck.alignment import AlignSettings
+from dupcheck.arrays import lookup
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, fingerprint, kgram_hashes
 from dupcheck.normalise import Normalised, token_codes
 from dupcheck.read_text import IntegrityFlags
@@ -109,10 +110,7 @@ class Population:
 
     def users_of(self, hashes: np.ndarray) -> np.ndarray:
         """How many members use each of ``hashes`` (k-grams of the draft), counting the draft's own author."""
-        if not len(self.kgrams):
-            return np.ones(len(hashes), dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.kgrams, hashes), len(self.kgrams) - 1)
-        return np.where(self.kgrams[at] == hashes, self.users[at], 0) + 1
+        return lookup(self.kgrams, self.users, hashes)[1] + 1
 
 
 @dataclass(frozen=True)

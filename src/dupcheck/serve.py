@@ -547,19 +547,21 @@ def make_app(config: ServeConfig) -> Any:
     pending = {"uploads": 0}  # being received or checked: each holds its file in memory
     secure_cookie = False  # served over plain HTTP on the organisation's network; a TLS proxy may add it
 
+    def with_session(response: Response, sid: str) -> Response:
+        response.set_cookie(
+            SESSION_COOKIE,
+            sid,
+            max_age=SESSION_SECONDS,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookie,
+        )
+        return response
+
     def page(body: str, status: int = 200, cookie: str | None = None) -> Response:
         response = HTMLResponse(body, status, headers=_headers(PAGE_POLICY))
-        if cookie is not None:
-            response.set_cookie(
-                SESSION_COOKIE,
-                cookie,
-                max_age=SESSION_SECONDS,
-                path="/",
-                httponly=True,
-                samesite="strict",
-                secure=secure_cookie,
-            )
-        return response
+        return response if cookie is None else with_session(response, cookie)
 
     def current(request: Request) -> tuple[str | None, Session | None]:
         sid = request.cookies.get(SESSION_COOKIE)
@@ -598,17 +600,7 @@ def make_app(config: ServeConfig) -> Any:
             return shown(session, words["badCode"], 403)
         sessions.drop(sid)  # a new session once signed in: one planted before cannot be taken over
         new_sid, _ = sessions.new(signed_in=True, member=member or None)
-        response = RedirectResponse("/", 303, headers=_headers(PAGE_POLICY))
-        response.set_cookie(
-            SESSION_COOKIE,
-            new_sid,
-            max_age=SESSION_SECONDS,
-            path="/",
-            httponly=True,
-            samesite="strict",
-            secure=secure_cookie,
-        )
-        return response
+        return with_session(RedirectResponse("/", 303, headers=_headers(PAGE_POLICY)), new_sid)
 
     async def check(request: Request) -> Response:
         _, session = current(request)

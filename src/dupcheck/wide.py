@@ -42,6 +42,16 @@ def shared_runs(positions: np.ndarray, k: int, min_chars: int) -> tuple[np.ndarr
     return ranges[long_enough], renumbered[run_of]
 
 
+def _keyed_runs(positions: np.ndarray, hashes: np.ndarray, k: int, min_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """A text's runs of widely shared k-grams (``shared_runs``), each with its smallest widely shared k-gram hash:
+    the key that makes runs of several texts one passage."""
+    ranges, run_of = shared_runs(positions, k, min_chars)
+    inside = run_of >= 0
+    smallest = np.full(len(ranges), np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(smallest, run_of[inside], hashes[inside])
+    return ranges, smallest
+
+
 def group_ranges(boilerplate: Boilerplate, i: int, k: int, min_chars: int) -> list[tuple[int, int]]:
     """The token ranges of text ``i`` shared with a group."""
     if i >= len(boilerplate.wide_kgrams):
@@ -64,12 +74,9 @@ def groups(
     for i, (positions, hashes) in enumerate(boilerplate.wide_kgrams):
         if not documents[i].is_current:  # a group is of this round's members
             continue
-        ranges, run_of = shared_runs(positions, k, min_chars)
+        ranges, smallest = _keyed_runs(positions, hashes, k, min_chars)
         if not len(ranges):
             continue
-        inside = run_of >= 0
-        smallest = np.full(len(ranges), np.iinfo(np.uint64).max, dtype=np.uint64)
-        np.minimum.at(smallest, run_of[inside], hashes[inside])
         keys.append(smallest)
         sides += [(i, int(a), int(b)) for a, b in ranges]
     if not sides:
@@ -109,13 +116,7 @@ def counted_groups(
     for i in sorted(focus):
         if i >= len(boilerplate.wide_kgrams) or i not in labels:
             continue
-        positions, hashes = boilerplate.wide_kgrams[i]
-        ranges, run_of = shared_runs(positions, k, min_chars)
-        if not len(ranges):
-            continue
-        inside = run_of >= 0
-        smallest = np.full(len(ranges), np.iinfo(np.uint64).max, dtype=np.uint64)
-        np.minimum.at(smallest, run_of[inside], hashes[inside])
+        ranges, smallest = _keyed_runs(*boilerplate.wide_kgrams[i], k, min_chars)
         spans: dict[int, tuple[int, int]] = {}
         for (start, end), key in zip(ranges.tolist(), smallest.tolist(), strict=True):
             cut = label_within(labels[i], Label.REUSE, start, end)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dupcheck.arrays import EMPTY_HASHES, distinct, within
+from dupcheck.arrays import EMPTY_HASHES, distinct, lookup, within
 from dupcheck.boilerplate import boilerplate_mask, boilerplate_members, seed_hashes
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
 from dupcheck.model import Document, Population, ScanSettings
@@ -144,15 +144,6 @@ def user_changes(before: Mapping[str, np.ndarray], after: Mapping[str, np.ndarra
     return values[change != 0], change[change != 0]
 
 
-def _lookup(sorted_keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``query``: whether ``sorted_keys`` holds it, and its value there (0 where not)."""
-    if not len(sorted_keys):
-        return np.zeros(len(query), dtype=bool), np.zeros(len(query), dtype=np.int64)
-    at = np.minimum(np.searchsorted(sorted_keys, query), len(sorted_keys) - 1)
-    found = sorted_keys[at] == query
-    return found, np.where(found, values[at], 0).astype(np.int64)
-
-
 def _sum_at(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
     """For each of ``query`` (sorted, distinct), the sum of ``values`` where ``keys`` (in any order) equal it."""
     out = np.zeros(len(query), dtype=np.int64)
@@ -185,7 +176,7 @@ class Users:
 
     def bounds(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The least and the most members that can use each of ``query`` (sorted distinct k-grams)."""
-        counted, users = _lookup(self.kgrams, self.users, query)
+        counted, users = lookup(self.kgrams, self.users, query)
         keys = np.concatenate([EMPTY_HASHES, *(kgrams for kgrams, _ in self.changes)])
         change = np.concatenate([np.zeros(0, dtype=np.int64), *(c for _, c in self.changes)])
         since = _sum_at(keys, change, query)
