@@ -10,6 +10,10 @@ distinct 13-grams (the union over the member's files). Measured:
 * **pairs sharing a 13-gram**: the share of member pairs that hold a common 13-gram, three ways: any 13-gram;
   13-grams held by fewer than 30 % of the members (dupcheck's default boilerplate share) and not in a template
   ("reuse-like"); 13-grams held by fewer than 5 % of the members and not in a template ("rare");
+* **pairs sharing a passage of 20 / 30 characters**: as "reuse-like", with 20- and 30-grams: set phrases are
+  mostly shorter, so these say how often members share a whole clause or sentence by nature; and **30
+  characters with no common phrase inside** (none of its 13-grams held by 30 % of the members or in a
+  template): a sentence two members share beyond what everyone writes;
 * **users of a shared 13-gram**: over the 13-grams held by 2 members or more, how many members hold each (median,
   95th percentile), for the whole corpus and as the mean over random subsets of as many members as the
   reference corpus has (113 for corpus-real), so corpora of different sizes compare like for like;
@@ -37,6 +41,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "corpus-real"
 GRAM = 13
+# Longer shared passages, as k-grams of these lengths: a pair shares a passage of k characters exactly when it
+# shares a k-gram. How often members share a whole sentence by nature, not only a set phrase.
+LONG = (20, 30)
+# A passage of this many characters none of whose 13-grams 30 % of the members or a template use: a whole sentence
+# two members share beyond the set phrases everyone writes, which by nature is rare.
+RARE_RUN = 30
 REUSE_SHARE = 0.30  # dupcheck's default --boilerplate-share
 RARE_SHARE = 0.05
 REAL_TEMPLATES = ("052", "053")  # the notice and the official template of corpus-real
@@ -52,6 +62,11 @@ def content(text: str) -> str:
 
 def gram_hashes(text: str, k: int = GRAM) -> np.ndarray:
     """Distinct 64-bit hashes of the k-grams of ``content(text)``, sorted."""
+    return np.unique(gram_sequence(text, k))
+
+
+def gram_sequence(text: str, k: int = GRAM) -> np.ndarray:
+    """The 64-bit hash of every k-gram of ``content(text)``, in text order."""
     c = content(text)
     n = len(c) - k + 1
     if n <= 0:
@@ -65,7 +80,23 @@ def gram_hashes(text: str, k: int = GRAM) -> np.ndarray:
     h ^= h >> np.uint64(27)
     h *= _M2
     h ^= h >> np.uint64(31)
-    return np.unique(h)
+    return h
+
+
+def rare_run_grams(texts: Iterable[str], excluded: np.ndarray, length: int, k: int = GRAM) -> np.ndarray:
+    """The distinct ``length``-grams of a member's texts made only of k-grams not in ``excluded`` (sorted): a pair
+    shares one exactly when it shares a passage of ``length`` characters with no common phrase inside it."""
+    out = []
+    for text in texts:
+        grams = gram_sequence(text, k)
+        long = gram_sequence(text, length)
+        if not len(long):
+            continue
+        bad = np.concatenate([[0], np.cumsum(np.isin(grams, excluded))])
+        span = length - k + 1  # k-grams inside one length-gram
+        clean = bad[span : span + len(long)] - bad[: len(long)] == 0
+        out.append(long[clean])
+    return np.unique(np.concatenate(out)) if out else np.empty(0, dtype=np.uint64)
 
 
 def member_grams(texts: Iterable[str], k: int = GRAM) -> np.ndarray:
@@ -134,6 +165,8 @@ class Stats:
     pairs_any: float  # shares of member pairs
     pairs_reuse: float
     pairs_rare: float
+    pairs_long: dict[int, float]  # passage length -> share of member pairs sharing one (<30 %, no template)
+    pairs_rare_run: float  # share of member pairs sharing RARE_RUN characters with no 13-gram of >= 30 % inside
     users_median: float
     users_p95: float
     matched_size: int  # members of the subsets the next two are measured on
@@ -160,16 +193,27 @@ def measure(
     rate = max(1, math.ceil(n / exact))  # keep 1 gram hash in `rate` for the whole-corpus users
     threshold = np.uint64(2**64 // rate - 1) if rate > 1 else None
     kept, sampled, lengths = [], [], []
+    kept_long: dict[int, list[np.ndarray]] = {k: [] for k in LONG}
+    kept_texts: list[list[str]] = []
     for i, member in enumerate(names):
         texts = [p.read_text(encoding="utf-8", errors="replace") for p in members[member]]
         lengths += [sum(not ch.isspace() for ch in t) for t in texts]
         g = member_grams(texts)
         if i in subset:
             kept.append(g)
+            kept_texts.append(texts)
+            for k in LONG:
+                kept_long[k].append(member_grams(texts, k))
         sampled.append(g if threshold is None else g[g <= threshold])
-    template = member_grams(p.read_text(encoding="utf-8", errors="replace") for p in templates)
+    template_texts = [p.read_text(encoding="utf-8", errors="replace") for p in templates]
+    template = member_grams(template_texts)
     m = len(kept)
     pairs = m * (m - 1) / 2 or 1
+    common_at = max(2, math.ceil(REUSE_SHARE * m))
+    all_kept, kept_users = np.unique(np.concatenate(kept), return_counts=True) if kept else (template, None)
+    excluded = np.union1d(all_kept[kept_users >= common_at], template) if kept_users is not None else template
+    rare_runs = [rare_run_grams(texts, excluded, RARE_RUN) for texts in kept_texts]
+    del kept_texts
     users = user_counts(sampled)
     del sampled
     draws = []
@@ -187,6 +231,11 @@ def measure(
         pairs_any=sharing_pairs(kept) / pairs,
         pairs_reuse=sharing_pairs(kept, max(2, math.ceil(REUSE_SHARE * m)), template) / pairs,
         pairs_rare=sharing_pairs(kept, max(2, math.ceil(RARE_SHARE * m)), template) / pairs,
+        pairs_long={
+            k: sharing_pairs(kept_long[k], max(2, math.ceil(REUSE_SHARE * m)), member_grams(template_texts, k)) / pairs
+            for k in LONG
+        },
+        pairs_rare_run=sharing_pairs(rare_runs, common_at) / pairs,
         users_median=float(np.median(users)) if len(users) else 0.0,
         users_p95=float(np.percentile(users, 95)) if len(users) else 0.0,
         matched_size=size,
@@ -258,6 +307,8 @@ def table(rows: list[Stats]) -> str:
             pct(s.pairs_any),
             pct(s.pairs_reuse),
             pct(s.pairs_rare),
+            *(pct(s.pairs_long[k]) for k in LONG),
+            pct(s.pairs_rare_run),
             f"{s.users_median:g} / {s.users_p95:g}",
             f"{s.matched_median:.1f} / {s.matched_p95:.1f}",
             f"{s.length_median:,.0f}",
@@ -271,6 +322,8 @@ def table(rows: list[Stats]) -> str:
         "pairs: any 13-gram",
         "pairs: <30 %, no template",
         "pairs: <5 %, no template",
+        *(f"pairs: {k}+ chars, <30 %" for k in LONG),
+        f"pairs: {RARE_RUN}+ chars, no phrase ≥30 % inside",
         "users median / p95",
         f"users at {rows[-1].matched_size} members",
         "length median",
@@ -287,6 +340,8 @@ def comparison(ours: Stats, real: Stats) -> list[tuple[str, float, bool | None]]
         ("pairs: any 13-gram", ours.pairs_any, real.pairs_any, True),
         ("pairs: <30 %, no template", ours.pairs_reuse, real.pairs_reuse, True),
         ("pairs: <5 %, no template", ours.pairs_rare, real.pairs_rare, True),
+        *((f"pairs: {k}+ chars, <30 %", ours.pairs_long[k], real.pairs_long[k], True) for k in LONG),
+        (f"pairs: {RARE_RUN}+ chars, no phrase ≥30 % inside", ours.pairs_rare_run, real.pairs_rare_run, True),
         (f"users median at {real.matched_size} members", ours.matched_median, real.matched_median, True),
         (f"users p95 at {real.matched_size} members", ours.matched_p95, real.matched_p95, True),
         ("length median", ours.length_median, real.length_median, True),

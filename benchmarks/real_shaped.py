@@ -103,7 +103,7 @@ def read_source(source: Path) -> Source:
                     sentences.append(s if s.endswith(tuple(_ENDS)) else s + "。")
         if sum(level == 1 for level, _ in outline) >= 3:
             outlines.append(outline)
-    clauses = [c for s in sentences for c in _CLAUSE.split(s.rstrip(_ENDS)) if 4 <= content_len(c) < SHORT_CLAUSE]
+    clauses = [c for s in sentences for c in _CLAUSE.split(s.rstrip(_ENDS)) if content_len(c) >= 4]
     return Source(sentences, clauses, titles, outlines, lengths)
 
 
@@ -141,7 +141,8 @@ class Plan:
 
     template_share: float = 0.4
     copy_share: float = 0.3
-    recombine: float = 0.5
+    recombine: float = 0.99
+    clause_max: int = 24
     phrases: int = 25
     template_paragraphs: int = 12
     group_every: int = 40  # one group of 3-5 per this many members
@@ -164,7 +165,7 @@ class Generator:
         held |= set(self.outside)
         self.sentences = [s for s in source.sentences if s not in held]
         held_clauses = {c for s in held for c in _CLAUSE.split(s.rstrip(_ENDS))}
-        self.clauses = [c for c in source.clauses if c not in held_clauses]
+        self.clauses = [c for c in source.clauses if c not in held_clauses and content_len(c) <= plan.clause_max]
         self.titles, self.outlines, self.lengths = source.titles, source.outlines, source.lengths
         lo, hi = math.log(0.05), math.log(0.9)
         self.phrase_share = [math.exp(rng.uniform(lo, hi)) for _ in self.phrases]
@@ -544,11 +545,16 @@ def main() -> None:
     defaults = Plan()
     parser.add_argument("--template-share", type=float, default=defaults.template_share)
     parser.add_argument("--copy-share", type=float, default=defaults.copy_share)
+    parser.add_argument("--clause-max", type=int, default=defaults.clause_max, help="longest clause recombined")
     parser.add_argument("--recombine", type=float, default=defaults.recombine, help="own sentences made of clauses")
     parser.add_argument("--phrases", type=int, default=defaults.phrases, help="boilerplate phrases")
     args = parser.parse_args()
     plan = Plan(
-        template_share=args.template_share, copy_share=args.copy_share, recombine=args.recombine, phrases=args.phrases
+        template_share=args.template_share,
+        copy_share=args.copy_share,
+        recombine=args.recombine,
+        clause_max=args.clause_max,
+        phrases=args.phrases,
     )
     started = time.perf_counter()
     summary = generate(args.out, args.reports, args.seed, args.source, plan)

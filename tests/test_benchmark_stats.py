@@ -28,12 +28,43 @@ ALPHABET = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
 PHRASES = ["春风又绿江南岸明月何时照我还", "两岸猿声啼不住轻舟已过万重山", "一二三四五六七八九十百千万亿"]
 
 
+def brute_long(corpus, k, max_users, exclude):
+    """Pairs sharing a k-gram that fewer than ``max_users`` members hold and that is not in ``exclude``."""
+    sets = [set().union(*(grams_of(t, k) for t in texts)) for texts in corpus]
+    users = {g: sum(g in s for s in sets) for g in set().union(*sets)}
+    counted = {g for g, n in users.items() if 2 <= n < max_users and g not in exclude}
+    return sum(1 for a, b in itertools.combinations(sets, 2) if a & b & counted)
+
+
+def brute_rare_run(corpus, length, max_users, template13):
+    """Pairs sharing a passage of ``length`` characters none of whose 13-grams ``max_users`` members or more hold
+    or the template holds, itself held by fewer than ``max_users``."""
+    sets13 = [set().union(*(grams_of(t) for t in texts)) for texts in corpus]
+    users13 = {g: sum(g in s for s in sets13) for g in set().union(*sets13)}
+    common = {g for g, n in users13.items() if n >= max_users} | template13
+
+    def clean(texts):
+        out = set()
+        for t in texts:
+            c = content(t)
+            for i in range(len(c) - length + 1):
+                piece = c[i : i + length]
+                if not any(piece[j : j + 13] in common for j in range(length - 12)):
+                    out.add(piece)
+        return out
+
+    sets = [clean(texts) for texts in corpus]
+    users = {g: sum(g in s for s in sets) for g in set().union(*sets)}
+    counted = {g for g, n in users.items() if 2 <= n < max_users}
+    return sum(1 for a, b in itertools.combinations(sets, 2) if a & b & counted)
+
+
 def grams_of(text: str, k: int = 13) -> set[str]:
     c = content(text)
     return {c[i : i + k] for i in range(len(c) - k + 1)}
 
 
-def invented_corpus(members: int, seed: int) -> list[list[str]]:
+def invented_corpus(members: int, seed: int, longest: int = 30) -> list[list[str]]:
     """Members of one or two texts: random characters, with phrases and pieces of others spliced in."""
     rng = random.Random(seed)
     out: list[list[str]] = []
@@ -46,7 +77,7 @@ def invented_corpus(members: int, seed: int) -> list[list[str]]:
             if out and rng.random() < 0.5:
                 donor = "".join(rng.choice(out))
                 at = rng.randrange(max(1, len(donor) - 20))
-                parts.append(donor[at : at + rng.randint(10, 30)])
+                parts.append(donor[at : at + rng.randint(10, longest)])
             parts.append("。 " + "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 40))))
             texts.append("".join(parts))
         out.append(texts)
@@ -106,7 +137,7 @@ def test_a_passage_of_12_characters_links_nobody():
 
 
 def test_measure_on_a_folder_matches_brute_force(tmp_path):
-    corpus = invented_corpus(30, 4)
+    corpus = invented_corpus(30, 4, longest=60)
     for m, texts in enumerate(corpus):
         unit = tmp_path / "corpus" / f"u{m % 3}"
         unit.mkdir(parents=True, exist_ok=True)
@@ -124,6 +155,10 @@ def test_measure_on_a_folder_matches_brute_force(tmp_path):
     assert stats.pairs_reuse == pytest.approx(reuse / total)
     assert stats.users_median == np.median(users) and stats.users_p95 == pytest.approx(np.percentile(users, 95))
     assert stats.note == "exact"
+    assert 0 < stats.pairs_rare_run <= stats.pairs_long[30] < stats.pairs_long[20]
+    for k in (20, 30):  # passages of k characters: k-grams held by fewer than 30 %, none of them in the template
+        assert stats.pairs_long[k] == pytest.approx(brute_long(corpus, k, 9, grams_of(PHRASES[1], k)) / total)
+    assert stats.pairs_rare_run == pytest.approx(brute_rare_run(corpus, 30, 9, grams_of(PHRASES[1])) / total)
 
 
 def test_sampled_measure_says_so_and_stays_close(tmp_path):
