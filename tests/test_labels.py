@@ -8,9 +8,12 @@ from hypothesis import strategies as st
 
 from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
 from dupcheck.normalise import normalise
+from dupcheck.wide import GROUP
 
 
-def labels_for(n, *, boilerplate=(), template=(), partners=None, boilerplate_members=4, min_reuse=3):
+def labels_for(
+    n, *, boilerplate=(), template=(), partners=None, boilerplate_members=4, min_reuse=3, set_phrase=0, widths=None
+):
     mask = np.zeros(n, dtype=bool)
     for s, e in boilerplate:
         mask[s:e] = True
@@ -21,7 +24,15 @@ def labels_for(n, *, boilerplate=(), template=(), partners=None, boilerplate_mem
         partner_ranges=partners or {},
         boilerplate_members=boilerplate_members,
         min_reuse=min_reuse,
+        token_chars=np.ones(n, dtype=np.int64) if widths is None else np.asarray(widths),
+        set_phrase_chars=set_phrase,
+        group=GROUP,
     ).tolist()
+
+
+def phrase_labels(n, partners, **kw):
+    """Labels of a 60-token text with set phrases under 30 characters, boilerplate only at 10 members."""
+    return labels_for(n, partners=partners, boilerplate_members=10, min_reuse=13, set_phrase=30, **kw)
 
 
 def test_template_wins_over_boilerplate_and_reuse():
@@ -73,3 +84,59 @@ def test_shares_of_any_range_sum_to_one(text, cuts):
     for start, end in [(0, len(text)), *cuts]:
         start, end = sorted((min(start, len(text)), min(end, len(text))))
         assert abs(sum(shares.of(start, end).values()) - 1) < 1e-9
+
+
+def test_a_short_passage_two_other_members_use_is_a_set_phrase_and_stays_the_members_own():
+    """Twenty characters shared with two other members, nothing around them: the genre's wording, not a copy;
+    with set phrases switched off (0) they are reuse."""
+    shared = {"乙": [(20, 40)], "丙": [(20, 40)]}
+    assert set(phrase_labels(60, shared)) == {Label.ORIGINAL}
+    assert labels_for(60, partners=shared, boilerplate_members=10, min_reuse=13)[20:40] == [Label.REUSE] * 20
+
+
+def test_a_short_passage_shared_with_one_member_alone_is_reuse():
+    """One partner: it may be a copied sentence, and it is reported."""
+    assert phrase_labels(60, {"乙": [(20, 40)]})[20:40] == [Label.REUSE] * 20
+
+
+def test_a_set_phrase_is_shorter_than_the_limit():
+    """29 characters shared with two others are a set phrase; 30 are a passage (the limit is exclusive)."""
+    assert set(phrase_labels(60, {"乙": [(10, 39)], "丙": [(10, 39)]})) == {Label.ORIGINAL}
+    assert phrase_labels(60, {"乙": [(10, 40)], "丙": [(10, 40)]})[10:40] == [Label.REUSE] * 30
+
+
+def test_characters_not_tokens_measure_a_set_phrase():
+    """Five Latin words of eight letters are 40 characters: no set phrase, although they are five tokens."""
+    widths = [8] * 10
+    assert (
+        labels_for(
+            10,
+            partners={"乙": [(2, 7)], "丙": [(2, 7)]},
+            boilerplate_members=10,
+            min_reuse=3,
+            set_phrase=30,
+            widths=widths,
+        )[2:7]
+        == [Label.REUSE] * 5
+    )
+
+
+def test_a_copy_that_holds_a_set_phrase_stays_reuse_whole():
+    """乙's 40 copied characters hold a phrase 丙 and 丁 use too: the copy is 乙's evidence, phrase included."""
+    got = phrase_labels(60, {"乙": [(10, 50)], "丙": [(20, 35)], "丁": [(20, 35)]})
+    assert got[10:50] == [Label.REUSE] * 40
+
+
+def test_a_phrase_with_a_few_characters_more_shared_with_one_of_them_is_still_a_set_phrase():
+    """Fewer than ``min_reuse`` (13) characters beside the phrase shared with one partner alone do not make a
+    copy; 13 do."""
+    few = phrase_labels(60, {"乙": [(10, 32)], "丙": [(20, 32)], "丁": [(20, 32)]})  # 10 of 乙's own
+    enough = phrase_labels(60, {"乙": [(7, 32)], "丙": [(20, 32)], "丁": [(20, 32)]})  # 13 of 乙's own
+    assert set(few) == {Label.ORIGINAL}
+    assert enough[7:32] == [Label.REUSE] * 25
+
+
+def test_a_short_passage_shared_with_a_group_is_a_set_phrase():
+    """A group (more members than are compared pair by pair) is more than two others."""
+    assert set(phrase_labels(60, {GROUP: [(20, 40)]})) == {Label.ORIGINAL}
+    assert phrase_labels(60, {GROUP: [(10, 45)]})[10:45] == [Label.REUSE] * 35

@@ -368,3 +368,17 @@ def test_of_two_partners_sharing_as_much_the_first_by_name_is_the_top_partner(tm
     pairs = {(p.member_a, p.member_b): p for p in report.pairs}
     assert pairs[("成员0", "成员1")].chars_a == pairs[("成员0", "成员2")].chars_a > 140  # the tie
     assert copier.top_partner == "成员1"
+
+
+def test_a_sentence_several_members_write_alike_is_no_pair_but_one_sentence_two_share_is(tmp_path):
+    """A 20-character sentence in three members' reports of twelve (fewer than make boilerplate), each at another
+    place and with nothing else shared, is a set phrase: no pair and no reuse. The same sentence in only two
+    members' reports is a reuse pair."""
+    sentence = "坚决反对形式主义官僚主义切实减轻基层负担。"
+    others = {f"x{n}.txt": report_text(10 + n) for n in range(9)}
+    three = {f"m{n}.txt": report_text(n, *([""] * (n - 1)), sentence) for n in range(1, 4)}
+    several = scan(write(tmp_path / "three", {**others, **three}))
+    assert several.settings["boilerplate_members"] == 4
+    assert several.pairs == [] and all(d.shares.reuse == 0 for d in several.documents)
+    two = scan(write(tmp_path / "two", {**others, **three, "m3.txt": report_text(3)}))
+    assert [(p.member_a, p.member_b) for p in two.pairs] == [("m1", "m2")]

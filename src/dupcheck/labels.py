@@ -4,7 +4,9 @@ A token covered by a passage shared with a template is **template**; one inside 
 share (a k-gram at least ``boilerplate_members`` members use, or a passage aligned with that many members) is
 **boilerplate**; one shared with the member's own unit's collective (committee) material is **collective**; one
 shared with fewer members is **reuse**; one found only in the member's own report of an earlier round is
-**self**; the rest is the member's own. Shares are
+**self**; the rest is the member's own. A *set phrase* stays the member's own: a short passage (under
+``set_phrase_chars`` characters) that two other members or more use as well, and nothing around it shared with
+any of them — the genre's wording, which members of one organisation write alike without copying each other. Shares are
 counted over the non-whitespace characters of the original text, so punctuation inside a copied passage
 counts as copied, and a section's shares always sum to 1.
 """
@@ -54,6 +56,9 @@ def label_tokens(
     min_reuse: int,
     self_ranges: Iterable[tuple[int, int]] = (),
     collective_ranges: Iterable[tuple[int, int]] = (),
+    token_chars: np.ndarray | None = None,
+    set_phrase_chars: int = 0,
+    group: str | None = None,
 ) -> np.ndarray:
     """Label of each token (``Label`` values, int8).
 
@@ -62,8 +67,16 @@ def label_tokens(
     ``self_ranges`` are the token ranges found in the member's own reports of earlier rounds;
     ``collective_ranges`` those shared with the own unit's collective material (or, for that material, with a
     member of its unit), which count as one more member sharing them.
+    ``token_chars``: characters of each token, to measure set phrases (shorter than ``set_phrase_chars``; 0: no
+    set phrases); ``group``: the key of ``partner_ranges`` whose ranges are shared with a group of members
+    (many, not one).
     """
     partners = coverage(n_tokens, partner_ranges.values())  # how many partners share each token
+    if set_phrase_chars and token_chars is not None:
+        if group is not None and group in partner_ranges:
+            partners[range_mask(n_tokens, partner_ranges[group])] += 2  # a group is more members than a phrase needs
+        partner_ranges = _without_set_phrases(partner_ranges, partners, token_chars, set_phrase_chars, min_reuse)
+        partners = coverage(n_tokens, partner_ranges.values())
     collective = range_mask(n_tokens, collective_ranges)
     labels = np.zeros(n_tokens, dtype=np.int8)
     labels[range_mask(n_tokens, self_ranges)] = Label.SELF
@@ -99,6 +112,31 @@ def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
         if covering:
             widest = max(covering, key=lambda r: r[1] - r[0])
             labels[start:stop] = labels[widest[0]]
+
+
+def _without_set_phrases(
+    partner_ranges: Mapping[str, Iterable[tuple[int, int]]],
+    partners: np.ndarray,
+    token_chars: np.ndarray,
+    shorter_than: int,
+    min_own: int,
+) -> dict[str, list[tuple[int, int]]]:
+    """``partner_ranges`` without the set phrases: a range shorter than ``shorter_than`` characters of which fewer
+    than ``min_own`` tokens are shared with that partner alone (``partners``: how many share each token).
+
+    Shared with one partner, a short passage may be a copied sentence; shared with two others or more, each of
+    them elsewhere in their text, and with next to nothing else around it, it is a phrase the genre gives
+    everyone. A copy that holds such a phrase holds enough of its own to stay.
+    """
+    kept: dict[str, list[tuple[int, int]]] = {}
+    for partner, ranges in partner_ranges.items():
+        kept[partner] = [
+            (start, end)
+            for start, end in ranges
+            if int(token_chars[start:end].sum()) >= shorter_than
+            or int(np.count_nonzero(partners[start:end] == 1)) >= min_own
+        ]
+    return kept
 
 
 def label_spans(normalised: Normalised, labels: np.ndarray) -> list[Span]:

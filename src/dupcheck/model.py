@@ -126,6 +126,9 @@ class ScanSettings:
     # more (and fewer than make it boilerplate), it is one passage a group shares: each holder is aligned with one
     # representative, and the passage is reported as a group, so cost grows with its members, not their pairs.
     max_pair_members: int = 8
+    # A passage shorter than this (characters) that two other members or more use too, with nothing shared around
+    # it, is a set phrase of the genre and stays the member's own (0: every shared passage counts).
+    set_phrase_chars: int = 30
 
     def __post_init__(self) -> None:
         if not 0.0 < self.boilerplate_share <= 1.0:
@@ -134,6 +137,8 @@ class ScanSettings:
             raise ValueError(f"boilerplate needs at least 2 members, got {self.boilerplate_min_members}")
         if self.max_pair_members < 2:
             raise ValueError(f"max_pair_members must be at least 2, got {self.max_pair_members}")
+        if self.set_phrase_chars < 0:
+            raise ValueError(f"set_phrase_chars must be 0 or more, got {self.set_phrase_chars}")
         if not 0.0 <= self.section_threshold <= 1.0:
             raise ValueError(f"section threshold must be in [0, 1], got {self.section_threshold}")
         shortest = self.shortest_guaranteed

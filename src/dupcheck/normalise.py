@@ -128,6 +128,11 @@ class Normalised:
     def ends(self) -> np.ndarray:
         return self.starts + self._widths.astype(np.int32)
 
+    @property
+    def widths(self) -> np.ndarray:
+        """Characters of the original text each token stands for."""
+        return self._widths
+
     def __len__(self) -> int:
         return len(self.tokens)
 

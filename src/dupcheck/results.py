@@ -285,6 +285,7 @@ def settings_dict(settings: ScanSettings, n_members: int, boilerplate_members: i
         "boilerplate_share": settings.boilerplate_share,
         "boilerplate_min_members": settings.boilerplate_min_members,
         "section_threshold": settings.section_threshold,
+        "set_phrase_chars": settings.set_phrase_chars,
         "members": n_members,
         "boilerplate_members": boilerplate_members,
     }

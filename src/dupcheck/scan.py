@@ -112,7 +112,14 @@ def compare(
     shared = _align_all(documents, entries, candidates, boilerplate, settings, progress, workers)
     views = _views(shared)
     reported = sorted(i for i, d in enumerate(documents) if d.is_current and (focus is None or i in focus))
-    labelling = _Labelling(documents, views, boilerplate, settings.alignment.min_chars, settings.fingerprints.winnow_k)
+    labelling = _Labelling(
+        documents,
+        views,
+        boilerplate,
+        settings.alignment.min_chars,
+        settings.fingerprints.winnow_k,
+        settings.set_phrase_chars,
+    )
     labelled = fork_map(
         _label_document, labelling, reported, workers_for(len(reported), workers), progress, "labelling"
     )
@@ -294,6 +301,7 @@ class _Labelling:
     boilerplate: Boilerplate
     min_reuse: int
     k: int = 8  # winnowing k-grams: runs of widely shared ones are passages shared with a group
+    set_phrase_chars: int = 0
 
 
 def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts, DocumentResult]:
@@ -324,6 +332,9 @@ def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts,
         min_reuse=state.min_reuse,
         self_ranges=self_ranges,
         collective_ranges=collective_ranges,
+        token_chars=doc.normalised.widths,
+        set_phrase_chars=state.set_phrase_chars,
+        group=wide.GROUP,
     )
     spans = label_spans(doc.normalised, labels)
     counts = LabelCounts(doc.text, spans)
