@@ -48,3 +48,58 @@ def test_band_buckets_known_wide_or_common_elsewhere_pair_nobody_here():
     for told in ({"wide_bands": known}, {"common_bands": known}):
         pair = find_candidates(entries, fs, boilerplate, focus={1}, max_pair_members=8, **told).pairs.get((0, 1))
         assert pair is not None and not pair.windows and pair.seeds  # the seeds are the two's alone: still a pair
+
+
+def _entries_with(pieces_by_text, seed=11, words=False):
+    """Entries of texts made of random characters around the given pieces (each text: its list of pieces)."""
+    from dupcheck.boilerplate import find_boilerplate
+    from dupcheck.fingerprints import FingerprintSettings, fingerprint
+    from dupcheck.model import Entry
+
+    fs = FingerprintSettings()
+    rng = np.random.default_rng(seed)
+
+    def filler(n):
+        return "".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=n))
+
+    entries = []
+    for member, pieces in enumerate(pieces_by_text):
+        tokens = filler(150) + "".join(p + filler(150) for p in pieces)
+        codes = np.array([ord(c) for c in tokens])
+        entries.append(Entry(member=member, is_template=False, tokens=tokens, fingerprints=fingerprint(codes, fs)))
+    return entries, fs, find_boilerplate(entries, fs.winnow_k, 99, wide_members=9)
+
+
+def _pairs(pieces_by_text, set_phrase_chars=30):
+    from dupcheck.candidates import find_candidates
+
+    entries, fs, boilerplate = _entries_with(pieces_by_text)
+    found = find_candidates(entries, fs, boilerplate, max_pair_members=8, set_phrase_chars=set_phrase_chars)
+    return set(found.pairs)
+
+
+PHRASE16 = "坚决反对形式主义官僚主义切实减负"  # 16 characters
+
+
+def test_members_whose_only_evidence_is_a_phrase_three_hold_are_not_compared():
+    """A 16-character phrase three members hold, nothing else shared: no pair (with the rule off: all three)."""
+    texts = [[PHRASE16], [PHRASE16], [PHRASE16]]
+    assert _pairs(texts) == set()
+    assert _pairs(texts, set_phrase_chars=0) == {(0, 1), (0, 2), (1, 2)}
+
+
+def test_a_phrase_only_two_members_hold_pairs_them():
+    """Held by two members alone, the same phrase may be a copied sentence: they are compared."""
+    assert _pairs([[PHRASE16], [PHRASE16], []]) == {(0, 1)}
+
+
+def test_a_longer_passage_three_hold_pairs_them():
+    """A 40-character passage is no set phrase, however many hold it."""
+    passage = PHRASE16 + "严格落实中央八项规定精神持续纠治四风问题不断提升工作质"  # 16 + 24
+    assert _pairs([[passage], [passage], [passage]]) == {(0, 1), (0, 2), (1, 2)}
+
+
+def test_a_phrase_beside_evidence_of_their_own_still_pairs_them():
+    """Two members sharing the phrase three hold and a sentence only they hold are compared."""
+    own = "我们两个人共同写下的这一句话只有我们自己才有"
+    assert _pairs([[PHRASE16, own], [PHRASE16, own], [PHRASE16]]) == {(0, 1)}

@@ -17,7 +17,11 @@ Cost is linear in what texts share, never in its square:
   pairs (``wide`` labels and groups it from the k-gram counts, without alignment); the pairs that rarer evidence
   makes still get its seeds (``Candidates.wide_seeds``), so a copy that runs through a common phrase stays whole;
 * repetition inside one text is collapsed: at most ``MAX_REPEATS`` occurrences of one fingerprint (or band key)
-  per text can pair it, so a sentence pasted 9,000 times costs what it costs pasted eight times.
+  per text can pair it, so a sentence pasted 9,000 times costs what it costs pasted eight times;
+* two members whose only evidence is a set phrase are not compared (``set_phrase_chars``): every fingerprint they
+  share is held by a third member too, all of them lie within one stretch shorter than a set phrase, and no
+  passage window agrees. Labelling would give such a passage back to each member (``labels``), and in real-shaped
+  text most pairs are of this kind.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dupcheck.arrays import EMPTY_HASHES, HashSet, repeated_counts, within
 from dupcheck.boilerplate import Boilerplate, mostly_fresh
 from dupcheck.fingerprints import FingerprintSettings, band_keys
 from dupcheck.model import Entry
+from dupcheck.normalise import FIRST_WORD_TOKEN
 from dupcheck.parallel import chunks, fork_map, workers_for
 
 
@@ -340,6 +345,7 @@ def find_candidates(
     max_pair_members: int | None = None,
     common_bands: np.ndarray | None = None,
     wide_bands: np.ndarray | None = None,
+    set_phrase_chars: int = 0,
 ) -> Candidates:
     """Candidate pairs among ``entries`` (see the module docstring).
 
@@ -350,7 +356,8 @@ def find_candidates(
     shared, never expanded into pairs but between templates and members (None: always expanded); fingerprints are
     widely shared when ``boilerplate.wide`` holds them. ``common_bands``, ``wide_bands``: band keys (sorted) whose
     buckets are boilerplate or widely shared among more texts than ``entries`` (``Population``: an index's): so
-    classed, whatever the few entries holding them here.
+    classed, whatever the few entries holding them here. ``set_phrase_chars``: pairs of two members whose only
+    evidence is one set phrase shorter than this are left out (0: none).
     """
     if len(boilerplate.masks) != len(entries):
         raise ValueError(f"boilerplate of {len(boilerplate.masks)} texts given for {len(entries)} entries")
@@ -388,11 +395,19 @@ def find_candidates(
     boilerplate_group = within(hashes[order[starts]], boilerplate.hashes) if len(starts) else np.zeros(0, bool)
     docs = doc_of[order]
     wide_group = within(hashes[order[starts]], boilerplate.wide) & ~boilerplate_group
-    p, q = _pairs_within(order, bounds, np.flatnonzero(~boilerplate_group & ~wide_group))
+    paired_groups = np.flatnonzero(~boilerplate_group & ~wide_group)
+    p, q = _pairs_within(order, bounds, paired_groups)
     tp, tq = _template_pairs(order, bounds, np.flatnonzero(boilerplate_group), texts.templates[docs])
     wp, wq = _template_pairs(order, bounds, np.flatnonzero(wide_group), texts.templates[docs])
+    related = texts.related(doc_of[p], doc_of[q])
+    # Pairs holding a fingerprint that only their two members hold: evidence no set phrase explains.
+    private = (
+        _private_pairs(entries, k, order, bounds, texts.members[docs], hashes, doc_of, p[related], q[related])
+        if set_phrase_chars
+        else set()
+    )
     for first, second, ok in [
-        (p, q, texts.related(doc_of[p], doc_of[q])),
+        (p, q, related),
         (tp, tq, texts.template_and_member(doc_of[tp], doc_of[tq])),
         (wp, wq, texts.template_and_member(doc_of[wp], doc_of[wq])),
     ]:
@@ -425,7 +440,86 @@ def find_candidates(
     similar = agree >= min_window_similarity * settings.num_perm  # the estimated Jaccard similarity, times num_perm
     p, q = p[similar], q[similar]
     _collect(pairs, "windows", window_doc[p], window_doc[q], window_idx[p], window_idx[q])
+    if set_phrase_chars:
+        phrase_only = [
+            pair
+            for pair, found in pairs.items()
+            if _only_a_set_phrase(pair, found, private, entries, texts, k, settings.winnow_w, set_phrase_chars)
+        ]
+        for pair in phrase_only:
+            del pairs[pair]
     return Candidates(dict(pairs), wide)
+
+
+def _private_pairs(
+    entries: Sequence[Entry],
+    k: int,
+    order: np.ndarray,
+    bounds: np.ndarray,
+    members: np.ndarray,
+    hashes: np.ndarray,
+    doc_of: np.ndarray,
+    p: np.ndarray,
+    q: np.ndarray,
+) -> set[tuple[int, int]]:
+    """The text pairs (lower first) among the seeds ``p``, ``q`` (elements of ``order``) whose k-gram no third
+    member uses (``members``: per element in group order; ``hashes``: per element).
+
+    Winnowing picks a text's fingerprints by their neighbours, so a phrase three members write may be a fingerprint
+    of only two of them: the k-grams of every current report are looked up to count its users."""
+    if not len(p):
+        return set()
+    spread = _spread(bounds, members)
+    position = np.zeros(len(doc_of), dtype=np.int64)
+    position[order] = np.arange(len(order))  # where each element stands in group order
+    group_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    seed_groups = group_of[position[p]]
+    two = np.unique(hashes[order[bounds[:-1]]][np.unique(seed_groups[spread[seed_groups] <= 2])])
+    held = [
+        (np.unique(kgrams[within(kgrams, two)]), entry.member)
+        for entry in entries
+        if entry.counts
+        for kgrams in (entry.kgrams(k),)
+    ]
+    users = np.zeros(len(two), dtype=np.int64)
+    if held:
+        at = np.concatenate([np.searchsorted(two, found) for found, _ in held])
+        by = np.concatenate([np.full(len(found), member, dtype=np.int64) for found, member in held])
+        width = int(by.max()) + 1 if len(by) else 1
+        distinct = np.unique(at * width + by)
+        users = np.bincount(distinct // width, minlength=len(two))
+    private_hash = two[users <= 2]
+    private = within(hashes[p], private_hash) & (spread[seed_groups] <= 2)
+    i, j = doc_of[p[private]], doc_of[q[private]]
+    low, high = np.minimum(i, j), np.maximum(i, j)
+    return set(zip(low.tolist(), high.tolist(), strict=True))
+
+
+def _only_a_set_phrase(
+    pair: tuple[int, int],
+    found: PairCandidates,
+    private: set[tuple[int, int]],
+    entries: Sequence[Entry],
+    texts: _Texts,
+    k: int,
+    w: int,
+    shorter_than: int,
+) -> bool:
+    """Whether two members' only evidence is one set phrase: no window, no fingerprint of their own, and every
+    seed inside one stretch of Chinese characters of the first text too short to be part of a passage as long as
+    ``shorter_than`` (a Latin word is one token of several characters, so a text with words is always compared).
+    Winnowing takes a fingerprint in every ``w`` consecutive k-grams, so a passage runs on at most ``w - 1``
+    tokens past its first and last fingerprint."""
+    i, j = pair
+    if found.windows or not found.seeds or pair in private:
+        return False
+    if not (texts.counted[i] and texts.counted[j]) or texts.members[i] == texts.members[j]:
+        return False
+    first = min(a for a, _ in found.seeds)
+    stop = max(a for a, _ in found.seeds) + k
+    if stop - first + 2 * (w - 1) >= shorter_than:
+        return False
+    return max(entries[i].tokens[first:stop]) < FIRST_WORD_TOKEN
 
 
 def _wide_by_entry(

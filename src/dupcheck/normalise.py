@@ -103,6 +103,7 @@ _VARIANTS |= dict(
 # never uses, so a word token cannot collide with a character token.
 _PUA_A, _PUA_A_SIZE = 0xF0000, 0xFFFE
 _PUA_B = 0x100000
+FIRST_WORD_TOKEN = chr(_PUA_A)  # every token at or above this stands for a Latin word
 _WORD_CODES = 2 * _PUA_A_SIZE
 
 

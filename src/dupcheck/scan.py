@@ -108,6 +108,7 @@ def compare(
         max_pair_members=settings.max_pair_members,
         common_bands=None if population is None else population.common_bands,
         wide_bands=None if population is None else population.wide_bands,
+        set_phrase_chars=settings.set_phrase_chars,
     )
     shared = _align_all(documents, entries, candidates, boilerplate, settings, progress, workers)
     views = _views(shared)
