@@ -171,3 +171,16 @@ def test_a_passage_less_similar_than_half_is_dropped():
     (loose,) = align(a, b, region, AlignSettings(min_similarity=0.3))
     assert (loose.a_start, loose.a_end, loose.matched) == (0, len(a), 18)
     assert 0.4 < loose.similarity < 0.5
+
+
+def test_common_seeds_extend_a_region_of_own_seeds_but_make_none_alone():
+    """Seeds of a phrase many members share join the region of the pair's own seeds next to them (a copy running
+    through a common phrase stays whole); far from any own seed they are no region: a passage shared with a group
+    is labelled from the k-gram counts, not aligned pair by pair."""
+    own = [(100, 300), (106, 306)]
+    near = [(120, 320), (130, 330)]  # the same diagonal, right after the own seeds
+    far = [(900, 50), (906, 56)]
+    (region,) = seed_regions(own, FS.winnow_k, AS, near + far)
+    assert region == (100, 130 + FS.winnow_k, 300, 330 + FS.winnow_k)
+    assert seed_regions([], FS.winnow_k, AS, near + far) == []
+    assert len(seed_regions(own + far, FS.winnow_k, AS)) == 2  # own seeds far apart: two regions

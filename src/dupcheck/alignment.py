@@ -61,10 +61,20 @@ MAX_REGION = 8192
 _BLANK_A, _BLANK_B = "\x00", "\x01"  # never equal to each other, nor to a token (tokens are never controls)
 
 
-def seed_regions(seeds: Iterable[tuple[int, int]], k: int, settings: AlignSettings) -> list[Region]:
-    """Group seeds that lie near one diagonal and near each other into regions to align."""
-    clusters: list[list[int]] = []  # [a_min, a_max, b_min, b_max, last_diagonal]
-    for a, b in sorted(set(seeds)):
+def seed_regions(
+    seeds: Iterable[tuple[int, int]],
+    k: int,
+    settings: AlignSettings,
+    common: Iterable[tuple[int, int]] = (),
+) -> list[Region]:
+    """Group seeds that lie near one diagonal and near each other into regions to align.
+
+    ``common`` seeds (of phrases many members share) join the regions and extend them, but a region of common
+    seeds alone is not aligned: it is a passage shared with a group, labelled from the k-gram counts, and not
+    evidence about these two texts."""
+    clusters: list[list[int]] = []  # [a_min, a_max, b_min, b_max, last_diagonal, has_own_seed]
+    own = set(seeds)
+    for a, b in sorted(own | set(common)):
         diagonal = b - a
         for c in reversed(clusters):
             if (
@@ -74,10 +84,11 @@ def seed_regions(seeds: Iterable[tuple[int, int]], k: int, settings: AlignSettin
                 and max(c[3], b) - min(c[2], b) < MAX_REGION
             ):
                 c[1], c[2], c[3], c[4] = a, min(c[2], b), max(c[3], b), diagonal
+                c[5] |= (a, b) in own
                 break
         else:
-            clusters.append([a, a, b, b, diagonal])
-    return [(c[0], c[1] + k, c[2], c[3] + k) for c in clusters]
+            clusters.append([a, a, b, b, diagonal, (a, b) in own])
+    return [(c[0], c[1] + k, c[2], c[3] + k) for c in clusters if c[5]]
 
 
 Block = tuple[int, int, int]  # a, b, size: tokens a .. a+size-1 equal b .. b+size-1

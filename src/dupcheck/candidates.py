@@ -15,7 +15,8 @@ Cost is linear in what texts share, never in its square:
 * a fingerprint whose k-gram more than ``max_pair_members`` members use (``Boilerplate.wide``, counted exactly
   with the boilerplate), or a band bucket that many members hold, is *widely shared*: it is never expanded into
   pairs (``wide`` labels and groups it from the k-gram counts, without alignment); the pairs that rarer evidence
-  makes still get its seeds (``Candidates.wide_seeds``), so a copy that runs through a common phrase stays whole;
+  makes still get its seeds (``Candidates.wide_seeds``), so a copy that runs through a common phrase stays whole
+  (far from the pair's own seeds they align nothing: ``alignment.seed_regions``);
 * repetition inside one text is collapsed: at most ``MAX_REPEATS`` occurrences of one fingerprint (or band key)
   per text can pair it, so a sentence pasted 9,000 times costs what it costs pasted eight times;
 * two members whose only evidence is a set phrase are not compared (``set_phrase_chars``): every fingerprint they

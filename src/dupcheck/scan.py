@@ -285,8 +285,8 @@ class _Aligning:
 def _align_pair(state: _Aligning, pair: tuple[int, int]) -> list[Passage]:
     i, j = pair
     found, settings = state.candidates[pair], state.settings
-    seeds = found.seeds if state.wide is None else found.seeds + state.wide.wide_seeds(i, j)
-    regions = seed_regions(seeds, settings.fingerprints.winnow_k, settings.alignment)
+    common = [] if state.wide is None else state.wide.wide_seeds(i, j)
+    regions = seed_regions(found.seeds, settings.fingerprints.winnow_k, settings.alignment, common)
     wa, wb = state.entries[i].fingerprints.windows, state.entries[j].fingerprints.windows
     regions += [(*wa[x], *wb[y]) for x, y in found.windows]
     a, b = state.tokens.pair(i, j)
