@@ -103,3 +103,12 @@ def test_a_phrase_beside_evidence_of_their_own_still_pairs_them():
     """Two members sharing the phrase three hold and a sentence only they hold are compared."""
     own = "我们两个人共同写下的这一句话只有我们自己才有"
     assert _pairs([[PHRASE16, own], [PHRASE16, own], [PHRASE16]]) == {(0, 1)}
+
+
+def test_a_phrase_with_a_number_in_it_is_measured_in_characters_so_still_compared():
+    """A number is one token of several characters: a stretch holding one is not known to be short, and the three
+    members holding it are compared (the labels then measure the passage in characters)."""
+    from dupcheck.normalise import normalise
+
+    with_number = normalise("坚决反对形式主义20260131切实减负").tokens  # the number is one token
+    assert _pairs([[with_number], [with_number], [with_number]]) == {(0, 1), (0, 2), (1, 2)}

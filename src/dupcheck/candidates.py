@@ -396,26 +396,11 @@ def find_candidates(
     boilerplate_group = within(hashes[order[starts]], boilerplate.hashes) if len(starts) else np.zeros(0, bool)
     docs = doc_of[order]
     wide_group = within(hashes[order[starts]], boilerplate.wide) & ~boilerplate_group
-    paired_groups = np.flatnonzero(~boilerplate_group & ~wide_group)
-    p, q = _pairs_within(order, bounds, paired_groups)
+    p, q = _pairs_within(order, bounds, np.flatnonzero(~boilerplate_group & ~wide_group))
     tp, tq = _template_pairs(order, bounds, np.flatnonzero(boilerplate_group), texts.templates[docs])
     wp, wq = _template_pairs(order, bounds, np.flatnonzero(wide_group), texts.templates[docs])
     related = texts.related(doc_of[p], doc_of[q])
-    # Pairs holding a fingerprint that only their two members hold: evidence no set phrase explains.
-    private = (
-        _private_pairs(entries, k, order, bounds, texts.members[docs], hashes, doc_of, p[related], q[related])
-        if set_phrase_chars
-        else set()
-    )
-    for first, second, ok in [
-        (p, q, related),
-        (tp, tq, texts.template_and_member(doc_of[tp], doc_of[tq])),
-        (wp, wq, texts.template_and_member(doc_of[wp], doc_of[wq])),
-    ]:
-        first, second = first[ok], second[ok]
-        swap = doc_of[first] > doc_of[second]
-        first, second = np.where(swap, second, first), np.where(swap, first, second)
-        _collect(pairs, "seeds", doc_of[first], doc_of[second], pos_of[first], pos_of[second])
+    p, q = p[related], q[related]
     wide: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
     if wide_group.any():
         wide = _wide_by_entry(len(entries), order[np.repeat(wide_group, np.diff(bounds))], doc_of, hashes, pos_of)
@@ -436,91 +421,160 @@ def find_candidates(
     )
     found_pairs = fork_map(_band_pairs, bands, range(settings.bands), workers)
     window_pairs = np.unique(np.concatenate([np.zeros(0, np.int64), *found_pairs]))
-    p, q = window_pairs // max(1, len(window_doc)), window_pairs % max(1, len(window_doc))
-    agree = _agreement(entries, window_doc, window_idx, p, q)
+    wa, wb = window_pairs // max(1, len(window_doc)), window_pairs % max(1, len(window_doc))
+    agree = _agreement(entries, window_doc, window_idx, wa, wb)
     similar = agree >= min_window_similarity * settings.num_perm  # the estimated Jaccard similarity, times num_perm
-    p, q = p[similar], q[similar]
-    _collect(pairs, "windows", window_doc[p], window_doc[q], window_idx[p], window_idx[q])
-    if set_phrase_chars:
-        phrase_only = [
-            pair
-            for pair, found in pairs.items()
-            if _only_a_set_phrase(pair, found, private, entries, texts, k, settings.winnow_w, set_phrase_chars)
-        ]
-        for pair in phrase_only:
-            del pairs[pair]
+    wa, wb = wa[similar], wb[similar]
+
+    if set_phrase_chars and len(p):
+        keep = ~_set_phrase_seeds(
+            _PhraseCheck(entries, texts, k, settings.winnow_w, set_phrase_chars, workers),
+            order,
+            bounds,
+            hashes,
+            doc_of,
+            pos_of,
+            p,
+            q,
+            window_doc[wa] * len(entries) + window_doc[wb],
+        )
+        p, q = p[keep], q[keep]
+    for first, second in [
+        (p, q),
+        *((x[ok], y[ok]) for x, y, ok in [(tp, tq, texts.template_and_member(doc_of[tp], doc_of[tq]))]),
+        *((x[ok], y[ok]) for x, y, ok in [(wp, wq, texts.template_and_member(doc_of[wp], doc_of[wq]))]),
+    ]:
+        swap = doc_of[first] > doc_of[second]
+        first, second = np.where(swap, second, first), np.where(swap, first, second)
+        _collect(pairs, "seeds", doc_of[first], doc_of[second], pos_of[first], pos_of[second])
+    _collect(pairs, "windows", window_doc[wa], window_doc[wb], window_idx[wa], window_idx[wb])
     return Candidates(dict(pairs), wide)
 
 
-def _private_pairs(
-    entries: Sequence[Entry],
-    k: int,
+@dataclass(frozen=True)
+class _PhraseCheck:
+    """What telling set-phrase pairs reads (``_set_phrase_seeds``)."""
+
+    entries: Sequence[Entry]
+    texts: _Texts
+    k: int
+    w: int
+    shorter_than: int
+    workers: int
+
+
+def _set_phrase_seeds(
+    check: _PhraseCheck,
     order: np.ndarray,
     bounds: np.ndarray,
-    members: np.ndarray,
     hashes: np.ndarray,
     doc_of: np.ndarray,
+    pos_of: np.ndarray,
     p: np.ndarray,
     q: np.ndarray,
-) -> set[tuple[int, int]]:
-    """The text pairs (lower first) among the seeds ``p``, ``q`` (elements of ``order``) whose k-gram no third
-    member uses (``members``: per element in group order; ``hashes``: per element).
-
-    Winnowing picks a text's fingerprints by their neighbours, so a phrase three members write may be a fingerprint
-    of only two of them: the k-grams of every current report are looked up to count its users."""
-    if not len(p):
-        return set()
-    spread = _spread(bounds, members)
+    window_keys: np.ndarray,
+) -> np.ndarray:
+    """Which seeds ``p``, ``q`` (elements of ``order``, member pairs) belong to two members whose only evidence
+    is one set phrase: no passage window agrees (``window_keys``: ``i * n + j`` of the window pairs, text ``i``
+    first), no fingerprint they share is a k-gram only their two members use, every seed lies within a stretch of
+    the first text too short to be part of a passage as long as ``shorter_than``, and that stretch holds no Latin
+    word or number (one token of several characters). Winnowing takes a fingerprint in every ``w`` consecutive
+    k-grams, so a passage runs on at most ``w - 1`` tokens past its first and last fingerprint."""
+    entries, texts, n = check.entries, check.texts, len(check.entries)
+    i, j = doc_of[p], doc_of[q]
+    low, high = np.minimum(i, j), np.maximum(i, j)
+    key = low * n + high
     position = np.zeros(len(doc_of), dtype=np.int64)
     position[order] = np.arange(len(order))  # where each element stands in group order
     group_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-    seed_groups = group_of[position[p]]
-    two = np.unique(hashes[order[bounds[:-1]]][np.unique(seed_groups[spread[seed_groups] <= 2])])
-    held = [
-        (np.unique(kgrams[within(kgrams, two)]), entry.member)
-        for entry in entries
-        if entry.counts
-        for kgrams in (entry.kgrams(k),)
-    ]
+    private = _private(check, order, bounds, hashes, doc_of[order], group_of[position[p]])
+    pos_low = np.where(i == low, pos_of[p], pos_of[q])
+
+    by_key = np.argsort(key, kind="stable")
+    sorted_key = key[by_key]
+    firsts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    pair_key = sorted_key[firsts]
+    first_pos = np.minimum.reduceat(pos_low[by_key], firsts)
+    last_pos = np.maximum.reduceat(pos_low[by_key], firsts)
+    any_private = np.maximum.reduceat(private[by_key].astype(np.int8), firsts) > 0
+    pair_low = pair_key // n
+    stop = last_pos + check.k
+    phrase_only = (
+        ~any_private
+        & ~within(pair_key, np.unique(window_keys))
+        & texts.counted[pair_low]
+        & texts.counted[pair_key % n]
+        & (stop - first_pos + 2 * (check.w - 1) < check.shorter_than)
+    )
+    for at in np.flatnonzero(phrase_only).tolist():
+        if max(entries[int(pair_low[at])].tokens[int(first_pos[at]) : int(stop[at])]) >= FIRST_WORD_TOKEN:
+            phrase_only[at] = False
+    out = np.zeros(len(p), dtype=bool)
+    out[by_key] = np.repeat(phrase_only, np.diff(np.r_[firsts, len(key)]))
+    return out
+
+
+def _private(
+    check: _PhraseCheck,
+    order: np.ndarray,
+    bounds: np.ndarray,
+    hashes: np.ndarray,
+    docs: np.ndarray,
+    seed_groups: np.ndarray,
+) -> np.ndarray:
+    """Per seed (of ``seed_groups``): whether its fingerprint's k-gram only two members use.
+
+    Most fingerprints two texts share are held by those two alone; a phrase three members write may still be a
+    fingerprint of only two of them (winnowing picks a text's fingerprints by their neighbours), so the k-grams of
+    every current report are looked up for the candidates."""
+    sizes = np.diff(bounds)
+    members = check.texts.members[docs]  # per element in group order
+    counted = check.texts.counted[docs]
+    # Members holding a group's fingerprint: two for a group of two elements; counted exactly for larger groups.
+    spread = np.where(sizes <= 2, sizes, 0)
+    group_of = np.repeat(np.arange(len(sizes)), sizes)
+    at = np.flatnonzero((sizes[group_of] > 2) & counted)
+    if len(at):
+        width = int(members.max()) + 1
+        distinct = np.unique(group_of[at] * width + members[at])
+        large = np.flatnonzero(sizes > 2)
+        spread[large] = np.bincount(distinct // width, minlength=len(sizes))[large]
+    few = np.unique(seed_groups[spread[seed_groups] <= 2])
+    two = np.unique(hashes[order[bounds[:-1][few]]])
+    found = fork_map(
+        _holders_of,
+        _Holders(check.entries, check.k, HashSet(two)),
+        chunks(len(check.entries), check.workers),
+        check.workers,
+    )
+    at_hash = np.concatenate([np.zeros(0, np.int64), *(h for part in found for h, _ in part)])
+    by = np.concatenate([np.zeros(0, np.int64), *(m for part in found for _, m in part)])
     users = np.zeros(len(two), dtype=np.int64)
-    if held:
-        at = np.concatenate([np.searchsorted(two, found) for found, _ in held])
-        by = np.concatenate([np.full(len(found), member, dtype=np.int64) for found, member in held])
-        width = int(by.max()) + 1 if len(by) else 1
-        distinct = np.unique(at * width + by)
+    if len(at_hash):
+        width = int(by.max()) + 1
+        distinct = np.unique(np.searchsorted(two, at_hash) * width + by)
         users = np.bincount(distinct // width, minlength=len(two))
-    private_hash = two[users <= 2]
-    private = within(hashes[p], private_hash) & (spread[seed_groups] <= 2)
-    i, j = doc_of[p[private]], doc_of[q[private]]
-    low, high = np.minimum(i, j), np.maximum(i, j)
-    return set(zip(low.tolist(), high.tolist(), strict=True))
+    private_hashes = two[users <= 2]
+    return (spread[seed_groups] <= 2) & within(hashes[order[bounds[:-1][seed_groups]]], private_hashes)
 
 
-def _only_a_set_phrase(
-    pair: tuple[int, int],
-    found: PairCandidates,
-    private: set[tuple[int, int]],
-    entries: Sequence[Entry],
-    texts: _Texts,
-    k: int,
-    w: int,
-    shorter_than: int,
-) -> bool:
-    """Whether two members' only evidence is one set phrase: no window, no fingerprint of their own, and every
-    seed inside one stretch of Chinese characters of the first text too short to be part of a passage as long as
-    ``shorter_than`` (a Latin word is one token of several characters, so a text with words is always compared).
-    Winnowing takes a fingerprint in every ``w`` consecutive k-grams, so a passage runs on at most ``w - 1``
-    tokens past its first and last fingerprint."""
-    i, j = pair
-    if found.windows or not found.seeds or pair in private:
-        return False
-    if not (texts.counted[i] and texts.counted[j]) or texts.members[i] == texts.members[j]:
-        return False
-    first = min(a for a, _ in found.seeds)
-    stop = max(a for a, _ in found.seeds) + k
-    if stop - first + 2 * (w - 1) >= shorter_than:
-        return False
-    return max(entries[i].tokens[first:stop]) < FIRST_WORD_TOKEN
+@dataclass(frozen=True)
+class _Holders:
+    entries: Sequence[Entry]
+    k: int
+    among: HashSet
+
+
+def _holders_of(state: _Holders, part: range) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per current report of ``part``: the distinct k-grams of ``state.among`` it holds, and its member."""
+    out = []
+    for i in part:
+        entry = state.entries[i]
+        if entry.counts:
+            kgrams = entry.kgrams(state.k)
+            held = np.unique(kgrams[state.among.contains(kgrams)])
+            out.append((held, np.full(len(held), entry.member, dtype=np.int64)))
+    return out
 
 
 def _wide_by_entry(
