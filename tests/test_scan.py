@@ -218,8 +218,9 @@ def test_reading_aligning_and_labelling_on_several_processes_give_the_same_repor
     one = scan(corpus, workers=1)
     assert forked == []
     two = scan(corpus, workers=2)
-    # members; boilerplate: bucket counts, hot k-grams, masks; candidates: seeds, LSH bands; aligning; labelling
-    assert forked.count("fork") == 8
+    # members; boilerplate: bucket counts, hot k-grams, masks; candidates: seeds, k-gram holders (set phrases), LSH
+    # bands; aligning; labelling
+    assert forked.count("fork") == 9
     assert one.to_dict() == two.to_dict()
     assert [e.path for e in two.errors] == ["坏.txt"]
     assert ("成员3", "成员40") in [(p.member_a, p.member_b) for p in two.pairs] and len(two.pairs) == 1 + 66

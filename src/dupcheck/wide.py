@@ -22,7 +22,7 @@ from dupcheck.boilerplate import Boilerplate
 from dupcheck.labels import Label
 from dupcheck.model import Document, ScanSettings
 from dupcheck.report import GroupResult, Side
-from dupcheck.results import label_within, side_of
+from dupcheck.results import LabelCuts, side_of
 
 GROUP = "\x00group"  # the partner a passage shared with a group is labelled with (no member is called this)
 
@@ -82,9 +82,10 @@ def groups(
     if not sides:
         return []
     by_component: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    cut_to = LabelCuts(labels)
     for (doc, start, end), c in zip(sides, np.concatenate(keys).tolist(), strict=True):
         if doc in labels:
-            cut = label_within(labels[doc], Label.REUSE, start, end)
+            cut = cut_to(doc, Label.REUSE, start, end)
             if cut is None or cut[2] < min_chars:
                 continue
             start, end = cut[0], cut[1]
@@ -113,13 +114,14 @@ def counted_groups(
     boilerplate, the text's author among them): runs cut to their reuse as in ``groups``, three holders or more."""
     k, min_chars = settings.fingerprints.winnow_k, settings.alignment.min_chars
     out = []
+    cut_to = LabelCuts(labels)
     for i in sorted(focus):
         if i >= len(boilerplate.wide_kgrams) or i not in labels:
             continue
         ranges, smallest = _keyed_runs(*boilerplate.wide_kgrams[i], k, min_chars)
         spans: dict[int, tuple[int, int]] = {}
         for (start, end), key in zip(ranges.tolist(), smallest.tolist(), strict=True):
-            cut = label_within(labels[i], Label.REUSE, start, end)
+            cut = cut_to(i, Label.REUSE, start, end)
             if cut is None or cut[2] < min_chars:
                 continue
             held = spans.get(key)
