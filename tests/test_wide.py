@@ -102,3 +102,17 @@ def test_report_of_200k_repeated_characters_among_normal_ones(tmp_path, repeated
     assert ("m1.txt", "m2.txt") in pairs or ("m2.txt", "m1.txt") in pairs
     r = next(d for d in report.documents if d.id == "r.txt")
     assert 0 < r.shares.reuse < 0.01  # the copied paragraph, not the repetition
+
+
+def test_merged_groups_list_their_passages_in_one_order_whatever_the_order_found():
+    """Two passages of one text starting at one place (one cut longer): the longer second, in whichever order they
+    were found — a merged group's passages come from a set, and a report must not change from run to run."""
+    from dupcheck.report import GroupResult, Side
+    from dupcheck.wide import merged
+
+    short, long = Side("甲.txt", 10, 30), Side("甲.txt", 10, 60)
+    other = Side("乙.txt", 0, 50)
+    members = ("甲", "乙", "丙")
+    for passages in [(long, short, other), (short, other, long), (other, long, short)]:
+        (group,) = merged([GroupResult(members, passages)])
+        assert group.passages == (other, short, long)  # by document name, then start, then end

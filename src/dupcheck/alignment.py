@@ -73,12 +73,18 @@ def seed_regions(
     seeds alone is not aligned: it is a passage shared with a group, labelled from the k-gram counts, and not
     evidence about these two texts."""
     clusters: list[list[int]] = []  # [a_min, a_max, b_min, b_max, last_diagonal, has_own_seed]
+    # Seeds come in order of a, so a cluster left behind by more than the gap never takes another: only the ones
+    # still within reach are tried (two texts sharing many common phrases have hundreds of clusters).
+    reachable: list[list[int]] = []
+    reach = settings.max_gap + k
     own = set(seeds)
     for a, b in sorted(own | set(common)):
         diagonal = b - a
-        for c in reversed(clusters):
+        if len(reachable) > 8:
+            reachable = [c for c in reachable if a - c[1] <= reach]
+        for c in reversed(reachable):
             if (
-                a - c[1] <= settings.max_gap + k
+                a - c[1] <= reach
                 and abs(diagonal - c[4]) <= settings.max_drift
                 and a - c[0] < MAX_REGION
                 and max(c[3], b) - min(c[2], b) < MAX_REGION
@@ -87,7 +93,9 @@ def seed_regions(
                 c[5] |= (a, b) in own
                 break
         else:
-            clusters.append([a, a, b, b, diagonal, (a, b) in own])
+            cluster = [a, a, b, b, diagonal, (a, b) in own]
+            clusters.append(cluster)
+            reachable.append(cluster)
     return [(c[0], c[1] + k, c[2], c[3] + k) for c in clusters if c[5]]
 
 

@@ -215,7 +215,9 @@ def groups(
                 passages[group].append(side_of(documents[i], start, stop))
     member_of = {d.source.id: d.source.member for d in documents}
     groups = [
-        GroupResult(members=tuple(sorted(members)), passages=tuple(sorted(sides, key=lambda s: (s.doc, s.start))))
+        GroupResult(
+            members=tuple(sorted(members)), passages=tuple(sorted(sides, key=lambda s: (s.doc, s.start, s.end)))
+        )
         for members, sides in passages.items()
         # Every member of the group must hold the passage, or it is an accident of alignment, not a group.
         if {member_of[side.doc] for side in sides} == members

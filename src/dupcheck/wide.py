@@ -134,8 +134,9 @@ def counted_groups(
     return sorted(out, key=lambda g: (g.passages[0].doc, g.passages[0].start))
 
 
-def _side_key(side: Side) -> tuple[str, int]:
-    return side.doc, side.start
+def _side_key(side: Side) -> tuple[str, int, int]:
+    # A total order: the passages of a merged group come from a set, whose order changes from run to run.
+    return side.doc, side.start, side.end
 
 
 def merged(*found: Sequence[GroupResult]) -> list[GroupResult]:
