@@ -439,10 +439,12 @@ def find_candidates(
             window_doc[wa] * len(entries) + window_doc[wb],
         )
         p, q = p[keep], q[keep]
+    with_template = texts.template_and_member(doc_of[tp], doc_of[tq])
+    with_wide_template = texts.template_and_member(doc_of[wp], doc_of[wq])
     for first, second in [
         (p, q),
-        *((x[ok], y[ok]) for x, y, ok in [(tp, tq, texts.template_and_member(doc_of[tp], doc_of[tq]))]),
-        *((x[ok], y[ok]) for x, y, ok in [(wp, wq, texts.template_and_member(doc_of[wp], doc_of[wq]))]),
+        (tp[with_template], tq[with_template]),
+        (wp[with_wide_template], wq[with_wide_template]),
     ]:
         swap = doc_of[first] > doc_of[second]
         first, second = np.where(swap, second, first), np.where(swap, first, second)

@@ -142,6 +142,12 @@ class LabelCuts:
         return positions[low], positions[high - 1] + 1, high - low
 
 
+def side_order(side: Side) -> tuple[str, int, int]:
+    """A total order of passages: by document, start, end (a group's passages may come from a set, whose order
+    changes from run to run)."""
+    return side.doc, side.start, side.end
+
+
 def pairs(
     matches: Sequence[MatchResult],
     documents: Sequence[Document],
@@ -215,9 +221,7 @@ def groups(
                 passages[group].append(side_of(documents[i], start, stop))
     member_of = {d.source.id: d.source.member for d in documents}
     groups = [
-        GroupResult(
-            members=tuple(sorted(members)), passages=tuple(sorted(sides, key=lambda s: (s.doc, s.start, s.end)))
-        )
+        GroupResult(members=tuple(sorted(members)), passages=tuple(sorted(sides, key=side_order)))
         for members, sides in passages.items()
         # Every member of the group must hold the passage, or it is an accident of alignment, not a group.
         if {member_of[side.doc] for side in sides} == members

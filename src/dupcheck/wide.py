@@ -22,7 +22,7 @@ from dupcheck.boilerplate import Boilerplate
 from dupcheck.labels import Label
 from dupcheck.model import Document, ScanSettings
 from dupcheck.report import GroupResult, Side
-from dupcheck.results import LabelCuts, side_of
+from dupcheck.results import LabelCuts, side_of, side_order
 
 GROUP = "\x00group"  # the partner a passage shared with a group is labelled with (no member is called this)
 
@@ -97,7 +97,7 @@ def groups(
     for held in by_component.values():
         members = {documents[doc].source.member for doc in held}
         if len(members) >= 3:
-            passages = sorted((side_of(documents[doc], a, b) for doc, (a, b) in held.items()), key=_side_key)
+            passages = sorted((side_of(documents[doc], a, b) for doc, (a, b) in held.items()), key=side_order)
             out.append(GroupResult(members=tuple(sorted(members)), passages=tuple(passages)))
     return out
 
@@ -134,16 +134,11 @@ def counted_groups(
     return sorted(out, key=lambda g: (g.passages[0].doc, g.passages[0].start))
 
 
-def _side_key(side: Side) -> tuple[str, int, int]:
-    # A total order: the passages of a merged group come from a set, whose order changes from run to run.
-    return side.doc, side.start, side.end
-
-
 def merged(*found: Sequence[GroupResult]) -> list[GroupResult]:
     """Groups of the same members, one group holding all their passages; largest first, like ``results.groups``."""
     by_members: dict[tuple[str, ...], set[Side]] = defaultdict(set)
     for groups_found in found:
         for group in groups_found:
             by_members[group.members] |= set(group.passages)
-    out = [GroupResult(members, tuple(sorted(sides, key=_side_key))) for members, sides in by_members.items()]
+    out = [GroupResult(members, tuple(sorted(sides, key=side_order))) for members, sides in by_members.items()]
     return sorted(out, key=lambda g: (-len(g.members), g.members))
