@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dupcheck.arrays import HashSet, coverage, range_mask
+from dupcheck.arrays import HashSet, coverage, range_mask, within
 
 
 def test_a_large_hash_set_answers_as_a_binary_search_does():
@@ -15,6 +15,25 @@ def test_a_large_hash_set_answers_as_a_binary_search_does():
     hash_set = HashSet(values)
     assert hash_set.buckets is not None
     np.testing.assert_array_equal(hash_set.contains(probes), np.isin(probes, values))
+
+
+def test_within_answers_as_isin_for_every_size_and_kind_of_key():
+    """Many hashes against a small set go through a bitmap of the set's buckets first (members, strangers, and
+    strangers in a member's bucket); few values, or keys that are not hashes (signed pair keys), are searched
+    directly. Every way answers as ``np.isin``."""
+    rng = np.random.default_rng(5)
+    for set_size in (1, 3, 90, 1_400, 70_000):
+        values = np.unique(rng.integers(0, 2**64 - 1, size=set_size, dtype=np.uint64))
+        for n_probes in (0, 5, 63, 64, 5_000):
+            strangers = rng.integers(0, 2**64 - 1, size=n_probes, dtype=np.uint64)
+            probes = np.concatenate([values[rng.integers(0, len(values), n_probes // 3)], strangers, values[:9] ^ 1])
+            rng.shuffle(probes)
+            np.testing.assert_array_equal(within(probes, values), np.isin(probes, values))
+            signed = probes.astype(np.int64) >> 8
+            np.testing.assert_array_equal(
+                within(signed, np.unique(values.astype(np.int64) >> 8)), np.isin(signed, values.astype(np.int64) >> 8)
+            )
+    assert not within(np.arange(100, dtype=np.uint64), np.zeros(0, dtype=np.uint64)).any()
 
 
 def test_coverage_counts_the_sets_covering_each_position_as_their_masks_do():

@@ -88,6 +88,16 @@ def test_members_whose_only_evidence_is_a_phrase_three_hold_are_not_compared():
     assert _pairs(texts, set_phrase_chars=0) == {(0, 1), (0, 2), (1, 2)}
 
 
+def test_a_phrase_a_member_repeats_far_apart_is_a_set_phrase_whichever_text_comes_first():
+    """One member writes the phrase three holds twice, 150 characters apart: the stretch of their seeds is long in
+    that text but short in the other's, and a passage is no longer than its shorter side. No pair, in either order
+    of the texts."""
+    texts = [[PHRASE16, PHRASE16], [PHRASE16], [PHRASE16]]
+    assert _pairs(texts) == set()
+    assert _pairs(texts[::-1]) == set()
+    assert _pairs(texts, set_phrase_chars=0) == {(0, 1), (0, 2), (1, 2)}
+
+
 def test_a_phrase_only_two_members_hold_pairs_them():
     """Held by two members alone, the same phrase may be a copied sentence: they are compared."""
     assert _pairs([[PHRASE16], [PHRASE16], []]) == {(0, 1)}

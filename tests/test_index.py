@@ -436,6 +436,31 @@ def test_reference_for_reads_no_report_for_what_many_members_share(tmp_path: Pat
     assert population is not None and len(population.wide_bands) > 0
 
 
+SET_PHRASE16 = "坚决反对形式主义官僚主义切实减负"  # a genre phrase of 16 characters
+
+
+def set_phrase_corpus(tmp_path: Path) -> tuple[Path, Document]:
+    """40 members; 成员1–4 write a 16-character set phrase (成员4 twice, far apart), 成员30 a copied passage; a draft
+    of 成员0 holds both."""
+    files = {}
+    for i in range(40):
+        inserts = [SET_PHRASE16] * (i == 4) + [SET_PHRASE16] * (1 <= i <= 4) + [COPIED] * (i == 30)
+        files[f"成员{i}.txt"] = report_text(i, *inserts)
+    corpus = write(tmp_path / "corpus", {**files, "templates/模板.txt": TEMPLATE})
+    return corpus, as_draft(tmp_path, "成员0-草稿.txt", report_text(90, SET_PHRASE16, COPIED))
+
+
+def test_reference_for_reads_no_report_that_shares_only_a_set_phrase_with_the_draft(tmp_path: Path) -> None:
+    """A check would compare none of 成员1–4 with the draft (nothing but the phrase, which five members use), so it
+    reads none of them, and gives the report of a check against every report."""
+    corpus, draft = set_phrase_corpus(tmp_path)
+    index = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    index.update(corpus)
+    assert same_check(index, draft) == ["templates/模板.txt", "成员30.txt"]
+    without_rule = ScanSettings(set_phrase_chars=0)  # the phrase a passage of its own: every holder read
+    assert {f"成员{i}.txt" for i in range(1, 5)} <= set(same_check(index, draft, settings=without_rule))
+
+
 def test_every_report_of_the_example_corpus_checked_as_a_draft_gives_the_same_report(tmp_path: Path) -> None:
     """The example corpus, whose set phrases every report holds: each report checked as a draft (replacing itself,
     and under a new name) gives the report of a check against every report, and reads fewer of them."""

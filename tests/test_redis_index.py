@@ -24,7 +24,14 @@ import numpy as np
 import pytest
 import redis
 from click.testing import CliRunner, Result
-from test_index import SET_PHRASE, _rounds_corpus, as_draft, same_check, two_folders_with_one_path_in_one_round
+from test_index import (
+    SET_PHRASE,
+    _rounds_corpus,
+    as_draft,
+    same_check,
+    set_phrase_corpus,
+    two_folders_with_one_path_in_one_round,
+)
 from test_scan import COPIED, COPIED_SPAN, prose, report_text, write
 
 from dupcheck.check import check_draft, load_draft
@@ -267,6 +274,15 @@ def test_reference_for_loads_the_partner_and_the_template_not_every_report(
     assert found["documents"][0]["top_partner"] == "成员5"
     assert found == everything
     sqlite.close()
+
+
+def test_reference_for_reads_no_report_that_shares_only_a_set_phrase_with_the_draft(
+    tmp_path: Path, index: RedisIndex
+) -> None:
+    """As the SQLite index: the four members sharing only a set phrase with the draft are not read."""
+    corpus, draft = set_phrase_corpus(tmp_path)
+    index.update(corpus)
+    assert same_check(index, draft) == ["templates/模板.txt", "成员30.txt"]
 
 
 def test_earlier_rounds_own_text_is_self_and_comes_back_as_earlier(tmp_path: Path, index: RedisIndex) -> None:

@@ -27,9 +27,28 @@ def distinct(arrays: Iterable[np.ndarray]) -> np.ndarray:
 
 
 def within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Mask of ``values`` found in ``sorted_set``: a binary search each."""
+    """Mask of ``values`` found in ``sorted_set``: a binary search each, or, for many values, only for those
+    whose bucket (top bits) the set uses. Most values looked up are in no bucket of the set (a report's k-grams
+    against the boilerplate ones), and a bitmap lookup costs a fraction of a binary search: a check's 1,400
+    lookups of a report's 5,000 k-grams into a set of a few hundred took 0.2 s by binary search alone."""
     if len(sorted_set) == 0:
         return np.zeros(len(values), dtype=bool)
+    # Buckets about 32 times the set (a value outside it falls in a used one 3 % of the time), but only as many
+    # as cost less to clear than the values cost to search.
+    bits = min(BUCKET_BITS, len(sorted_set).bit_length() + 5)
+    hashed = values.dtype == np.uint64 and sorted_set.dtype == np.uint64  # keys of other kinds are not spread out
+    if not hashed or len(values) < 64 or (1 << bits) > 64 * len(values):
+        return _searched(values, sorted_set)
+    shift = np.uint64(64 - bits)
+    used = np.zeros(1 << bits, dtype=bool)
+    used[sorted_set >> shift] = True
+    found = np.zeros(len(values), dtype=bool)
+    maybe = np.flatnonzero(used[values >> shift])
+    found[maybe] = _searched(values[maybe], sorted_set)
+    return found
+
+
+def _searched(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
     return sorted_set[at] == values
 
@@ -69,7 +88,7 @@ class HashSet:
             return within(probes, self.values)
         found = np.zeros(len(probes), dtype=bool)
         maybe = np.flatnonzero(self.buckets[bucket_of(probes)])
-        found[maybe] = within(probes[maybe], self.values)
+        found[maybe] = _searched(probes[maybe], self.values)
         return found
 
 

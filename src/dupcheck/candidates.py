@@ -20,15 +20,15 @@ Cost is linear in what texts share, never in its square:
 * repetition inside one text is collapsed: at most ``MAX_REPEATS`` occurrences of one fingerprint (or band key)
   per text can pair it, so a sentence pasted 9,000 times costs what it costs pasted eight times;
 * two members whose only evidence is a set phrase are not compared (``set_phrase_chars``): every fingerprint they
-  share is held by a third member too, all of them lie within one stretch shorter than a set phrase, and no
-  passage window agrees. Labelling would give such a passage back to each member (``labels``), and in real-shaped
-  text most pairs are of this kind.
+  share is held by a third member too, all of them lie within one stretch of either text shorter than a set
+  phrase, and no passage window agrees. Labelling would give such a passage back to each member (``labels``), and
+  in real-shaped text most pairs are of this kind.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -347,6 +347,7 @@ def find_candidates(
     common_bands: np.ndarray | None = None,
     wide_bands: np.ndarray | None = None,
     set_phrase_chars: int = 0,
+    kgram_users: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Candidates:
     """Candidate pairs among ``entries`` (see the module docstring).
 
@@ -358,7 +359,9 @@ def find_candidates(
     widely shared when ``boilerplate.wide`` holds them. ``common_bands``, ``wide_bands``: band keys (sorted) whose
     buckets are boilerplate or widely shared among more texts than ``entries`` (``Population``: an index's): so
     classed, whatever the few entries holding them here. ``set_phrase_chars``: pairs of two members whose only
-    evidence is one set phrase shorter than this are left out (0: none).
+    evidence is one set phrase shorter than this are left out (0: none). ``kgram_users``: how many members use each
+    of some k-grams of the focused texts, counted over more texts than ``entries`` (``Population.users_of``):
+    whether a k-gram is one only two members use is then told from it.
     """
     if len(boilerplate.masks) != len(entries):
         raise ValueError(f"boilerplate of {len(boilerplate.masks)} texts given for {len(entries)} entries")
@@ -428,7 +431,7 @@ def find_candidates(
 
     if set_phrase_chars and len(p):
         keep = ~_set_phrase_seeds(
-            _PhraseCheck(entries, texts, k, settings.winnow_w, set_phrase_chars, workers),
+            _PhraseCheck(entries, texts, k, settings.winnow_w, set_phrase_chars, workers, kgram_users),
             order,
             bounds,
             hashes,
@@ -463,6 +466,7 @@ class _PhraseCheck:
     w: int
     shorter_than: int
     workers: int
+    kgram_users: Callable[[np.ndarray], np.ndarray] | None = None  # counted over more texts than entries
 
 
 def _set_phrase_seeds(
@@ -479,9 +483,11 @@ def _set_phrase_seeds(
     """Which seeds ``p``, ``q`` (elements of ``order``, member pairs) belong to two members whose only evidence
     is one set phrase: no passage window agrees (``window_keys``: ``i * n + j`` of the window pairs, text ``i``
     first), no fingerprint they share is a k-gram only their two members use, every seed lies within a stretch of
-    the first text too short to be part of a passage as long as ``shorter_than``, and that stretch holds no Latin
+    one of the texts too short to be part of a passage as long as ``shorter_than``, and that stretch holds no Latin
     word or number (one token of several characters). Winnowing takes a fingerprint in every ``w`` consecutive
-    k-grams, so a passage runs on at most ``w - 1`` tokens past its first and last fingerprint."""
+    k-grams, so a passage runs on at most ``w - 1`` tokens past its first and last fingerprint. Either text will
+    do: a passage is as short as its shorter side, and a text that repeats the phrase far apart (or whose index
+    comes first) must not make the pair a candidate where the other order would not."""
     entries, texts, n = check.entries, check.texts, len(check.entries)
     i, j = doc_of[p], doc_of[q]
     low, high = np.minimum(i, j), np.maximum(i, j)
@@ -490,27 +496,30 @@ def _set_phrase_seeds(
     position[order] = np.arange(len(order))  # where each element stands in group order
     group_of = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
     private = _private(check, order, bounds, hashes, doc_of[order], group_of[position[p]])
-    pos_low = np.where(i == low, pos_of[p], pos_of[q])
-
+    low_first = i == low
     by_key = np.argsort(key, kind="stable")
     sorted_key = key[by_key]
     firsts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
     pair_key = sorted_key[firsts]
-    first_pos = np.minimum.reduceat(pos_low[by_key], firsts)
-    last_pos = np.maximum.reduceat(pos_low[by_key], firsts)
+    pair_docs = (pair_key // n, pair_key % n)
+    stretches = []  # per side (the lower text, the higher): where each pair's seeds start and stop there
+    for side_pos in (np.where(low_first, pos_of[p], pos_of[q]), np.where(low_first, pos_of[q], pos_of[p])):
+        start = np.minimum.reduceat(side_pos[by_key], firsts)
+        stop = np.maximum.reduceat(side_pos[by_key], firsts) + check.k
+        stretches.append((start, stop, stop - start + 2 * (check.w - 1) < check.shorter_than))
     any_private = np.maximum.reduceat(private[by_key].astype(np.int8), firsts) > 0
-    pair_low = pair_key // n
-    stop = last_pos + check.k
     phrase_only = (
         ~any_private
         & ~within(pair_key, np.unique(window_keys))
-        & texts.counted[pair_low]
-        & texts.counted[pair_key % n]
-        & (stop - first_pos + 2 * (check.w - 1) < check.shorter_than)
+        & texts.counted[pair_docs[0]]
+        & texts.counted[pair_docs[1]]
+        & (stretches[0][2] | stretches[1][2])
     )
     for at in np.flatnonzero(phrase_only).tolist():
-        if max(entries[int(pair_low[at])].tokens[int(first_pos[at]) : int(stop[at])]) >= FIRST_WORD_TOKEN:
-            phrase_only[at] = False
+        phrase_only[at] = any(
+            short[at] and max(entries[int(docs[at])].tokens[int(start[at]) : int(stop[at])]) < FIRST_WORD_TOKEN
+            for docs, (start, stop, short) in zip(pair_docs, stretches, strict=True)
+        )
     out = np.zeros(len(p), dtype=bool)
     out[by_key] = np.repeat(phrase_only, np.diff(np.r_[firsts, len(key)]))
     return out
@@ -528,7 +537,9 @@ def _private(
 
     Most fingerprints two texts share are held by those two alone; a phrase three members write may still be a
     fingerprint of only two of them (winnowing picks a text's fingerprints by their neighbours), so the k-grams of
-    every current report are looked up for the candidates."""
+    every current report are looked up for the candidates, or counted by ``check.kgram_users``."""
+    if check.kgram_users is not None:
+        return check.kgram_users(hashes[order[bounds[:-1][seed_groups]]]) <= 2
     sizes = np.diff(bounds)
     members = check.texts.members[docs]  # per element in group order
     counted = check.texts.counted[docs]

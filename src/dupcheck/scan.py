@@ -109,6 +109,7 @@ def compare(
         common_bands=None if population is None else population.common_bands,
         wide_bands=None if population is None else population.wide_bands,
         set_phrase_chars=settings.set_phrase_chars,
+        kgram_users=None if population is None else population.users_of,
     )
     shared = _align_all(documents, entries, candidates, boilerplate, settings, progress, workers)
     views = _views(shared)

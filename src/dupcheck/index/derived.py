@@ -5,7 +5,8 @@ Per round:
 * **postings**: which reports hold each winnowing hash, and each LSH band key of a passage window
   (``Postings``); a draft's own hashes and keys find, by binary search, every report that can pair with it —
   by a hash or a bucket few members hold: what many hold pairs nobody, and is labelled from the counts
-  (``DraftKeys.seeds``, ``classify_bands``), so the hundreds of reports holding a genre phrase are not read;
+  (``DraftKeys.seeds``, ``classify_bands``), so the hundreds of reports holding a genre phrase are not read, nor
+  those that share only a set phrase with the draft (``set_phrase_holders``);
 * **k-gram users**: how many members use each k-gram two or more of them use (``Users``), so that boilerplate
   is counted over the whole round without reading it.
 
@@ -24,6 +25,7 @@ from dupcheck.arrays import EMPTY_HASHES, distinct, lookup, within
 from dupcheck.boilerplate import boilerplate_mask, boilerplate_members, seed_hashes
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
 from dupcheck.model import Document, Population, ScanSettings
+from dupcheck.normalise import FIRST_WORD_TOKEN
 
 # A posting packs the key's high bits and the report's index (low bits) in one uint64, so that one np.sort
 # (several times faster than an argsort) orders them.
@@ -114,19 +116,37 @@ def classify_bands(
     high bits with another (one in 2^40) is counted with it: a bucket may be taken for larger, never smaller.
     """
     keys_of, reports = holdings
-    spread: dict[int, set[str]] = {}
-    users: dict[int, set[str]] = {}
-    for key, report in zip(keys_of.tolist(), reports.tolist(), strict=True):
-        if report in holder:
-            member, current = holder[report]
-            spread.setdefault(key, {author}).add(member)
-            if current:
-                users.setdefault(key, {author}).add(member)
-    bits = key_bits(bands).tolist()
-    common = np.array([len(users.get(b, {author})) >= boilerplate for b in bits], dtype=bool)
-    wide = ~common & np.array([len(spread.get(b, {author})) > max_pair_members for b in bits], dtype=bool)
-    few = key_bits(bands[~common & ~wide])
+    # Members as numbers, the author 0; per posting, the member of its report and whether it is of the round (a
+    # window bucket of a genre sentence has postings in thousands of reports: counted as arrays, not sets).
+    numbers = {author: 0}
+    ids = np.fromiter(holder, dtype=np.int64, count=len(holder))
+    member_of = np.array([numbers.setdefault(m, len(numbers)) for m, _ in holder.values()], dtype=np.int64)
+    current_of = np.array([current for _, current in holder.values()], dtype=bool)
+    order = np.argsort(ids)
+    found, at = lookup(ids[order], order, reports)  # at: where the posting's report stands in ``holder``
+    if not len(ids):
+        member_of, current_of = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=bool)
+    members, current = member_of[at], current_of[at]
+    bits = key_bits(bands)
+    users = _members_holding(bits, keys_of, members, found & current)
+    spread = _members_holding(bits, keys_of, members, found)
+    common = users >= boilerplate
+    wide = ~common & (spread > max_pair_members)
+    few = bits[~common & ~wide]
     return np.unique(bands[common]), np.unique(bands[wide]), np.unique(reports[np.isin(keys_of, few)])
+
+
+def _members_holding(bits: np.ndarray, keys_of: np.ndarray, members: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Per key of ``bits``: the distinct members (numbered, the draft's author 0, who holds every key) among the
+    ``counted`` postings of it (``keys_of``, ``members``: per posting)."""
+    keys, held_by = keys_of[counted], members[counted]
+    others = held_by != 0
+    keys, held_by = keys[others], held_by[others]
+    order = np.lexsort((held_by, keys))
+    keys, held_by = keys[order], held_by[order]
+    new = np.r_[True, (keys[1:] != keys[:-1]) | (held_by[1:] != held_by[:-1])] if len(keys) else np.zeros(0, bool)
+    distinct_keys, count = np.unique(keys[new], return_counts=True)
+    return lookup(distinct_keys, count, bits)[1] + 1
 
 
 def user_changes(before: Mapping[str, np.ndarray], after: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -241,13 +261,14 @@ class DraftKeys:
     distinct: np.ndarray  # the distinct ones, sorted
     bands: np.ndarray  # the band keys of every passage window
     k: int
+    tokens: str  # the draft's normalised tokens
 
     @classmethod
     def of(cls, draft: Document, settings: FingerprintSettings) -> DraftKeys:
         fingerprints = draft.fingerprints_for(settings)
         kgrams = kgram_hashes(draft.normalised.codes(), settings.winnow_k)
         bands = band_keys(fingerprints.signatures, settings)
-        return cls(fingerprints, kgrams, distinct([kgrams]), bands, settings.winnow_k)
+        return cls(fingerprints, kgrams, distinct([kgrams]), bands, settings.winnow_k, draft.normalised.tokens)
 
     def seeds(self, population: Population, settings: ScanSettings) -> np.ndarray:
         """The winnowing hashes by which the draft can pair with another member's report (``seed_hashes``), with
@@ -262,3 +283,50 @@ class DraftKeys:
         mask = boilerplate_mask(self.kgrams, self.fingerprints.n_tokens, hashes, self.k)
         pairing = seed_hashes(self.fingerprints, mask, hashes, self.k)
         return pairing[~within(pairing, population.boilerplate_hashes(settings.max_pair_members + 1))]
+
+
+def set_phrase_holders(
+    keys: DraftKeys,
+    seeds: np.ndarray,
+    holdings: tuple[np.ndarray, np.ndarray],
+    population: Population,
+    settings: ScanSettings,
+) -> np.ndarray:
+    """The reports of ``holdings`` (key bits and report of every posting of the draft's ``seeds``) that share only
+    a set phrase with the draft as ``find_candidates`` tells one: every seed of the draft they hold lies within one
+    stretch of the draft shorter than ``settings.set_phrase_chars`` (with the ``w - 1`` tokens a passage may run on
+    past its fingerprints), holding no Latin word or number, and none is a k-gram only two members use (counted over
+    ``population``). Sorted. Such a report of another member of the round, with no passage window in a bucket the
+    draft's pairs are made from, is never compared with the draft: a check need not read it. On text as dense in
+    genre phrases as real reports, that is most of the reports a draft's seeds find.
+
+    A key that shares its high bits with another seed is taken for both: a stretch may be taken for longer and a
+    phrase for private, so a report may be read that need not be, never the other way."""
+    limit = settings.set_phrase_chars
+    keys_of, reports = holdings
+    none = np.zeros(0, dtype=np.int64)
+    if not limit or not len(reports):
+        return none
+    fp, k, w = keys.fingerprints, keys.k, settings.fingerprints.winnow_w
+    at = np.flatnonzero(within(fp.winnow_hashes, seeds))
+    bits = key_bits(fp.winnow_hashes[at])
+    order = np.argsort(bits, kind="stable")
+    bits, hashes = bits[order], fp.winnow_hashes[at][order]
+    positions = fp.winnow_positions[at][order].astype(np.int64)
+    private = population.users_of(hashes) <= 2  # counting the draft's author
+    # Every (report, draft fingerprint) of a key the report holds, grouped by report.
+    lo, hi = np.searchsorted(bits, keys_of, side="left"), np.searchsorted(bits, keys_of, side="right")
+    counts = hi - lo
+    element = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
+    report_of = np.repeat(np.asarray(reports, dtype=np.int64), counts)
+    by = np.argsort(report_of, kind="stable")
+    report_of, element = report_of[by], element[by]
+    if not len(report_of):
+        return none
+    firsts = np.flatnonzero(np.r_[True, report_of[1:] != report_of[:-1]])
+    start = np.minimum.reduceat(positions[element], firsts)
+    stop = np.maximum.reduceat(positions[element], firsts) + k
+    any_private = np.maximum.reduceat(private[element].astype(np.int8), firsts) > 0
+    short = np.flatnonzero(~any_private & (stop - start + 2 * (w - 1) < limit))
+    phrase = [g for g in short.tolist() if max(keys.tokens[int(start[g]) : int(stop[g])]) < FIRST_WORD_TOKEN]
+    return report_of[firsts[phrase]] if phrase else none

@@ -60,7 +60,14 @@ from dupcheck.index.codec import (
     unpack_arrays,
     unpack_document,
 )
-from dupcheck.index.derived import DraftKeys, Postings, Users, distinct_kgrams, draft_population
+from dupcheck.index.derived import (
+    DraftKeys,
+    Postings,
+    Users,
+    distinct_kgrams,
+    draft_population,
+    set_phrase_holders,
+)
 from dupcheck.model import Document, Population, ScanSettings
 
 if TYPE_CHECKING:
@@ -351,10 +358,19 @@ class RedisIndex(Index):
         for r, found in derived.items():
             if found is None:
                 continue
+            held = found.postings.holders(seeds)
+            not_compared: set[int] = set()
             if r == round:
                 wanted |= {(r, p) for p, t in zip(found.paths, found.templates, strict=True) if t}
-            for i in found.postings.holding(seeds).tolist():
-                if r == round or not found.templates[i]:
+                # Another member's report sharing only a set phrase with the draft is not compared with it, unless
+                # a passage window pairs them: the LSH's candidates are added after, whatever this leaves out.
+                not_compared = {
+                    i
+                    for i in set_phrase_holders(keys, seeds, held, population, settings).tolist()
+                    if not found.templates[i] and found.members[i] != draft.source.member
+                }
+            for i in np.unique(held[1]).tolist():
+                if (r == round or not found.templates[i]) and i not in not_compared:
                     wanted.add((r, found.paths[i]))
         wanted |= self._lsh_candidates(keys.fingerprints.signatures, round)
         wanted.discard((round, draft.source.id))  # the report the draft replaces: a check leaves it out

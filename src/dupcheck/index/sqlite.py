@@ -47,6 +47,7 @@ from dupcheck.index.derived import (
     classify_bands,
     distinct_kgrams,
     draft_population,
+    set_phrase_holders,
     user_changes,
 )
 from dupcheck.model import Document, Population, ScanSettings
@@ -628,10 +629,23 @@ class SQLiteIndex(Index):
         if population is None:
             return {round} if here and here.changed else set()
         seeds = keys.seeds(population, settings)
-        found = [p.holding(seeds) for d in derived.values() if d for p in d.winnow]
+        holdings = [p.holders(seeds) for d in derived.values() if d for p in d.winnow]
+        held = (
+            np.concatenate([np.zeros(0, dtype=np.uint64), *(h[0] for h in holdings)]),
+            np.concatenate([np.zeros(0, dtype=np.int64), *(h[1] for h in holdings)]),
+        )
         common, wide, by_bands = self._bands(draft, keys, round, derived, population, settings)
         population = replace(population, common_bands=common, wide_bands=wide)
-        ids = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found, by_bands]))
+        phrase = np.setdiff1d(set_phrase_holders(keys, seeds, held, population, settings), by_bands)
+        not_compared = [
+            id_
+            for (id_,) in self._db.execute(
+                "SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?)) AND round = ? "
+                "AND is_template = 0 AND member != ?",
+                (json.dumps(phrase.tolist()), round, draft.source.member),
+            )
+        ]
+        ids = np.unique(np.concatenate([np.setdiff1d(held[1], not_compared), by_bands]))
         # The report the draft replaces (its id) is left out, as a check leaves it out.
         query = (
             f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
