@@ -134,6 +134,27 @@ def test_index_survives_reopening(tmp_path: Path, corpus: Path) -> None:
     assert sorted(d.source.id for d in reopened.documents()) == sorted(corpus_files())
 
 
+def test_an_open_index_sees_what_another_opener_and_it_itself_committed(tmp_path: Path) -> None:
+    """A server's worker keeps its index open and remembers who has a report: a member another process adds, one
+    it removes, and one this opener adds are seen at the next question, as is a draft's new partner."""
+    corpus = write(tmp_path / "corpus", {f"成员{i}.txt": report_text(i) for i in range(4)})
+    reader = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    reader.update(corpus)
+    assert reader.member_keys("") == {f"成员{i}" for i in range(4)}
+    write(corpus, {"成员9.txt": report_text(9, COPIED)})
+    (corpus / "成员1.txt").unlink()
+    writer = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    writer.update(corpus)
+    writer.close()
+    assert reader.member_keys("") == {"成员0", "成员2", "成员3", "成员9"}
+    draft = as_draft(tmp_path, "成员0-草稿.txt", report_text(90, COPIED))
+    assert "成员9.txt" in same_check(reader, draft)
+    write(corpus, {"成员7.txt": report_text(7)})
+    reader.update(corpus)
+    assert reader.member_keys("") == {"成员0", "成员2", "成员3", "成员7", "成员9"}
+    reader.close()
+
+
 def test_earlier_rounds_label_own_text_self_and_others_text_reuse(tmp_path: Path) -> None:
     old_own, old_other = prose(501, 200), prose(502, 200)
     last_year = write(

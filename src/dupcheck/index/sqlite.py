@@ -19,7 +19,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -110,6 +110,21 @@ DELTA_MIN_REPORTS = 20
 _BASE_PARTS = ("kgrams", "users", "winnow", "bands", "rows")
 _BASE_FILE = re.compile(r"[0-9a-f]{16}\.(?:" + "|".join(_BASE_PARTS) + r")\.npy")
 _DOCUMENT_COLUMNS = "round, path, member, unit, is_template, text, sections, arrays"
+
+
+@dataclass
+class _Catalogue:
+    """What the index holds, without the reports themselves, as one commit left it (``version``)."""
+
+    version: tuple[int, int]
+    rows: dict[int, tuple[str, str, str, bool]]  # by id: round, path, member, is_template
+    _members: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def members(self, round: str) -> dict[str, str]:
+        """Each report of ``round`` (templates left out), by path: its member."""
+        if round not in self._members:
+            self._members[round] = {path: m for r, path, m, t in self.rows.values() if r == round and not t}
+        return self._members[round]
 
 
 class _Gone(NamedTuple):
@@ -215,6 +230,8 @@ class SQLiteIndex(Index):
         self._folder = path.with_name(path.name + ".d")
         self._written: list[Path] = []  # base files of the open transaction: removed if it rolls back …
         self._superseded: list[Path] = []  # … and those it replaces: removed once it commits
+        self._commits = 0  # transactions this opener committed (``_version``)
+        self._catalogue: _Catalogue | None = None  # see ``_listed``
         try:
             if rebuild:
                 for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -288,6 +305,7 @@ class SQLiteIndex(Index):
         try:
             yield
             self._db.execute("COMMIT")
+            self._commits += 1
         except BaseException:
             with suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
@@ -557,8 +575,17 @@ class SQLiteIndex(Index):
         return [row[0] for row in self._db.execute("SELECT DISTINCT round FROM documents ORDER BY round")]
 
     def member_keys(self, round: str = "") -> set[str]:
-        query = "SELECT DISTINCT member FROM documents WHERE round = ? AND is_template = 0"
-        return {row[0] for row in self._db.execute(query, (round,))}
+        return set(self._listed().members(round).values())
+
+    def _listed(self) -> _Catalogue:
+        """Every report's round, path, member and kind, read again only when the file has changed since: a commit
+        of another connection (SQLite's data_version) or of this one. A check asks several times, and a server's
+        worker for every draft (10,000 rows: 20 ms each time)."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0], self._commits
+        if self._catalogue is None or self._catalogue.version != version:
+            rows = self._db.execute("SELECT id, round, path, member, is_template FROM documents")
+            self._catalogue = _Catalogue(version, {id_: (r, path, m, bool(t)) for id_, r, path, m, t in rows})
+        return self._catalogue
 
     def _document(self, row: tuple, round: str) -> Document:
         row_round, path, member, unit, is_template, text, sections, arrays = row
@@ -610,13 +637,8 @@ class SQLiteIndex(Index):
         if stale:
             return stale
         here = derived.get(round)
-        members = {
-            member
-            for (member,) in self._db.execute(
-                "SELECT DISTINCT member FROM documents WHERE round = ? AND is_template = 0 AND path != ?",
-                (round, draft.source.id),
-            )
-        }
+        listed = self._listed()
+        members = {member for path, member in listed.members(round).items() if path != draft.source.id}
         own, replaced = self._own_and_replaced(draft, round)
         population = draft_population(
             keys.distinct,
@@ -634,16 +656,13 @@ class SQLiteIndex(Index):
             np.concatenate([np.zeros(0, dtype=np.uint64), *(h[0] for h in holdings)]),
             np.concatenate([np.zeros(0, dtype=np.int64), *(h[1] for h in holdings)]),
         )
-        common, wide, by_bands = self._bands(draft, keys, round, derived, population, settings)
+        common, wide, by_bands = self._bands(draft, keys, round, derived, population, settings, listed)
         population = replace(population, common_bands=common, wide_bands=wide)
         phrase = np.setdiff1d(set_phrase_holders(keys, seeds, held, population, settings), by_bands)
         not_compared = [
             id_
-            for (id_,) in self._db.execute(
-                "SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?)) AND round = ? "
-                "AND is_template = 0 AND member != ?",
-                (json.dumps(phrase.tolist()), round, draft.source.member),
-            )
+            for id_ in phrase.tolist()
+            if (row := listed.rows.get(id_)) and row[0] == round and not row[3] and row[2] != draft.source.member
         ]
         ids = np.unique(np.concatenate([np.setdiff1d(held[1], not_compared), by_bands]))
         # The report the draft replaces (its id) is left out, as a check leaves it out.
@@ -664,6 +683,7 @@ class SQLiteIndex(Index):
         derived: Mapping[str, _Derived | None],
         population: Population,
         settings: ScanSettings,
+        listed: _Catalogue,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``classify_bands`` of the draft's band keys over the index: the boilerplate and widely shared ones, and
         the reports holding the others (only these need be read: a passage window most reports share is found in
@@ -671,12 +691,11 @@ class SQLiteIndex(Index):
         holdings = [p.holders(keys.bands) for d in derived.values() if d for p in d.bands]
         keys_of = np.concatenate([np.zeros(0, dtype=np.uint64), *(h[0] for h in holdings)])
         reports = np.concatenate([np.zeros(0, dtype=np.int64), *(h[1] for h in holdings)])
-        rows = self._db.execute(
-            "SELECT id, member, round FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
-            "AND is_template = 0 AND round <= ? AND NOT (round = ? AND path = ?)",
-            (json.dumps(np.unique(reports).tolist()), round, round, draft.source.id),
-        )
-        holder = {id_: (member, row_round == round) for id_, member, row_round in rows}
+        holder = {}  # templates, later rounds and the report the draft replaces left out
+        for id_ in np.unique(reports).tolist():
+            row = listed.rows.get(id_)
+            if row and not row[3] and row[0] <= round and not (row[0] == round and row[1] == draft.source.id):
+                holder[id_] = (row[2], row[0] == round)
         threshold = boilerplate_members(
             len(population.members), settings.boilerplate_share, settings.boilerplate_min_members
         )
