@@ -6,11 +6,17 @@ test_serve_page.py (a real server and Chromium)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import logging
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -559,3 +565,64 @@ def test_an_index_that_cannot_be_used_stops_the_command_before_it_serves(
     broken.write_bytes(b"not a database at all" * 100)
     result = run("--against", broken)
     assert result.exit_code == 1 and str(broken) in result.output
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from Linux's /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_the_worker_processes_end_with_the_server_however_it_is_stopped(index_file: Path, stop: int) -> None:
+    """A real server whose worker processes have checked drafts: stopped as a service manager or `kill` stops it,
+    or killed outright, it leaves no process behind (uvicorn ends a server by the signal itself after SIGTERM,
+    which once left both workers running, holding the index open)."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    command = [sys.executable, "-c", "from dupcheck.cli import main; main()", "serve", "--against", str(index_file)]
+    command += ["--port", url.rsplit(":", 1)[1], "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    page = client.get("/")
+                    break
+                time.sleep(0.1)
+            for _ in range(2):
+                page = client.get("/")
+                files = {"file": ("王建国-草稿.txt", draft_text().encode(), "application/octet-stream")}
+                answer = client.post("/check", data={"csrf": csrf_of(page.text)}, files=files, headers={"Origin": url})
+                assert answer.status_code == 200, answer.text
+        workers = children_of(server.pid)
+        assert workers
+        server.send_signal(stop)
+        server.wait(30)
+        deadline = time.monotonic() + 15
+        while any(running(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [w for w in workers if running(w)]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

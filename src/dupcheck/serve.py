@@ -241,6 +241,20 @@ def start_worker(config: ServeConfig) -> None:
     _worker.index = None
 
 
+def start_worker_process(config: ServeConfig, server: int) -> None:
+    """``start_worker`` in a worker process of the server ``server`` (its pid), which it outlives by a second at
+    most: a server killed outright (SIGKILL, or SIGTERM, after which uvicorn ends it by the signal's default
+    action) cannot stop its workers, and one left behind holds the index open and its memory for nothing."""
+    start_worker(config)
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="dupcheck-server-watch", daemon=True).start()
+
+
 def _identity(location: str) -> tuple[int, int, int] | None:
     """What says an index file was replaced (a rebuild makes a new file, which may take the old one's inode
     number: its change time differs); None for Redis, read as it is. An open SQLite index reads each commit
@@ -530,7 +544,10 @@ def _executor(config: ServeConfig) -> Executor:
 
     # A fresh interpreter per worker: the server's threads and its event loop are not carried into a fork.
     return ProcessPoolExecutor(
-        config.workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker, initargs=(config,)
+        config.workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=start_worker_process,
+        initargs=(config, os.getpid()),
     )
 
 
@@ -685,7 +702,8 @@ def make_app(config: ServeConfig) -> Any:
         try:
             yield
         finally:
-            pool["executor"].shutdown(wait=False, cancel_futures=True)
+            # Waiting: the workers are gone when the server is (checks under way finish, those queued do not).
+            pool["executor"].shutdown(wait=True, cancel_futures=True)
 
     app = Starlette(
         routes=[
