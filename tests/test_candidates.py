@@ -122,3 +122,30 @@ def test_a_phrase_with_a_number_in_it_is_measured_in_characters_so_still_compare
 
     with_number = normalise("坚决反对形式主义20260131切实减负").tokens  # the number is one token
     assert _pairs([[with_number], [with_number], [with_number]]) == {(0, 1), (0, 2), (1, 2)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    held=st.lists(
+        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 300)), max_size=25),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_wide_seeds_are_every_pair_of_occurrences_of_a_hash_both_entries_hold(held) -> None:
+    """Against a double loop: for each two entries, every (position in one, position in the other) of each
+    widely shared hash both hold, whichever holds more, asked in either order and again (the positions are kept
+    per entry once made)."""
+    from dupcheck.candidates import Candidates
+
+    wide = []
+    for fingerprints in held:
+        ordered = sorted(fingerprints)
+        wide.append(
+            (np.array([h for h, _ in ordered], dtype=np.uint64), np.array([x for _, x in ordered], dtype=np.int64))
+        )
+    found = Candidates({}, tuple(wide))
+    for i, j in [(i, j) for i in range(len(held)) for j in range(len(held)) if i != j] * 2:
+        expected = sorted((x, y) for h, x in held[i] for g, y in held[j] if h == g)
+        assert sorted(found.wide_seeds(i, j)) == expected
+    assert Candidates({}).wide_seeds(0, 1) == []
