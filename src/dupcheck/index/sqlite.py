@@ -230,7 +230,7 @@ class SQLiteIndex(Index):
         self._folder = path.with_name(path.name + ".d")
         self._written: list[Path] = []  # base files of the open transaction: removed if it rolls back …
         self._superseded: list[Path] = []  # … and those it replaces: removed once it commits
-        self._commits = 0  # transactions this opener committed (``_version``)
+        self._commits = 0  # transactions this opener committed (``_listed``)
         self._catalogue: _Catalogue | None = None  # see ``_listed``
         try:
             if rebuild:
