@@ -74,7 +74,8 @@ def detect(texts: dict[str, str], pairs: list[tuple[str, str]], settings: ScanSe
         report = compare([document(suspicious, texts[suspicious]), document(source, texts[source])], settings)
         for m in report.matches:
             if m.kind == "reuse":
-                found.append(Alignment(m.a.doc, m.a.start, m.a.end, m.b.doc, m.b.start, m.b.end))
+                ours, theirs = (m.a, m.b) if m.a.doc == suspicious else (m.b, m.a)  # as the truth orders a case
+                found.append(Alignment(ours.doc, ours.start, ours.end, theirs.doc, theirs.start, theirs.end))
     return found
 
 

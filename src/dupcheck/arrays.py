@@ -42,6 +42,11 @@ def within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     shift = np.uint64(64 - bits)
     used = np.zeros(1 << bits, dtype=bool)
     used[sorted_set >> shift] = True
+    return _in_used_buckets(values, sorted_set, used, shift)
+
+
+def _in_used_buckets(values: np.ndarray, sorted_set: np.ndarray, used: np.ndarray, shift: np.uint64) -> np.ndarray:
+    """``within``, searching only the values whose bucket (``value >> shift``) ``used`` marks."""
     found = np.zeros(len(values), dtype=bool)
     maybe = np.flatnonzero(used[values >> shift])
     found[maybe] = _searched(values[maybe], sorted_set)
@@ -86,10 +91,7 @@ class HashSet:
     def contains(self, probes: np.ndarray) -> np.ndarray:
         if self.buckets is None:
             return within(probes, self.values)
-        found = np.zeros(len(probes), dtype=bool)
-        maybe = np.flatnonzero(self.buckets[bucket_of(probes)])
-        found[maybe] = _searched(probes[maybe], self.values)
-        return found
+        return _in_used_buckets(probes, self.values, self.buckets, np.uint64(64 - BUCKET_BITS))
 
 
 def range_mask(size: int, ranges: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:

@@ -506,7 +506,7 @@ def _set_phrase_seeds(
     for side_pos in (np.where(low_first, pos_of[p], pos_of[q]), np.where(low_first, pos_of[q], pos_of[p])):
         start = np.minimum.reduceat(side_pos[by_key], firsts)
         stop = np.maximum.reduceat(side_pos[by_key], firsts) + check.k
-        stretches.append((start, stop, stop - start + 2 * (check.w - 1) < check.shorter_than))
+        stretches.append((start, stop, too_short(start, stop, check.w, check.shorter_than)))
     any_private = np.maximum.reduceat(private[by_key].astype(np.int8), firsts) > 0
     phrase_only = (
         ~any_private
@@ -517,12 +517,25 @@ def _set_phrase_seeds(
     )
     for at in np.flatnonzero(phrase_only).tolist():
         phrase_only[at] = any(
-            short[at] and max(entries[int(docs[at])].tokens[int(start[at]) : int(stop[at])]) < FIRST_WORD_TOKEN
+            short[at] and not holds_a_word(entries[int(docs[at])].tokens, int(start[at]), int(stop[at]))
             for docs, (start, stop, short) in zip(pair_docs, stretches, strict=True)
         )
     out = np.zeros(len(p), dtype=bool)
     out[by_key] = np.repeat(phrase_only, np.diff(np.r_[firsts, len(key)]))
     return out
+
+
+def too_short(start: np.ndarray, stop: np.ndarray, w: int, shorter_than: int) -> np.ndarray:
+    """Which stretches of seeds (tokens ``start[n]:stop[n]`` of a text) are too short to be part of a passage as
+    long as ``shorter_than``: winnowing takes a fingerprint in every ``w`` consecutive k-grams, so a passage runs on
+    at most ``w - 1`` tokens past its first and last fingerprint."""
+    return stop - start + 2 * (w - 1) < shorter_than
+
+
+def holds_a_word(tokens: str, start: int, stop: int) -> bool:
+    """Whether ``tokens[start:stop]`` holds a Latin word or a number: one token of several characters, so a stretch
+    of tokens says nothing of its length in characters."""
+    return max(tokens[start:stop]) >= FIRST_WORD_TOKEN
 
 
 def _private(

@@ -23,9 +23,9 @@ import numpy as np
 
 from dupcheck.arrays import EMPTY_HASHES, distinct, lookup, within
 from dupcheck.boilerplate import boilerplate_mask, boilerplate_members, seed_hashes
+from dupcheck.candidates import holds_a_word, too_short
 from dupcheck.fingerprints import Fingerprints, FingerprintSettings, band_keys, kgram_hashes
 from dupcheck.model import Document, Population, ScanSettings
-from dupcheck.normalise import FIRST_WORD_TOKEN
 
 # A posting packs the key's high bits and the report's index (low bits) in one uint64, so that one np.sort
 # (several times faster than an argsort) orders them.
@@ -327,6 +327,6 @@ def set_phrase_holders(
     start = np.minimum.reduceat(positions[element], firsts)
     stop = np.maximum.reduceat(positions[element], firsts) + k
     any_private = np.maximum.reduceat(private[element].astype(np.int8), firsts) > 0
-    short = np.flatnonzero(~any_private & (stop - start + 2 * (w - 1) < limit))
-    phrase = [g for g in short.tolist() if max(keys.tokens[int(start[g]) : int(stop[g])]) < FIRST_WORD_TOKEN]
+    short = np.flatnonzero(~any_private & too_short(start, stop, w, limit))
+    phrase = [g for g in short.tolist() if not holds_a_word(keys.tokens, int(start[g]), int(stop[g]))]
     return report_of[firsts[phrase]] if phrase else none
