@@ -128,7 +128,7 @@ def test_check_json_has_the_scan_schema_and_only_the_draft(corpus: Path, draft: 
     result = run("check", draft, "--against", corpus, "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["schema"] == "dupcheck.report/2"
+    assert report["schema"] == "dupcheck.report/3"
     (doc,) = report["documents"]
     assert doc["id"] == "成员0-草稿.txt" and doc["member"] == "成员0"
     reuse = [s for s in doc["spans"] if s["label"] == "reuse"]
@@ -339,3 +339,23 @@ def test_check_against_an_index_the_caller_opened_leaves_it_open(corpus: Path, d
         assert index.member_keys("")  # still open: a closed connection would raise
     finally:
         index.close()
+
+
+def test_a_cited_quotation_counts_toward_the_required_originality(tmp_path: Path) -> None:
+    """A draft quoting, with a citation, a sentence two reports of the corpus quote too is ready at 95 %: the
+    quotation is no copy (quote, shown beside the shares), and the requirement is held to the own writing and the
+    quotation together. With --no-quotes the same sentence is reuse and the draft is not ready."""
+    sentence = prose(31_337, 80)
+    files = {f"成员{i}.txt": report_text(i, f"总书记指出：“{sentence}”" if i < 2 else "") for i in range(6)}
+    corpus = write(tmp_path / "corpus", files)
+    draft = write(tmp_path / "drafts", {"成员9.txt": report_text(9, f"会上强调，“{sentence}”")}) / "成员9.txt"
+    quoted = run("check", draft, "--against", corpus, "--fail-under", "95")
+    assert quoted.exit_code == 0, quoted.output
+    assert "quote " in quoted.output.splitlines()[1]
+    assert quoted.output.splitlines()[-1].startswith("Verdict: ready (100.0% your own writing and cited quotations")
+    listed = json.loads(run("check", draft, "--against", corpus, "--format", "json").output)["check"]["quoted"]
+    text = draft.read_text(encoding="utf-8")
+    assert [text[q["start"] : q["end"]] for q in listed] == [sentence.rstrip("。")]
+    plain = run("check", draft, "--against", corpus, "--fail-under", "95", "--no-quotes")
+    assert plain.exit_code == 3, plain.output
+    assert plain.output.splitlines()[-1].startswith("Verdict: NOT READY")

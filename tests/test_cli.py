@@ -357,7 +357,7 @@ def test_scan_json_contract(tmp_path: Path, write_corpus: WriteCorpus) -> None:
     """JSON: schema, originality order, disjoint sorted spans within the text, section shares summing to 1."""
     corpus = write_corpus(tmp_path / "corpus", copying_files())
     data = scan_json(corpus)
-    assert data["schema"] == "dupcheck.report/2"
+    assert data["schema"] == "dupcheck.report/3"
     assert data["errors"] == []
     documents = data["documents"]
     assert {d["id"] for d in documents} == {
@@ -476,7 +476,7 @@ def test_scan_output_writes_json_file(tmp_path: Path, write_corpus: WriteCorpus)
     raw = target.read_text(encoding="utf-8")
     assert "张三-对照检查材料.txt" in raw
     data = json.loads(raw)
-    assert data["schema"] == "dupcheck.report/2"
+    assert data["schema"] == "dupcheck.report/3"
     assert len(data["documents"]) == 4
 
 
@@ -497,7 +497,7 @@ def test_scan_output_in_missing_folder_is_created(tmp_path: Path, write_corpus: 
     target = tmp_path / "结果" / "report.json"
     result = run("scan", corpus, "--format", "json", "--output", target)
     assert result.exit_code == 0
-    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupcheck.report/2"
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "dupcheck.report/3"
 
 
 def test_scan_evidence_prints_copied_passage(tmp_path: Path, write_corpus: WriteCorpus) -> None:

@@ -12,11 +12,25 @@ from dupcheck.wide import GROUP
 
 
 def labels_for(
-    n, *, boilerplate=(), template=(), partners=None, boilerplate_members=4, min_reuse=3, set_phrase=0, widths=None
+    n,
+    *,
+    boilerplate=(),
+    template=(),
+    partners=None,
+    boilerplate_members=4,
+    min_reuse=3,
+    set_phrase=0,
+    widths=None,
+    quotes=None,
 ):
     mask = np.zeros(n, dtype=bool)
     for s, e in boilerplate:
         mask[s:e] = True
+    quoted = None
+    if quotes is not None:
+        quoted = np.zeros(n, dtype=bool)
+        for s, e in quotes:
+            quoted[s:e] = True
     return label_tokens(
         n,
         boilerplate=mask,
@@ -27,6 +41,7 @@ def labels_for(
         token_chars=np.ones(n, dtype=np.int64) if widths is None else np.asarray(widths),
         set_phrase_chars=set_phrase,
         group=GROUP,
+        quotes=quoted,
     ).tolist()
 
 
@@ -140,3 +155,28 @@ def test_a_short_passage_shared_with_a_group_is_a_set_phrase():
     """A group (more members than are compared pair by pair) is more than two others."""
     assert set(phrase_labels(60, {GROUP: [(20, 40)]})) == {Label.ORIGINAL}
     assert phrase_labels(60, {GROUP: [(10, 45)]})[10:45] == [Label.REUSE] * 35
+
+
+Q, OWN, R, B, T = Label.QUOTE, Label.ORIGINAL, Label.REUSE, Label.BOILERPLATE, Label.TEMPLATE
+
+
+def test_a_quotation_is_quote_whoever_else_shares_it():
+    """Quoted with a citation, text is quote even where one member, many members or a template share it: a
+    quotation is no copy."""
+    assert labels_for(12, partners={"乙": [(0, 12)]}, quotes=[(3, 9)]) == [R] * 3 + [Q] * 6 + [R] * 3
+    assert labels_for(10, boilerplate=[(0, 10)], quotes=[(0, 10)]) == [Q] * 10
+    assert labels_for(10, template=[(0, 10)], quotes=[(0, 5)]) == [Q] * 5 + [T] * 5
+    assert labels_for(10, quotes=[(3, 6)]) == [OWN] * 3 + [Q] * 3 + [OWN] * 4
+
+
+def test_the_words_that_introduce_a_shared_quotation_stay_the_members_own():
+    """A short stretch of reuse left between a quotation and the member's own text (总书记指出： both wrote before
+    it) is the member's own; a copy of the member's words around the quotation as long as a passage stays reuse."""
+    short = labels_for(30, partners={"乙": [(5, 20)]}, quotes=[(10, 20)], min_reuse=13)
+    assert short == [OWN] * 10 + [Q] * 10 + [OWN] * 10
+    padded = labels_for(40, partners={"乙": [(0, 30)]}, quotes=[(15, 30)], min_reuse=13)
+    assert padded == [R] * 15 + [Q] * 15 + [OWN] * 10
+    beside_boilerplate = labels_for(
+        30, boilerplate=[(0, 5)], partners={"乙": [(5, 20)]}, quotes=[(10, 20)], min_reuse=13
+    )
+    assert beside_boilerplate == [B] * 10 + [Q] * 10 + [OWN] * 10  # boilerplate next to it takes it, as before

@@ -4,11 +4,13 @@ import multiprocessing
 
 import docx
 import numpy as np
+import pytest
 from docx.oxml import parse_xml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dupcheck.export import render_table
+from dupcheck.model import ScanSettings
 from dupcheck.normalise import normalise
 from dupcheck.scan import scan
 
@@ -383,3 +385,57 @@ def test_a_sentence_several_members_write_alike_is_no_pair_but_one_sentence_two_
     assert several.pairs == [] and all(d.shares.reuse == 0 for d in several.documents)
     two = scan(write(tmp_path / "two", {**others, **three, "m3.txt": report_text(3)}))
     assert [(p.member_a, p.member_b) for p in two.pairs] == [("m1", "m2")]
+
+
+QUOTED = prose(77_777, 70)  # a sentence of a speech that members quote
+QUOTED_TEXT = f"“{QUOTED}”"
+
+
+def test_a_quotation_members_cite_is_quote_and_no_reuse_between_them(tmp_path):
+    """Two members quoting the same sentence of a speech, each with a citation and their own words around it, share
+    no reuse: the sentence is quote in both, its span exactly what the marks hold (a span runs from a character
+    to a character, as every span does)."""
+    files = {f"成员{i}.txt": report_text(i) for i in range(2, 6)}
+    files["成员0.txt"] = report_text(0, f"总书记在讲话中指出：{QUOTED_TEXT}")
+    files["成员1.txt"] = report_text(1, f"会上强调，{QUOTED_TEXT}")
+    report = scan(write(tmp_path / "c", files))
+    docs = by_member(report)
+    for member in ("成员0", "成员1"):
+        text = report.texts[docs[member].id]
+        assert [text[s.start : s.end] for s in docs[member].spans if s.label == "quote"] == [QUOTED.rstrip("。")]
+        assert docs[member].shares.reuse == 0 and docs[member].shares.quote > 0.03
+        assert docs[member].shares.originality + docs[member].shares.quote == pytest.approx(1.0)
+    assert report.pairs == [] and report.matches == []
+
+
+def test_the_same_sentence_in_marks_after_no_citation_or_with_quotes_off_is_reuse(tmp_path):
+    """Without a citation the marks quote nothing, and with ``quotes=False`` a citation counts for nothing: the
+    shared sentence is reuse between the two members, as any copied sentence."""
+    files = {f"成员{i}.txt": report_text(i) for i in range(2, 6)}
+    files["成员0.txt"] = report_text(0, f"我理解{QUOTED_TEXT}的含义")
+    files["成员1.txt"] = report_text(1, f"会上的{QUOTED_TEXT}很好")
+    uncited = scan(write(tmp_path / "a", files))
+    assert [(p.member_a, p.member_b) for p in uncited.pairs] == [("成员0", "成员1")]
+    files["成员0.txt"] = report_text(0, f"总书记指出：{QUOTED_TEXT}")
+    files["成员1.txt"] = report_text(1, f"会上强调，{QUOTED_TEXT}")
+    off = scan(write(tmp_path / "b", files), settings=ScanSettings(quotes=False))
+    assert [(p.member_a, p.member_b) for p in off.pairs] == [("成员0", "成员1")]
+    assert all(d.shares.quote == 0 for d in off.documents)
+
+
+def test_a_quotation_padded_with_a_members_words_leaves_the_words_theirs(tmp_path):
+    """A member's words around a quotation are theirs: a colleague who quotes the same sentence with words of their
+    own shares nothing with them, and one who copies the paragraph, words and quotation, shares the words as reuse."""
+    own_before, own_after = prose(5_001, 60), prose(5_002, 60)
+    paragraph = f"{own_before}总书记指出：{QUOTED_TEXT}{own_after}"
+    files = {f"成员{i}.txt": report_text(i) for i in range(3, 7)}
+    files["成员0.txt"] = report_text(0, paragraph)
+    files["成员1.txt"] = report_text(1, paragraph)  # copied whole
+    files["成员2.txt"] = report_text(2, f"{prose(5_003, 60)}总书记指出：{QUOTED_TEXT}{prose(5_004, 60)}")
+    report = scan(write(tmp_path / "c", files))
+    docs = by_member(report)
+    assert [(p.member_a, p.member_b) for p in report.pairs] == [("成员0", "成员1")]
+    text = report.texts[docs["成员0"].id]
+    reused = "".join(text[s.start : s.end] for s in docs["成员0"].spans if s.label == "reuse")
+    assert own_before.rstrip("。") in reused and own_after.rstrip("。") in reused and QUOTED not in reused
+    assert docs["成员2"].shares.reuse == 0 and docs["成员2"].shares.quote > 0

@@ -89,7 +89,7 @@ def test_shares_are_numbers_formatted_as_percent_and_the_rest_is_not(report: Rep
 
 def test_header_is_frozen_filtered_and_bold(report: Report, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_xlsx(report, tmp_path / "r.xlsx", threshold=0.7))
-    expected = {"documents": "P", "sections": "N", "pairs": "G", "passages": "J"}  # documents: 16 columns
+    expected = {"documents": "Q", "sections": "O", "pairs": "G", "passages": "J"}  # documents: 17 columns
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == f"A1:{expected[ws.title]}{ws.max_row}", ws.title

@@ -184,6 +184,13 @@ def _matching_options(command: Callable) -> Callable:
                 show_default=True,
                 help="Text shared by at least P % of the members (and at least 4 members) is boilerplate, not reuse.",
             ),
+            click.option(
+                "--quotes/--no-quotes",
+                default=True,
+                show_default=True,
+                help="Label text quoted with a citation (“…” after 指出：, 强调： …, or a title in 《》) as quote: no "
+                "copying, counted with the own writing against --fail-under. --no-quotes: labelled like other text.",
+            ),
         ],
     )
 
@@ -292,7 +299,7 @@ def _reading(command: Callable, *, rounds: bool) -> Callable:
 _READING_NAMES = ("templates", "members_by", "members_file", "round_", "rebuild", "quiet", "max_chars")  # _Reading's
 
 
-def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) -> ScanSettings:
+def _settings(min_chars: int, boilerplate_share: float, quotes: bool, threshold: float = 0.7) -> ScanSettings:
     if boilerplate_share == 0:
         raise click.BadParameter("must be above 0", param_hint="--boilerplate-share")
     defaults = ScanSettings()
@@ -301,6 +308,7 @@ def _settings(min_chars: int, boilerplate_share: float, threshold: float = 0.7) 
         alignment=replace(defaults.alignment, min_chars=min_chars),
         boilerplate_share=boilerplate_share,
         section_threshold=threshold,
+        quotes=quotes,
     )
 
 
@@ -430,6 +438,7 @@ def scan_command(
     reading: _Reading,
     min_chars: int,
     boilerplate_share: float,
+    quotes: bool,
     index_location: str | None,
     fmt: str,
     output: Path | None,
@@ -464,7 +473,7 @@ def scan_command(
     progress = _progress_bar(reading.quiet)
     with _as_click_errors(progress):
         _check_outputs(corpus, output=output, html_path=html_path, fmt=fmt)
-        settings = _settings(min_chars, boilerplate_share, threshold)
+        settings = _settings(min_chars, boilerplate_share, quotes, threshold)
         index = corpus_index(
             corpus, index_location, settings.fingerprints, rebuild=reading.rebuild, create=reading.round is not None
         )
@@ -512,8 +521,8 @@ def scan_command(
 
     if report.errors:
         sys.exit(EXIT_UNREADABLE)
-    if fail_under is not None and any(d.shares.originality < fail_under for d in report.documents):
-        below = [d.id for d in report.documents if d.shares.originality < fail_under]
+    if fail_under is not None and any(d.shares.own_or_quoted < fail_under for d in report.documents):
+        below = [d.id for d in report.documents if d.shares.own_or_quoted < fail_under]
         listed = terminal_safe(", ".join(below))
         click.echo(f"{len(below)} document(s) below {100 * fail_under:g}% originality: {listed}", err=True)
         sys.exit(EXIT_BELOW)
@@ -617,6 +626,7 @@ def check_command(
     reading: _Reading,
     min_chars: int,
     boilerplate_share: float,
+    quotes: bool,
     member: str | None,
     add: bool,
     fail_under: float | None,
@@ -640,7 +650,7 @@ def check_command(
         result = check_against(
             draft,
             against,
-            _settings(min_chars, boilerplate_share),
+            _settings(min_chars, boilerplate_share, quotes),
             templates=reading.templates,
             member=member,
             round=reading.round,
@@ -669,7 +679,7 @@ def check_command(
     if result.errors:
         sys.exit(EXIT_UNREADABLE)
     (result_doc,) = report.documents
-    if fail_under is not None and result_doc.shares.originality < fail_under:
+    if fail_under is not None and result_doc.shares.own_or_quoted < fail_under:
         sys.exit(EXIT_BELOW)
 
 
@@ -764,6 +774,7 @@ def serve_command(
     max_chars: int,
     min_chars: int,
     boilerplate_share: float,
+    quotes: bool,
 ) -> None:
     """Serve the self-check as a web page: members upload a draft and get the report 'check --html' gives.
 
@@ -794,7 +805,7 @@ def serve_command(
             max_chars=max_chars,
             workers=workers,
             timeout=timeout,
-            settings=_settings(min_chars, boilerplate_share),
+            settings=_settings(min_chars, boilerplate_share, quotes),
         )
         serve.validate(config)
         try:

@@ -34,11 +34,12 @@ def percent(value: float) -> str:
 
 
 def flagged_sections(document: DocumentResult, threshold: float) -> list[SectionResult]:
-    """Sections less original than ``threshold``, leaving out those inside a section already listed."""
+    """Sections less original than ``threshold`` (their own writing and cited quotations, ``Shares.own_or_quoted``),
+    leaving out those inside a section already listed."""
     flagged: list[SectionResult] = []
     for section in document.sections:
         inside_flagged = any(f.start <= section.start and section.end <= f.end for f in flagged)
-        if section.shares.originality < threshold and section.chars and not inside_flagged:
+        if section.shares.own_or_quoted < threshold and section.chars and not inside_flagged:
             flagged.append(section)
     return flagged
 
@@ -67,6 +68,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
     """The terminal summary: documents (least original first), member pairs, groups, and optionally evidence."""
     rounds = any(d.shares.self_ for d in report.documents)  # the column only where earlier rounds count
     collective = any(d.shares.collective for d in report.documents)  # … and where a unit's material is repeated
+    quoted = any(d.shares.quote for d in report.documents)  # … and where anyone quotes with a citation
     rows = []
     for d in report.documents:
         partner = f"{d.top_partner} ({percent(d.top_partner_share)})" if d.top_partner else ""
@@ -81,6 +83,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
                 percent(d.shares.boilerplate),
                 *([percent(d.shares.self_)] if rounds else []),
                 *([percent(d.shares.collective)] if collective else []),
+                *([percent(d.shares.quote)] if quoted else []),
                 partner,
                 flagged,
             ]
@@ -94,6 +97,7 @@ def render_table(report: Report, *, threshold: float, evidence: bool = False, ma
         "boilerplate",
         *(["own earlier"] if rounds else []),
         *(["collective"] if collective else []),
+        *(["quote"] if quoted else []),
         "shares most with",
         "sections below " + percent(threshold),
     ]
@@ -213,7 +217,7 @@ def render_check(
     summary = summary or summarise(report, fail_under=fail_under)
     draft = summary.draft
     s = draft.shares
-    rounds = s.self_ > 0
+    rounds, quoted = s.self_ > 0, s.quote > 0
     parts = [
         f"Draft {terminal_safe(draft.id)} (member {terminal_safe(draft.member)}), {draft.chars} characters",
         "  ".join(
@@ -223,6 +227,7 @@ def render_check(
                 f"template {percent(s.template)}",
                 f"boilerplate {percent(s.boilerplate)}",
                 *([f"self {percent(s.self_)}"] if rounds else []),
+                *([f"quote {percent(s.quote)}"] if quoted else []),
             ]
         ),
         *(f"flag: {note}" for note in draft.integrity.notes()),
@@ -238,11 +243,13 @@ def render_check(
                     percent(sec.shares.template),
                     percent(sec.shares.boilerplate),
                     *([percent(sec.shares.self_)] if rounds else []),
+                    *([percent(sec.shares.quote)] if quoted else []),
                 ]
                 for sec in draft.sections
             ],
             headers=["section", "chars", "original", "reuse", "template", "boilerplate"]
-            + (["own earlier"] if rounds else []),
+            + (["own earlier"] if rounds else [])
+            + (["quote"] if quoted else []),
         ),
     ]
     if summary.sources:
@@ -285,6 +292,15 @@ def render_check(
             "Sentences many reports share (each once, not under every source)",
             _table(rows, headers=["your text", "found in", "share"]),
         ]
+    if summary.quoted:
+        rows = [
+            [shortened(report.texts.get(draft.id, "")[q.start : q.end], 40), percent(q.share)] for q in summary.quoted
+        ]
+        parts += [
+            "",
+            "Quoted with a citation (no copying, counted with your own writing)",
+            _table(rows, headers=["your text", "share"]),
+        ]
     if not summary.sources and not summary.shared:
         parts += ["", "No passage of this draft was found in another report or a template."]
     parts += ["", _verdict(summary)]
@@ -297,13 +313,16 @@ def _shared_with(reports: int, templates: Sequence[str]) -> str:
 
 
 def _verdict(summary: CheckSummary) -> str:
-    v = summary.verdict
-    own = percent(summary.draft.shares.originality)
+    v, s = summary.verdict, summary.draft.shares
+    # A requirement is held to the own writing and the cited quotations together (``Shares.own_or_quoted``).
+    own = f"{percent(s.own_or_quoted)} your own writing"
+    if s.quote:
+        own += f" and cited quotations ({percent(s.quote)} quoted)"
     if v.fail_under is None:
-        return f"Verdict: {v.text()} ({own} your own writing)."
+        return f"Verdict: {v.text()} ({own})."
     if v.ready:
-        return f"Verdict: ready ({own} your own writing, at or above {percent(v.fail_under)}): {v.text()}."
-    return f"Verdict: NOT READY ({own} your own writing, below the required {percent(v.fail_under)}): {v.text()}."
+        return f"Verdict: ready ({own}, at or above {percent(v.fail_under)}): {v.text()}."
+    return f"Verdict: NOT READY ({own}, below the required {percent(v.fail_under)}): {v.text()}."
 
 
 def write_json(report: Report, out: IO[str], *, check: CheckSummary | None = None) -> None:
@@ -407,7 +426,7 @@ def report_sheets(report: Report, *, threshold: float) -> list[Sheet]:
                 s.end,
                 s.chars,
                 *shares(s.shares),
-                int(s.shares.originality < threshold),
+                int(s.shares.own_or_quoted < threshold),
             ]
             for d in report.documents
             for s in d.sections

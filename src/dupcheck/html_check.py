@@ -63,10 +63,19 @@ def check_card(summary: CheckSummary, report: Report, strings: Mapping[str, Any]
                 )
             rows.append([shortened(text[line.start : line.end], 80), found, percent(line.share)])
         parts.append(_table([strings["colText"], "", strings["colShare"]], rows, "check-shared"))
+    if summary.quoted:
+        parts.append(f"<h3>{_e(strings['quoted'])}</h3>")
+        rows = [[shortened(text[q.start : q.end], 80), percent(q.share)] for q in summary.quoted]
+        parts.append(_table([strings["colText"], strings["colShare"]], rows, "check-quoted"))
     if not summary.sources and not summary.shared:
         parts.append(f"<p>{_e(strings['nothing'])}</p>")
     verdict = summary.verdict
-    values = {"own": percent(summary.draft.shares.originality), "required": percent(verdict.fail_under or 0)}
+    shares = summary.draft.shares
+    # A requirement is held to the own writing and the cited quotations together (``Shares.own_or_quoted``).
+    own = percent(shares.own_or_quoted) + (
+        strings["withQuotes"].format(quote=percent(shares.quote)) if shares.quote else ""
+    )
+    values = {"own": own, "required": percent(verdict.fail_under or 0)}
     status = strings["own" if verdict.ready is None else "ready" if verdict.ready else "notReady"].format(**values)
     parts += [
         f'<p id="check-verdict" data-verdict="{_e(verdict.code)}"><strong>{_e(strings["verdict"])}</strong>'

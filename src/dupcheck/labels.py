@@ -4,7 +4,8 @@ A token covered by a passage shared with a template is **template**; one inside 
 share (a k-gram at least ``boilerplate_members`` members use, or a passage aligned with that many members) is
 **boilerplate**; one shared with the member's own unit's collective (committee) material is **collective**; one
 shared with fewer members is **reuse**; one found only in the member's own report of an earlier round is
-**self**; the rest is the member's own. A *set phrase* stays the member's own: a short passage (under
+**self**; text quoted with a citation (``quotes``) is **quote**, whatever else shares it; the rest is the member's
+own. A *set phrase* stays the member's own: a short passage (under
 ``set_phrase_chars`` characters) that two other members or more use as well, and nothing around it shared with
 any of them — the genre's wording, which members of one organisation write alike without copying each other. Shares are
 counted over the non-whitespace characters of the original text, so punctuation inside a copied passage
@@ -31,6 +32,7 @@ class Label(IntEnum):
     BOILERPLATE = 3
     SELF = 4  # the member's own text of an earlier round, repeated
     COLLECTIVE = 5  # shared between a member and their own unit's collective (committee) material
+    QUOTE = 6  # quoted with a citation (a speech, a named document): no copy, whoever else quotes it
 
     @property
     def key(self) -> str:
@@ -59,6 +61,7 @@ def label_tokens(
     token_chars: np.ndarray | None = None,
     set_phrase_chars: int = 0,
     group: str | None = None,
+    quotes: np.ndarray | None = None,
 ) -> np.ndarray:
     """Label of each token (``Label`` values, int8).
 
@@ -69,7 +72,7 @@ def label_tokens(
     member of its unit), which count as one more member sharing them.
     ``token_chars``: characters of each token, to measure set phrases (shorter than ``set_phrase_chars``; 0: no
     set phrases); ``group``: the key of ``partner_ranges`` whose ranges are shared with a group of members
-    (many, not one).
+    (many, not one). ``quotes``: per token, True inside a quotation with a citation (``quotes.quote_mask``).
     """
     partners = coverage(n_tokens, partner_ranges.values())  # how many partners share each token
     if set_phrase_chars and token_chars is not None:
@@ -85,6 +88,8 @@ def label_tokens(
     partners += collective
     labels[(partners + 1 >= boilerplate_members) | boilerplate] = Label.BOILERPLATE
     labels[range_mask(n_tokens, template_ranges)] = Label.TEMPLATE
+    if quotes is not None:
+        labels[quotes] = Label.QUOTE
     _absorb_fragments(labels, min_reuse)
     return labels
 
@@ -96,10 +101,12 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
-    """Give a reuse run shorter than ``min_reuse`` the label of the boilerplate or template next to it.
+    """Give a reuse run shorter than ``min_reuse`` the label of the boilerplate or template next to it; next to a
+    quotation only, it is the member's own.
 
     Such a fragment is the edge of a passage that is otherwise boilerplate or template (a set phrase and
-    the two characters after it), not a copy of its own.
+    the two characters after it), not a copy of its own. Beside a quotation it is the words that introduce it
+    (总书记指出：), which everyone quoting the same sentence writes.
     """
     if not np.any(labels == Label.REUSE):
         return
@@ -112,6 +119,8 @@ def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
         if covering:
             widest = max(covering, key=lambda r: r[1] - r[0])
             labels[start:stop] = labels[widest[0]]
+        elif any(labels[r[0]] == Label.QUOTE for r in neighbours):
+            labels[start:stop] = Label.ORIGINAL
 
 
 def _without_set_phrases(

@@ -129,6 +129,9 @@ class ScanSettings:
     # A passage shorter than this (characters) that two other members or more use too, with nothing shared around
     # it, is a set phrase of the genre and stays the member's own (0: every shared passage counts).
     set_phrase_chars: int = 30
+    # Text quoted with a citation (a speech, a named document: ``quotes``) is labelled quote, never reuse (False: it
+    # is labelled like any other text, for a reviewer who wants to see quotations that hide a colleague's words).
+    quotes: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.boilerplate_share <= 1.0:

@@ -1,4 +1,4 @@
-"""The result of a scan, as plain dataclasses, and its JSON form (schema ``dupcheck.report/1``).
+"""The result of a scan, as plain dataclasses, and its JSON form (schema ``dupcheck.report/3``).
 
 All offsets are Python string indices into a document's text exactly as read, end exclusive.
 """
@@ -10,8 +10,8 @@ from typing import Any
 
 from dupcheck.read_text import IntegrityFlags, flag_note
 
-SCHEMA = "dupcheck.report/2"
-SHARE_KEYS = ("originality", "reuse", "template", "boilerplate", "self", "collective")
+SCHEMA = "dupcheck.report/3"
+SHARE_KEYS = ("originality", "reuse", "template", "boilerplate", "self", "collective", "quote")
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,24 @@ class Shares:
     boilerplate: float
     self_: float = 0.0  # "self": the member's own text of an earlier round, repeated (`self` is taken)
     collective: float = 0.0  # shared with the member's own unit's collective (committee) material
+    quote: float = 0.0  # quoted with a citation (a speech, a named document)
+
+    @property
+    def own_or_quoted(self) -> float:
+        """What a required originality is held to: the member's own writing and what they quote with a citation,
+        for a quotation is no copy (CNKI's 去除引用)."""
+        return self.originality + self.quote
 
     def as_dict(self) -> dict[str, float]:
-        values = (self.originality, self.reuse, self.template, self.boilerplate, self.self_, self.collective)
+        values = (
+            self.originality,
+            self.reuse,
+            self.template,
+            self.boilerplate,
+            self.self_,
+            self.collective,
+            self.quote,
+        )
         return {key: round(value, 4) for key, value in zip(SHARE_KEYS, values, strict=True)}
 
 
@@ -44,7 +59,7 @@ class SectionResult:
 class SpanResult:
     start: int
     end: int
-    label: str  # reuse | template | boilerplate | self | collective
+    label: str  # reuse | template | boilerplate | self | collective | quote
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def share_result(values: dict[Label, float]) -> Shares:
         boilerplate=values[Label.BOILERPLATE],
         self_=values[Label.SELF],
         collective=values[Label.COLLECTIVE],
+        quote=values[Label.QUOTE],
     )
 
 
@@ -304,6 +305,7 @@ def settings_dict(settings: ScanSettings, n_members: int, boilerplate_members: i
         "boilerplate_min_members": settings.boilerplate_min_members,
         "section_threshold": settings.section_threshold,
         "set_phrase_chars": settings.set_phrase_chars,
+        "quotes": settings.quotes,
         "members": n_members,
         "boilerplate_members": boilerplate_members,
     }

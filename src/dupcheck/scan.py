@@ -25,6 +25,7 @@ from dupcheck.members import Membership, attribute_all, newest_versions, own_col
 from dupcheck.model import Document, Entry, Population, ScanSettings
 from dupcheck.parallel import Progress, fork_map, workers_for
 from dupcheck.prepare import load_corpus
+from dupcheck.quotes import find_quotes, quote_mask
 from dupcheck.reading import DEFAULT_MAX_CHARS
 from dupcheck.report import DocumentResult, ErrorResult, GroupResult, MatchResult, Report
 from dupcheck.same_reports import SameReports, find_same_reports
@@ -121,6 +122,7 @@ def compare(
         settings.alignment.min_chars,
         settings.fingerprints.winnow_k,
         settings.set_phrase_chars,
+        settings.quotes,
     )
     labelled = fork_map(
         _label_document, labelling, reported, workers_for(len(reported), workers), progress, "labelling"
@@ -304,6 +306,7 @@ class _Labelling:
     min_reuse: int
     k: int = 8  # winnowing k-grams: runs of widely shared ones are passages shared with a group
     set_phrase_chars: int = 0
+    quotes: bool = False  # label text quoted with a citation as quote
 
 
 def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts, DocumentResult]:
@@ -337,6 +340,7 @@ def _label_document(state: _Labelling, i: int) -> tuple[np.ndarray, LabelCounts,
         token_chars=doc.normalised.widths,
         set_phrase_chars=state.set_phrase_chars,
         group=wide.GROUP,
+        quotes=quote_mask(doc.normalised, find_quotes(doc.text)) if state.quotes else None,
     )
     spans = label_spans(doc.normalised, labels)
     counts = LabelCounts(doc.text, spans)

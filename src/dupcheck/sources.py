@@ -133,10 +133,24 @@ class Shared:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """A stretch of the draft quoted with a citation (``quotes``): no copy, listed so the member sees what counts as
+    a quotation."""
+
+    start: int
+    end: int
+    chars: int
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "chars": self.chars, "share": round(self.share, 4)}
+
+
+@dataclass(frozen=True)
 class Verdict:
     code: str  # a key of VERDICTS
     fail_under: float | None  # the required originality, when one was given
-    ready: bool | None  # originality at or above fail_under (None without one)
+    ready: bool | None  # originality with cited quotations (``Shares.own_or_quoted``) at or above it (None without)
 
     def text(self, lang: str = "en") -> str:
         return VERDICTS[self.code][lang]
@@ -155,6 +169,7 @@ class CheckSummary:
     shared: tuple[Shared, ...]  # in the draft's order
     not_own_chars: int  # the draft's characters in any passage above, counted once
     verdict: Verdict
+    quoted: tuple[Quoted, ...] = ()  # in the draft's order
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -164,6 +179,7 @@ class CheckSummary:
             "not_own_share": round(_share(self.not_own_chars, self.draft), 4),
             "sources": [s.to_dict() for s in self.sources],
             "shared": [s.to_dict() for s in self.shared],
+            "quoted": [q.to_dict() for q in self.quoted],
             "verdict": self.verdict.to_dict(),
         }
 
@@ -204,13 +220,19 @@ def summarise(report: Report, *, fail_under: float | None = None, fold_at: int =
         shared=tuple(sorted(shared, key=lambda s: (s.start, s.end))),
         not_own_chars=_chars(text, ((link.start, link.end) for link in links)),
         verdict=verdict_of(draft, fail_under),
+        quoted=tuple(
+            Quoted(s.start, s.end, n, _share(n, draft))
+            for s in draft.spans
+            if s.label == "quote" and (n := _chars(text, [(s.start, s.end)]))
+        ),
     )
 
 
 def verdict_code(draft: DocumentResult) -> str:
     """Which of ``VERDICTS`` the draft's shares call for: the first that holds of other members' text (reuse and
     the unit's committee material) ≥ LARGE, the member's earlier report ≥ LARGE, the template ≥ LARGE; else, with
-    at least OWN original, "own" (other members' text below FEW) or "mostly_own"; else "mixed"."""
+    at least OWN original (with cited quotations), "own" (other members' text below FEW) or "mostly_own"; else
+    "mixed"."""
     s = draft.shares
     others = s.reuse + s.collective
     if others >= LARGE:
@@ -219,13 +241,13 @@ def verdict_code(draft: DocumentResult) -> str:
         return "self"
     if s.template >= LARGE:
         return "template"
-    if s.originality >= OWN:
+    if s.own_or_quoted >= OWN:
         return "own" if others < FEW else "mostly_own"
     return "mixed"
 
 
 def verdict_of(draft: DocumentResult, fail_under: float | None = None) -> Verdict:
-    ready = None if fail_under is None else draft.shares.originality >= fail_under
+    ready = None if fail_under is None else draft.shares.own_or_quoted >= fail_under
     return Verdict(code=verdict_code(draft), fail_under=fail_under, ready=ready)
 
 

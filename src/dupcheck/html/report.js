@@ -4,12 +4,13 @@
   const DATA = JSON.parse(document.getElementById("dupcheck-data").textContent);
   const PAGE = DATA.page;
   const S = PAGE.strings;
-  const LABELS = ["original", "reuse", "template", "boilerplate", "self", "collective"];
+  const LABELS = ["original", "reuse", "template", "boilerplate", "self", "collective", "quote"];
   const SHARE = { original: "originality", reuse: "reuse", template: "template", boilerplate: "boilerplate",
-    self: "self", collective: "collective" };
-  const SHARE_KEYS = ["originality", "reuse", "template", "boilerplate", "self", "collective"]; // html_report's order
+    self: "self", collective: "collective", quote: "quote" };
+  // html_report's order
+  const SHARE_KEYS = ["originality", "reuse", "template", "boilerplate", "self", "collective", "quote"];
   const COMPARABLE = new Set(["reuse", "template", "self", "collective"]);
-  const OPTIONAL = new Set(["self", "collective"]); // shown only where a report has them
+  const OPTIONAL = new Set(["self", "collective", "quote"]); // shown only where a report has them
   const DIFF_CELLS = 4000000; // the largest LCS table (characters × characters) the page computes
   const PAGE_ROWS = 100; // ranking rows drawn at a time: thousands of rows would take seconds to lay out
   const MATRIX_MAX = 60; // members in the heat map at most, however wide the window
@@ -162,7 +163,10 @@
       fmt((S.integrity && S.integrity[f.flag]) || f.note, { n: Number(f.count).toLocaleString("en-US") }));
   }
   function isFlagged(section) {
-    return section.chars > 0 && section.originality < PAGE.threshold;
+    return section.chars > 0 && ownOrQuoted(section) < PAGE.threshold;
+  }
+  function ownOrQuoted(obj) { // what a threshold is held to: a cited quotation is no copy (Shares.own_or_quoted)
+    return obj.originality + (obj.quote || 0);
   }
   function sharesSummary(obj) {
     return LABELS.filter((l) => !OPTIONAL.has(l) || obj[SHARE[l]] > 0)
@@ -351,7 +355,7 @@
       el("td", { class: "member" }, d.member),
       el("td", { class: "doc" }, el("a", { class: "doc-link", href: hash({ doc: d.id }) }, d.id),
         integrityNotes(d).length ? el("div", { class: "integrity" }, integrityNotes(d).join(" · ")) : null),
-      el("td", { class: "num original" + (d.originality < PAGE.threshold ? " low" : "") }, pct(d.originality)),
+      el("td", { class: "num original" + (ownOrQuoted(d) < PAGE.threshold ? " low" : "") }, pct(d.originality)),
       el("td", { class: "shares" }, sharesBar(d)),
       el("td", { class: "partner" }, partner),
       el("td", { class: "sections" }, el("div", { class: "section-bars" }, sectionBars)));
