@@ -4,6 +4,7 @@ import difflib
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,6 +172,19 @@ def test_a_passage_less_similar_than_half_is_dropped():
     (loose,) = align(a, b, region, AlignSettings(min_similarity=0.3))
     assert (loose.a_start, loose.a_end, loose.matched) == (0, len(a), 18)
     assert 0.4 < loose.similarity < 0.5
+
+
+@pytest.mark.parametrize(("gap", "reported"), [(8, True), (9, True), (10, False)])
+def test_the_default_similarity_cut_off_is_one_half(gap, reported):
+    """Three runs of 6 shared characters with ``gap`` different ones between them on both sides: 18 tokens in
+    common over 34, 36 or 38 on each side (similarity 0.53, exactly 0.5, 0.47). The default settings report the
+    first two whole and drop the third: a passage at least half similar is a copy, a looser default would take
+    chance agreement for one and a stricter one would lose lightly edited copies."""
+    shared = [random_text(seed, 6) for seed in (1, 2, 3)]
+    a = shared[0] + random_text(31, gap) + shared[1] + random_text(32, gap) + shared[2]
+    b = shared[0] + random_text(41, gap) + shared[1] + random_text(42, gap) + shared[2]
+    found = align(a, b, [(0, len(a), 0, len(b))], AlignSettings())
+    assert found == ([Passage(0, len(a), 0, len(b), 18)] if reported else [])
 
 
 def test_common_seeds_extend_a_region_of_own_seeds_but_make_none_alone():

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dupcheck import arrays
@@ -114,3 +114,22 @@ def test_a_k_gram_half_in_boilerplate_is_no_evidence_of_a_copy():
     assert mostly_fresh(positions, mask, 8).tolist() == [False, True, True, True, True, True, True, True, True]
     mask[:5] = True  # the 8-gram at 0 holds 5, the one at 1 holds 4: neither is fresh
     assert mostly_fresh(positions, mask, 8).tolist()[:3] == [False, False, True]
+
+
+@st.composite
+def k_grams_over_a_mask(draw: st.DrawFn) -> tuple[list[bool], list[int], int]:
+    """A mask of boilerplate tokens, starts of k-grams inside it (any order, repeats allowed) and k."""
+    k = draw(st.integers(min_value=1, max_value=10))
+    mask = draw(st.lists(st.booleans(), min_size=k, max_size=30))
+    return mask, draw(st.lists(st.integers(0, len(mask) - k), max_size=30)), k
+
+
+@settings(max_examples=200, deadline=None)
+@given(k_grams_over_a_mask())
+@example(([True, False, False], [0, 1], 2))  # the shortest k-gram exactly half in boilerplate, and a fresh one
+def test_a_k_gram_is_fresh_when_fewer_than_half_its_tokens_are_boilerplate(case):
+    """``mostly_fresh`` agrees with counting each k-gram's boilerplate tokens one by one: fresh when fewer than
+    half are covered, not fresh from exactly half on (half a heading is as much chance agreement as all of it)."""
+    mask, positions, k = case
+    expected = [sum(mask[p : p + k]) < k / 2 for p in positions]
+    assert mostly_fresh(np.array(positions, dtype=np.int64), np.array(mask), k).tolist() == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -159,6 +160,24 @@ def test_binary_with_txt_suffix(tmp_path: Path, data: bytes) -> None:
 def test_occasional_control_character_is_tolerated(tmp_path: Path) -> None:
     text = "正文内容。" * 30 + "\x1a"  # DOS end-of-file marker
     assert read_document(write(tmp_path, "old.txt", text.encode("gb18030"))).text == text
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+@pytest.mark.parametrize(("bad", "read"), [(9, True), (10, True), (11, False), (60, False)])
+def test_corrupt_bytes_are_replaced_up_to_one_in_a_thousand_characters(
+    tmp_path: Path, codec: str, bad: int, read: bool
+) -> None:
+    """10,000 characters with ``bad`` stray bytes among them, in UTF-8 or GB18030: up to 10 (one in a thousand)
+    are a damaged copy, read with each replaced by U+FFFD; 11, or 60 (still fewer than one in a hundred), are
+    more likely another encoding than damage, and the file is refused rather than reported on partly replaced."""
+    text = (CHINESE_PARAGRAPH * (10_000 // len(CHINESE_PARAGRAPH) + 1))[:10_000]
+    cuts = [0, *(n * len(text) // (bad + 1) for n in range(1, bad + 1)), len(text)]
+    pieces = [text[start:end] for start, end in itertools.pairwise(cuts)]
+    path = write(tmp_path, "report.txt", b"\xff".join(piece.encode(codec) for piece in pieces))
+    if read:
+        assert read_document(path) == ReadText("\ufffd".join(pieces), codec, replaced=bad)
+    else:
+        assert read_error(path).reason == "mixed or unknown text encoding: save it as UTF-8"
 
 
 def test_decode_text_names_the_given_path() -> None:

@@ -1,11 +1,13 @@
-"""The report's parts: passage cuts against a plain reference."""
+"""The report's parts: passage cuts against a plain reference, the top partner of a document."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dupcheck.labels import Label
-from dupcheck.results import LabelCuts
+from dupcheck.report import DocumentResult, Shares
+from dupcheck.results import LabelCuts, with_partners
 
 
 @given(
@@ -23,3 +25,37 @@ def test_a_cut_runs_from_the_first_to_the_last_token_with_the_label(values, star
     cut = LabelCuts({7: labels})
     assert cut(7, label, start, end) == expected
     assert cut(7, label, start, end) == expected  # from the listed positions the second time
+
+
+def unpartnered(chars: int) -> DocumentResult:
+    """成员0's result before its partners are known."""
+    return DocumentResult("成员0.txt", "成员0", "", chars, Shares(1.0, 0.0, 0.0, 0.0), (), ())
+
+
+@pytest.mark.parametrize(
+    ("partner_chars", "top"),
+    [
+        ({"成员1": 80, "成员2": 120}, "成员2"),  # more characters win over the earlier name
+        ({"成员2": 100, "成员3": 100, "成员1": 100}, "成员1"),  # a tie: the first by name, whatever the order given
+        ({"成员3": 150, "成员2": 150, "成员1": 90}, "成员2"),  # a tie for the most: the first of those two
+    ],
+    ids=["most", "tie", "tie-for-most"],
+)
+def test_the_top_partner_shares_the_most_characters_and_a_tie_goes_to_the_first_name(partner_chars, top):
+    """The top partner is the member whose text a document shares most characters with; between members sharing
+    as many the first by name, so the same corpus always names the same partner whatever order it was read in."""
+    found = with_partners(unpartnered(400), partner_chars)
+    assert (found.top_partner, found.top_partner_share) == (top, partner_chars[top] / 400)
+
+
+@given(st.dictionaries(st.sampled_from(["成员1", "成员2", "成员3", "成员4"]), st.integers(1, 3), min_size=1))
+def test_the_top_partner_is_the_first_by_name_of_those_sharing_the_most(partner_chars):
+    """Against a plain reference: of the partners sharing the most characters, the first by name."""
+    most = max(partner_chars.values())
+    expected = sorted(p for p, n in partner_chars.items() if n == most)[0]
+    assert with_partners(unpartnered(10), partner_chars).top_partner == expected
+
+
+def test_a_document_sharing_nothing_has_no_top_partner():
+    """No partner: the result is left as it was, with no top partner and a share of 0."""
+    assert with_partners(unpartnered(400), {}) == unpartnered(400)

@@ -356,6 +356,26 @@ def test_a_reuse_match_is_cut_to_the_text_labelled_reuse(tmp_path):
     assert {m.kind for m in report.matches} == {"reuse", "template"}
 
 
+def test_a_reuse_match_does_not_run_on_into_the_boilerplate_around_the_copy(tmp_path):
+    """成员1 copied 成员0's paragraph with what stands around it: a set phrase six of ten members open with and one
+    they close with, each met by a few words only these two share. The alignment bridges the phrases into one
+    passage, but the reuse match starts and ends on the copied paragraph in both reports: the phrases are
+    everyone's wording, and what the two share beyond them too little to be a copy of its own."""
+    opener, closer = "对照党章党规找差距", "以上问题务必整改到位"
+    lead, tail = "结合分管工作", "在下一阶段的工作"
+    inserts = {i: lead + opener + COPIED + closer + tail for i in (0, 1)}
+    inserts |= {i: opener + prose(90_300 + i, 60) + closer for i in range(2, 6)}
+    report = scan(write(tmp_path / "c", {f"成员{i}.txt": report_text(i, inserts.get(i, "")) for i in range(10)}))
+    assert report.settings["boilerplate_members"] == 4
+    copier = by_member(report)["成员0"]
+    text = report.texts[copier.id]
+    assert [text[s.start : s.end] for s in copier.spans if s.label == "boilerplate"] == [lead + opener, closer + tail]
+    (match,) = report.matches
+    assert match.kind == "reuse"
+    for side in (match.a, match.b):
+        assert report.texts[side.doc][side.start : side.end] == COPIED_SPAN
+
+
 def test_of_two_partners_sharing_as_much_the_first_by_name_is_the_top_partner(tmp_path):
     """成员0's report holds a passage of 成员2 and one as long of 成员1: a tie, broken by the partner's name so
     that the same corpus always names the same partner."""
