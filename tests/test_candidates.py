@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dupcheck.candidates import _groups
@@ -149,3 +149,75 @@ def test_wide_seeds_are_every_pair_of_occurrences_of_a_hash_both_entries_hold(he
         expected = sorted((x, y) for h, x in held[i] for g, y in held[j] if h == g)
         assert sorted(found.wide_seeds(i, j)) == expected
     assert Candidates({}).wide_seeds(0, 1) == []
+
+
+def _near_reference(held_i: list[tuple[int, int]], near: list[int], reach: int) -> set[int]:
+    """Positions of ``held_i`` (hash, position) in a run of positions at most ``reach`` apart that comes within
+    ``reach`` of a position in ``near``: grown from the near ones one position at a time."""
+    positions = sorted({x for _, x in held_i})
+    picked = {x for x in positions if any(abs(x - a) <= reach for a in near)}
+    grown = True
+    while grown:
+        grown = False
+        for x in positions:
+            if x not in picked and any(abs(x - y) <= reach for y in picked):
+                picked.add(x)
+                grown = True
+    return picked
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    held=st.lists(
+        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 300)), max_size=25),
+        min_size=2,
+        max_size=3,
+    ),
+    near=st.lists(st.integers(0, 300), max_size=4),
+    reach=st.integers(0, 40),
+)
+@example(held=[[(0, 5), (1, 10)], [(0, 0), (1, 0)]], near=[0], reach=5)  # a gap of exactly ``reach`` joins a run
+@example(held=[[(0, 0), (1, 10), (2, 20)], [(0, 0), (1, 0), (2, 0)]], near=[10], reach=10)  # a range over two runs
+def test_wide_seeds_near_own_seeds_are_those_of_the_runs_that_reach_them(held, near, reach) -> None:
+    """Against a reference that grows runs one position at a time: with ``near``, only the seeds whose position in
+    the first entry lies in a run of its widely shared positions (gaps at most ``reach``) that comes within
+    ``reach`` of a near position; none without a near position."""
+    from dupcheck.candidates import Candidates
+
+    wide = []
+    for fingerprints in held:
+        ordered = sorted(fingerprints)
+        wide.append(
+            (np.array([h for h, _ in ordered], dtype=np.uint64), np.array([x for _, x in ordered], dtype=np.int64))
+        )
+    found = Candidates({}, tuple(wide))
+    for i, j in [(i, j) for i in range(len(held)) for j in range(len(held)) if i != j]:
+        kept = _near_reference(held[i], near, reach)
+        expected = sorted((x, y) for h, x in held[i] for g, y in held[j] if h == g and x in kept)
+        assert sorted(found.wide_seeds(i, j, near, reach)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    own=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), min_size=1, max_size=6),
+    common=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=40),
+)
+def test_common_seeds_far_from_the_own_ones_change_no_region(own, common) -> None:
+    """``seed_regions`` gives the same regions from all common seeds as from those ``wide_seeds`` keeps near the own
+    seeds: what it drops could only have made regions of common seeds alone, which are not aligned."""
+    from dupcheck.alignment import AlignSettings, seed_regions
+    from dupcheck.candidates import Candidates
+
+    settings_, k = AlignSettings(), 8
+    reach = settings_.max_gap + k
+    held_i = [(n, a) for n, (a, _) in enumerate(common)]  # each common seed its own hash, held once by each side
+    held_j = [(n, b) for n, (_, b) in enumerate(common)]
+    wide = [
+        (
+            np.array([h for h, _ in sorted(side)], dtype=np.uint64),
+            np.array([x for _, x in sorted(side)], dtype=np.int64),
+        )
+        for side in (held_i, held_j)
+    ]
+    kept = Candidates({}, tuple(wide)).wide_seeds(0, 1, [a for a, _ in own], reach)
+    assert seed_regions(own, k, settings_, kept) == seed_regions(own, k, settings_, common)

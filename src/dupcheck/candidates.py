@@ -60,14 +60,29 @@ class Candidates:
     # Per entry, its widely shared fingerprints (sorted hashes, and the token position of each): two entries that
     # are a pair by other evidence are seeded by the ones they have in common too (``wide_seeds``).
     wide: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    # Per (entry, reach): its widely shared fingerprints in position order, and each one's run (``_near``).
+    _by_position: dict[tuple[int, int], tuple[np.ndarray, ...]] = field(default_factory=dict, repr=False, compare=False)
 
-    def wide_seeds(self, i: int, j: int) -> list[tuple[int, int]]:
-        """Seeds (token pos in ``i``, token pos in ``j``) of the widely shared fingerprints both entries hold."""
+    def wide_seeds(self, i: int, j: int, near: Sequence[int] | None = None, reach: int = 0) -> list[tuple[int, int]]:
+        """Seeds (token pos in ``i``, token pos in ``j``) of the widely shared fingerprints both entries hold.
+
+        With ``near`` (token positions in ``i``, the pair's own seeds): only those of ``i``'s widely shared
+        fingerprints in a run (consecutive positions at most ``reach`` apart) that comes within ``reach`` of one of
+        them. No other can join a region of own seeds (``alignment.seed_regions`` joins a seed to a region whose
+        last seed is at most ``reach`` before it), so the regions are the same, and a pair with one or two seeds of
+        its own costs what lies near them, not every common phrase of two long reports."""
         if not self.wide:
             return []
         (hashes_i, positions_i), (hashes_j, positions_j) = self.wide[i], self.wide[j]
         if not len(hashes_i) or not len(hashes_j):
             return []
+        if near is not None:
+            if not len(near):
+                return []
+            picked = self._near(i, np.asarray(near, dtype=np.int64), reach)
+            if not len(picked):
+                return []
+            hashes_i, positions_i = hashes_i[picked], positions_i[picked]
         # Both are sorted by hash: every (occurrence in i, occurrence in j) of a hash both hold, by binary search.
         first = np.searchsorted(hashes_j, hashes_i, side="left")
         count = np.searchsorted(hashes_j, hashes_i, side="right") - first
@@ -80,6 +95,42 @@ class Candidates:
         a = np.repeat(positions_i[held], count)
         b = positions_j[np.repeat(first, count) + offsets]
         return list(zip(a.tolist(), b.tolist(), strict=True))
+
+    def _near(self, i: int, near: np.ndarray, reach: int) -> np.ndarray:
+        """Indices (into ``wide[i]``) of the runs of ``i``'s widely shared fingerprints that come within ``reach`` of
+        a position in ``near``."""
+        key = (i, reach)
+        layout = self._by_position.get(key)
+        if layout is None:
+            positions = self.wide[i][1]
+            order = np.argsort(positions, kind="stable").astype(np.int32)
+            ordered = positions[order]
+            # The runs (no gap wider than ``reach`` inside) by their first and last index, and each index's run.
+            gap = np.flatnonzero(np.diff(ordered) > reach)
+            firsts = np.concatenate([[0], gap + 1]).astype(np.int32)
+            lasts = np.concatenate([gap, [len(ordered) - 1]]).astype(np.int32)
+            run_of = np.repeat(np.arange(len(firsts), dtype=np.int32), lasts - firsts + 1)
+            layout = self._by_position[key] = (order, ordered, run_of, firsts, lasts)
+        order, ordered, run_of, firsts, lasts = layout
+        # A pair has a few own seeds: a few binary searches, and the touched runs merged in Python.
+        low = ordered.searchsorted(near - reach, side="left").tolist()
+        high = ordered.searchsorted(near + reach, side="right").tolist()
+        spans = sorted(
+            (int(firsts[run_of[lo]]), int(lasts[run_of[hi - 1]]) + 1)
+            for lo, hi in zip(low, high, strict=True)
+            if hi > lo
+        )
+        if not spans:
+            return np.zeros(0, dtype=np.int64)
+        merged = [list(spans[0])]
+        for lo, hi in spans[1:]:
+            if lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        if len(merged) == 1:
+            return order[merged[0][0] : merged[0][1]]
+        return np.concatenate([order[lo:hi] for lo, hi in merged])
 
 
 @dataclass(frozen=True)
@@ -405,6 +456,8 @@ def find_candidates(
     related = texts.related(doc_of[p], doc_of[q])
     p, q = p[related], q[related]
     wide: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    # Per (entry, reach): its widely shared fingerprints in position order, and each one's run (``_near``).
+    _by_position: dict[tuple[int, int], tuple[np.ndarray, ...]] = field(default_factory=dict, repr=False, compare=False)
     if wide_group.any():
         wide = _wide_by_entry(len(entries), order[np.repeat(wide_group, np.diff(bounds))], doc_of, hashes, pos_of)
 

@@ -10,6 +10,7 @@ mojibake. JSON escapes what a terminal would obey, so that it too can be printed
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -330,8 +331,13 @@ def write_json(report: Report, out: IO[str], *, check: CheckSummary | None = Non
     would obey (C1 controls, bidi overrides, line separators: ``json`` leaves them raw with ``ensure_ascii=False``)
     is written as ``\\u`` escapes, which read back as the same strings."""
     data = report.to_dict() if check is None else {**report.to_dict(), "check": check.to_dict()}
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in text.split("\n")) + "\n")
+    # Written a block at a time as the encoder makes it: the whole text of 10,000 reports' JSON, held at once and
+    # split into lines, took some hundreds of megabytes more than the report. A hidden character is escaped where it
+    # stands (only a string can hold one), so a line cut between two blocks is escaped in two parts alike.
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
+    while block := "".join(itertools.islice(pieces, 200_000)):
+        out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in block.split("\n")))
+    out.write("\n")
 
 
 def _json_escaped(line: str) -> str:

@@ -110,11 +110,15 @@ def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
     """
     if not np.any(labels == Label.REUSE):
         return
-    runs = _runs(labels)
-    for n, (start, stop) in enumerate(runs):
-        if labels[start] != Label.REUSE or stop - start >= min_reuse:
-            continue
-        neighbours = [runs[m] for m in (n - 1, n + 1) if 0 <= m < len(runs)]
+    breaks = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+    starts = np.concatenate([[0], breaks]).tolist()
+    stops = np.concatenate([breaks, [len(labels)]]).tolist()
+    # Only short reuse runs are looked at one by one: a long text has thousands of runs, and few of them are these.
+    lengths = np.diff(np.concatenate([[0], breaks, [len(labels)]]))
+    short = np.flatnonzero((labels[np.concatenate([[0], breaks])] == Label.REUSE) & (lengths < min_reuse)).tolist()
+    for n in short:
+        start, stop = starts[n], stops[n]
+        neighbours = [(starts[m], stops[m]) for m in (n - 1, n + 1) if 0 <= m < len(starts)]
         covering = [r for r in neighbours if labels[r[0]] in (Label.TEMPLATE, Label.BOILERPLATE)]
         if covering:
             widest = max(covering, key=lambda r: r[1] - r[0])
@@ -137,14 +141,21 @@ def _without_set_phrases(
     them elsewhere in their text, and with next to nothing else around it, it is a phrase the genre gives
     everyone. A copy that holds such a phrase holds enough of its own to stay.
     """
+    # Prefix sums answer both questions of every range of every partner at once.
+    chars = np.concatenate([[0], np.cumsum(token_chars, dtype=np.int64)])
+    alone = np.concatenate([[0], np.cumsum(partners == 1, dtype=np.int64)])
+    listed = {partner: list(ranges) for partner, ranges in partner_ranges.items()}
+    every = [r for ranges in listed.values() for r in ranges]
+    if not every:
+        return {partner: [] for partner in listed}
+    bounds = np.array(every, dtype=np.int64).reshape(-1, 2)
+    start, end = bounds[:, 0], bounds[:, 1]
+    keep = ((chars[end] - chars[start] >= shorter_than) | (alone[end] - alone[start] >= min_own)).tolist()
     kept: dict[str, list[tuple[int, int]]] = {}
-    for partner, ranges in partner_ranges.items():
-        kept[partner] = [
-            (start, end)
-            for start, end in ranges
-            if int(token_chars[start:end].sum()) >= shorter_than
-            or int(np.count_nonzero(partners[start:end] == 1)) >= min_own
-        ]
+    at = 0
+    for partner, ranges in listed.items():
+        kept[partner] = [r for r, k in zip(ranges, keep[at : at + len(ranges)], strict=True) if k]
+        at += len(ranges)
     return kept
 
 

@@ -288,8 +288,11 @@ class _Aligning:
 def _align_pair(state: _Aligning, pair: tuple[int, int]) -> list[Passage]:
     i, j = pair
     found, settings = state.candidates[pair], state.settings
-    common = [] if state.wide is None else state.wide.wide_seeds(i, j)
-    regions = seed_regions(found.seeds, settings.fingerprints.winnow_k, settings.alignment, common)
+    k = settings.fingerprints.winnow_k
+    # Only the common seeds that can join a region of the pair's own (``seed_regions``' reach) are looked up.
+    near = [a for a, _ in found.seeds]
+    common = [] if state.wide is None else state.wide.wide_seeds(i, j, near, settings.alignment.max_gap + k)
+    regions = seed_regions(found.seeds, k, settings.alignment, common)
     wa, wb = state.entries[i].fingerprints.windows, state.entries[j].fingerprints.windows
     regions += [(*wa[x], *wb[y]) for x, y in found.windows]
     a, b = state.tokens.pair(i, j)
