@@ -124,6 +124,19 @@ def test_a_phrase_with_a_number_in_it_is_measured_in_characters_so_still_compare
     assert _pairs([[with_number], [with_number], [with_number]]) == {(0, 1), (0, 2), (1, 2)}
 
 
+def _wide_candidates(held):
+    """Candidates without pairs whose entries hold the widely shared fingerprints ``held`` ((hash, position) each)."""
+    from dupcheck.candidates import Candidates
+
+    wide = []
+    for fingerprints in held:
+        ordered = sorted(fingerprints)
+        wide.append(
+            (np.array([h for h, _ in ordered], dtype=np.uint64), np.array([x for _, x in ordered], dtype=np.int64))
+        )
+    return Candidates({}, tuple(wide))
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     held=st.lists(
@@ -136,19 +149,11 @@ def test_wide_seeds_are_every_pair_of_occurrences_of_a_hash_both_entries_hold(he
     """Against a double loop: for each two entries, every (position in one, position in the other) of each
     widely shared hash both hold, whichever holds more, asked in either order and again (the positions are kept
     per entry once made)."""
-    from dupcheck.candidates import Candidates
-
-    wide = []
-    for fingerprints in held:
-        ordered = sorted(fingerprints)
-        wide.append(
-            (np.array([h for h, _ in ordered], dtype=np.uint64), np.array([x for _, x in ordered], dtype=np.int64))
-        )
-    found = Candidates({}, tuple(wide))
+    found = _wide_candidates(held)
     for i, j in [(i, j) for i in range(len(held)) for j in range(len(held)) if i != j] * 2:
         expected = sorted((x, y) for h, x in held[i] for g, y in held[j] if h == g)
         assert sorted(found.wide_seeds(i, j)) == expected
-    assert Candidates({}).wide_seeds(0, 1) == []
+    assert _wide_candidates([]).wide_seeds(0, 1) == []  # no widely shared fingerprints at all
 
 
 def _near_reference(held_i: list[tuple[int, int]], near: list[int], reach: int) -> set[int]:
@@ -182,15 +187,7 @@ def test_wide_seeds_near_own_seeds_are_those_of_the_runs_that_reach_them(held, n
     """Against a reference that grows runs one position at a time: with ``near``, only the seeds whose position in
     the first entry lies in a run of its widely shared positions (gaps at most ``reach``) that comes within
     ``reach`` of a near position; none without a near position."""
-    from dupcheck.candidates import Candidates
-
-    wide = []
-    for fingerprints in held:
-        ordered = sorted(fingerprints)
-        wide.append(
-            (np.array([h for h, _ in ordered], dtype=np.uint64), np.array([x for _, x in ordered], dtype=np.int64))
-        )
-    found = Candidates({}, tuple(wide))
+    found = _wide_candidates(held)
     for i, j in [(i, j) for i in range(len(held)) for j in range(len(held)) if i != j]:
         kept = _near_reference(held[i], near, reach)
         expected = sorted((x, y) for h, x in held[i] for g, y in held[j] if h == g and x in kept)
@@ -206,18 +203,10 @@ def test_common_seeds_far_from_the_own_ones_change_no_region(own, common) -> Non
     """``seed_regions`` gives the same regions from all common seeds as from those ``wide_seeds`` keeps near the own
     seeds: what it drops could only have made regions of common seeds alone, which are not aligned."""
     from dupcheck.alignment import AlignSettings, seed_regions
-    from dupcheck.candidates import Candidates
 
     settings_, k = AlignSettings(), 8
     reach = settings_.max_gap + k
     held_i = [(n, a) for n, (a, _) in enumerate(common)]  # each common seed its own hash, held once by each side
     held_j = [(n, b) for n, (_, b) in enumerate(common)]
-    wide = [
-        (
-            np.array([h for h, _ in sorted(side)], dtype=np.uint64),
-            np.array([x for _, x in sorted(side)], dtype=np.int64),
-        )
-        for side in (held_i, held_j)
-    ]
-    kept = Candidates({}, tuple(wide)).wide_seeds(0, 1, [a for a, _ in own], reach)
+    kept = _wide_candidates([held_i, held_j]).wide_seeds(0, 1, [a for a, _ in own], reach)
     assert seed_regions(own, k, settings_, kept) == seed_regions(own, k, settings_, common)

@@ -456,8 +456,6 @@ def find_candidates(
     related = texts.related(doc_of[p], doc_of[q])
     p, q = p[related], q[related]
     wide: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
-    # Per (entry, reach): its widely shared fingerprints in position order, and each one's run (``_near``).
-    _by_position: dict[tuple[int, int], tuple[np.ndarray, ...]] = field(default_factory=dict, repr=False, compare=False)
     if wide_group.any():
         wide = _wide_by_entry(len(entries), order[np.repeat(wide_group, np.diff(bounds))], doc_of, hashes, pos_of)
 

@@ -111,11 +111,10 @@ def _absorb_fragments(labels: np.ndarray, min_reuse: int) -> None:
     if not np.any(labels == Label.REUSE):
         return
     breaks = np.flatnonzero(labels[1:] != labels[:-1]) + 1
-    starts = np.concatenate([[0], breaks]).tolist()
-    stops = np.concatenate([breaks, [len(labels)]]).tolist()
+    first, stop_at = np.concatenate([[0], breaks]), np.concatenate([breaks, [len(labels)]])
     # Only short reuse runs are looked at one by one: a long text has thousands of runs, and few of them are these.
-    lengths = np.diff(np.concatenate([[0], breaks, [len(labels)]]))
-    short = np.flatnonzero((labels[np.concatenate([[0], breaks])] == Label.REUSE) & (lengths < min_reuse)).tolist()
+    short = np.flatnonzero((labels[first] == Label.REUSE) & (stop_at - first < min_reuse)).tolist()
+    starts, stops = first.tolist(), stop_at.tolist()
     for n in short:
         start, stop = starts[n], stops[n]
         neighbours = [(starts[m], stops[m]) for m in (n - 1, n + 1) if 0 <= m < len(starts)]

@@ -19,6 +19,7 @@ slogan, an ironic word (当了“老好人”).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,7 @@ LEAD_CHARS = 80  # how much before the opening mark a citation is looked for in
 MAX_QUOTE_CHARS = 400  # longer than this between two marks is no quotation but a block of text wrapped in marks
 
 _PAIRS = {"“": "”", "「": "」", "『": "』", '"': '"'}
+_MARKS = re.compile('[“”「」『』"\n]')
 _CUE = re.compile(
     "(?:"
     + "|".join(map(re.escape, CITING_WORDS))
@@ -74,36 +76,31 @@ class Quote:
 def find_quotes(text: str) -> list[Quote]:
     """The quotations of ``text`` with a citation, in order; they never overlap."""
     out: list[Quote] = []
-    at = 0
-    while True:
-        opening = _next_opening(text, at)
-        if opening < 0:
-            return out
-        close = _PAIRS[text[opening]]
-        end = _closing(text, opening + 1, close)
-        if end < 0:  # a mark never closed in its paragraph quotes nothing; the text after it is read again
-            at = opening + 1
+    # Every mark and line break found once, so that each opening costs a binary search, not a search of the rest of
+    # the text (a report of 2,000,000 characters can hold 100,000 marks).
+    found: dict[str, list[int]] = {mark: [] for mark in {*_PAIRS, *_PAIRS.values(), "\n"}}
+    for m in _MARKS.finditer(text):
+        found[m.group()].append(m.start())
+    openings = sorted(at for mark in _PAIRS for at in found[mark])
+    newlines = found["\n"]
+    reach = 0  # the first character a quotation may start at
+    for opening in openings:
+        if opening < reach:
             continue
-        at = end + 1
+        closes = found[_PAIRS[text[opening]]]
+        at = bisect_right(closes, opening)
+        line_end = bisect_right(newlines, opening)
+        if at == len(closes) or (line_end < len(newlines) and newlines[line_end] < closes[at]):
+            continue  # a mark never closed in its paragraph quotes nothing; the text after it is read again
+        end = closes[at]
+        reach = end + 1
         inside = text[opening + 1 : end]
         if not inside.strip() or len(inside) > MAX_QUOTE_CHARS:
             continue
         cue = _cue_before(text, opening) or _cue_after(text, end + 1)
         if cue:
             out.append(Quote(opening, end + 1, cue))
-
-
-def _next_opening(text: str, start: int) -> int:
-    found = [i for i in (text.find(mark, start) for mark in _PAIRS) if i >= 0]
-    return min(found) if found else -1
-
-
-def _closing(text: str, start: int, close: str) -> int:
-    end = text.find(close, start)
-    newline = text.find("\n", start)
-    if end < 0 or 0 <= newline < end:
-        return -1
-    return end
+    return out
 
 
 def _cue_before(text: str, opening: int) -> str:
