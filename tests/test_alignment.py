@@ -198,3 +198,77 @@ def test_common_seeds_extend_a_region_of_own_seeds_but_make_none_alone():
     assert region == (100, 130 + FS.winnow_k, 300, 330 + FS.winnow_k)
     assert seed_regions([], FS.winnow_k, AS, near + far) == []
     assert len(seed_regions(own + far, FS.winnow_k, AS)) == 2  # own seeds far apart: two regions
+
+
+def replace_every(text: str, k: int, seed: int) -> str:
+    """Every ``k``-th character replaced by a random one: no identical run longer than ``k - 1``."""
+    rng = np.random.default_rng(seed)
+    return "".join(chr(int(rng.integers(0x4E00, 0x9FFF))) if i % k == k - 1 else ch for i, ch in enumerate(text))
+
+
+@pytest.mark.parametrize("k", [4, 5, 6])
+def test_a_copy_with_every_kth_character_replaced_is_one_passage(k):
+    """Identical runs of 3 to 5 characters, one edit apart, all shorter than a passage's edge (6): the whole copy is
+    one passage, not trimmed away run by run from its ends."""
+    original = random_text(90 + k, 300)
+    a = random_text(91, 120) + original + random_text(92, 120)
+    b = random_text(93, 80) + replace_every(original, k, seed=k) + random_text(94, 80)
+    (p,) = align(a, b, [(120, 420, 80, 380)], AS)
+    assert (p.a_start, p.b_start) == (120, 80)
+    assert p.a_end >= 420 - k and p.b_end >= 380 - k
+    assert p.matched >= 300 - 300 // k - 1
+
+
+@pytest.mark.parametrize(("gap", "kept"), [(3, True), (4, False), (6, False)])
+def test_a_short_run_after_a_copy_is_kept_only_an_edit_away(gap, kept):
+    """A copy, then ``gap`` different characters in one text (a word inserted), then 4 more shared ones: three
+    characters away the 4 are the copy's end; four or more away they are a chance agreement beside it."""
+    copy, tail = random_text(100, 60), random_text(101, 4)
+    a = random_text(102, 40) + copy + tail + random_text(103, 40)
+    b = random_text(104, 40) + copy + random_text(105, gap) + tail + random_text(106, 40)
+    (p,) = align(a, b, [(40, 104, 40, 104 + gap)], AS)
+    assert (p.a_start, p.a_end) == (40, 104 if kept else 100)
+
+
+@pytest.mark.parametrize(("tail", "kept"), [(3, False), (4, True)])
+def test_three_tokens_after_a_long_block_are_not_a_copys_end(tail, kept):
+    """One token different after a copy, then ``tail`` shared ones: three beside a long block are mostly a short
+    word and the numeral of the next heading, which both texts have; four are the copy's last words."""
+    copy, end = random_text(107, 60), random_text(108, tail)
+    a = random_text(102, 40) + copy + random_text(109, 1) + end + random_text(103, 40)
+    b = random_text(104, 40) + copy + random_text(110, 1) + end + random_text(106, 40)
+    (p,) = align(a, b, [(40, 101 + tail, 40, 101 + tail)], AS)
+    assert p.a_end == (101 + tail if kept else 100)
+
+
+def test_a_region_that_covers_part_of_a_copy_grows_to_all_of_it():
+    """A pair of MinHash windows holds 200 characters of a 700-character copy with a character inserted every 8
+    (so no run of 13 and few seeds): the aligned window grows along the copy, both ways, to its ends, and no
+    further."""
+    original = random_text(110, 700)
+    inserted = random_text(111, 700)
+    copied = "".join(ch + (inserted[i] if i % 8 == 7 else "") for i, ch in enumerate(original))
+    a = random_text(112, 500) + original + random_text(113, 500)
+    b = random_text(114, 300) + copied + random_text(115, 300)
+    (p,) = align(a, b, [(750, 950, 300 + 281, 300 + 506)], AS)
+    assert (p.a_start, p.a_end) == (500, 1200)
+    assert (p.b_start, p.b_end) == (300, 300 + len(copied))
+    assert p.matched == 700
+
+
+def test_a_region_grows_only_while_both_texts_go_on():
+    """A copy at the very start of one text and the end of the other: nothing is beyond it, so the window does not
+    grow into the rest of the longer text (where an LCS over more text could pick another order), and the
+    passage is the copy."""
+    copy = random_text(120, 150)
+    a = copy + random_text(121, 3000) + copy
+    b = random_text(122, 100) + copy
+    (p,) = align(a, b, [(0, 150, 100, 250)], AS)
+    assert (p.a_start, p.a_end, p.b_start, p.b_end) == (0, 150, 100, 250)
+
+
+@pytest.mark.parametrize("field", ["max_gap", "merge_gap", "margin", "max_drift", "reorder_passes", "edit_gap"])
+def test_negative_settings_are_refused_when_made(field):
+    with pytest.raises(ValueError, match=field):
+        AlignSettings(**{field: -1})
+    AlignSettings(**{field: 0})  # zero is a setting: no gap, no margin, no second pass

@@ -24,6 +24,7 @@ class AlignSettings:
     min_chars: int = 13  # shortest passage reported, counted in matched tokens
     min_similarity: float = 0.5  # passages less similar than this are dropped
     min_edge: int = 6  # a passage starts and ends with a run at least this long, so it does not bleed
+    edit_gap: int = 3  # ... or with shorter runs this close to the next in both texts: an edit every few tokens
     margin: int = 30  # context aligned around a group of seeds
     max_drift: int = 40  # seeds whose diagonals differ more than this are different regions
     merge_gap: int = 12  # passages this close in one text, and max_gap close in the other, are one copy
@@ -32,8 +33,8 @@ class AlignSettings:
     def __post_init__(self) -> None:
         if self.min_block < 1 or self.min_chars < 1:
             raise ValueError("min_block and min_chars must be at least 1")
-        if min(self.max_gap, self.merge_gap, self.margin, self.max_drift, self.reorder_passes) < 0:
-            raise ValueError("max_gap, merge_gap, margin, max_drift and reorder_passes must not be negative")
+        if min(self.max_gap, self.merge_gap, self.margin, self.max_drift, self.reorder_passes, self.edit_gap) < 0:
+            raise ValueError("max_gap, merge_gap, margin, max_drift, reorder_passes and edit_gap must not be negative")
         if not 0.0 <= self.min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [0, 1], got {self.min_similarity}")
 
@@ -103,9 +104,45 @@ Block = tuple[int, int, int]  # a, b, size: tokens a .. a+size-1 equal b .. b+si
 
 
 def _runs_in(a: str, b: str, region: Region, settings: AlignSettings) -> list[list[Block]]:
-    """Runs of matching blocks in a region, each run in order in both texts."""
+    """Runs of matching blocks in a region, each run in order in both texts.
+
+    A region is where the evidence was (seeds, or a pair of MinHash windows), not where the copy ends: a copy
+    disguised by an edit every few characters keeps few seeds, and a window covers part of it. While a run
+    reaches the edge of what was aligned, the window grows along the diagonal and is aligned again."""
     a0, a1 = max(0, region[0] - settings.margin), min(len(a), region[1] + settings.margin)
     b0, b1 = max(0, region[2] - settings.margin), min(len(b), region[3] + settings.margin)
+    runs = _runs_of_window(a, b, (a0, a1, b0, b1), settings)
+    reach = settings.margin // 2
+    while max(a1 - a0, b1 - b0) < MAX_REGION:
+        long_runs = [run for run in runs if _run_matched(run) >= settings.min_chars]
+        # A copy goes on past an edge only where both texts go on.
+        grow_start = a0 > 0 and b0 > 0 and any(r[0][0] - a0 < reach or r[0][1] - b0 < reach for r in long_runs)
+        grow_end = (
+            a1 < len(a)
+            and b1 < len(b)
+            and any(a1 - (r[-1][0] + r[-1][2]) < reach or b1 - (r[-1][1] + r[-1][2]) < reach for r in long_runs)
+        )
+        if not (grow_start or grow_end):
+            break
+        step = max(a1 - a0, b1 - b0, 4 * settings.margin)  # doubling: few alignments however long the copy
+        if grow_start:
+            a0, b0 = max(0, a0 - step), max(0, b0 - step)
+        if grow_end:
+            a1, b1 = min(len(a), a1 + step), min(len(b), b1 + step)
+        a1, b1 = min(a1, a0 + MAX_REGION), min(b1, b0 + MAX_REGION)
+        # The whole grown window is aligned again rather than only the strip beyond the edge: its LCS
+        # replaces a chance run the first window took on a competing diagonal (aligning only the strip
+        # kept such runs and cost precision on PAN).
+        runs = _runs_of_window(a, b, (a0, a1, b0, b1), settings)
+    return runs
+
+
+def _run_matched(run: list[Block]) -> int:
+    return sum(size for _, _, size in run)
+
+
+def _runs_of_window(a: str, b: str, window: Region, settings: AlignSettings) -> list[list[Block]]:
+    a0, a1, b0, b1 = window
     left_a, left_b = list(a[a0:a1]), list(b[b0:b1])
     runs: list[list[Block]] = []  # blocks chained across small gaps
     # An LCS keeps one order of the common text; a clause or sentence moved elsewhere is found by aligning
@@ -132,12 +169,26 @@ def _runs_in(a: str, b: str, region: Region, settings: AlignSettings) -> list[li
             runs.append([(sa, sb, blk.size)])
     for run in runs:
         # Short blocks at the ends are chance agreements in the context around a copy (a shared word
-        # in a heading before it), not part of it.
-        while len(run) > 1 and run[0][2] < settings.min_edge:
+        # in a heading before it), not part of it, unless they sit an edit or two from the next block: a copy
+        # with a character changed every few, or a word inserted near its end, is one run of short blocks.
+        while len(run) > 1 and run[0][2] < settings.min_edge and not _edit_apart(run[0], run[1], run[1], settings):
             run.pop(0)
-        while len(run) > 1 and run[-1][2] < settings.min_edge:
+        while len(run) > 1 and run[-1][2] < settings.min_edge and not _edit_apart(run[-2], run[-1], run[-2], settings):
             run.pop()
     return runs
+
+
+def _edit_apart(first: Block, second: Block, inner: Block, settings: AlignSettings) -> bool:
+    """Whether an edge block shorter than ``min_edge`` belongs to its run: ``edit_gap`` or fewer tokens from the
+    next block in both texts, and either the next block (``inner``) is short too (an edit every few characters) or
+    the edge block is more than half an edge long. Beside a long block, three tokens are mostly a short word
+    and the numeral of the next heading, which both texts have after a paragraph."""
+    close = (
+        second[0] - (first[0] + first[2]) <= settings.edit_gap
+        and second[1] - (first[1] + first[2]) <= settings.edit_gap
+    )
+    edge = first if inner is second else second
+    return close and (inner[2] < settings.min_edge or 2 * edge[2] > settings.min_edge)
 
 
 def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings) -> list[Passage]:
