@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupcheck.alignment import AlignSettings, Passage, align, seed_regions
+from dupcheck.alignment import BLANKS, AlignSettings, Passage, align, seed_regions
 from dupcheck.boilerplate import find_boilerplate
 from dupcheck.candidates import find_candidates
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
@@ -272,3 +272,29 @@ def test_negative_settings_are_refused_when_made(field):
     with pytest.raises(ValueError, match=field):
         AlignSettings(**{field: -1})
     AlignSettings(**{field: 0})  # zero is a setting: no gap, no margin, no second pass
+
+
+@pytest.mark.parametrize(("own", "one"), [(0, True), (AS.max_gap, True), (AS.max_gap + 1, False)])
+def test_boilerplate_blanked_inside_a_copy_is_no_gap(own, one):
+    """A copied paragraph holding a 20-token set phrase, which the scan blanks out (``BLANKS``), one character per
+    text: the blanks are no edit, so the copy is one passage across them; ``own`` tokens of the member's own
+    writing beside the set phrase are edits, and more than ``max_gap`` of them split it."""
+    first, second = random_text(130, 60), random_text(131, 60)
+    a = random_text(132, 50) + first + BLANKS[0] * 20 + random_text(133, own) + second + random_text(134, 50)
+    b = random_text(135, 50) + first + BLANKS[1] * 20 + second + random_text(136, 50)
+    passages = align(a, b, [(50, len(a) - 50, 50, len(b) - 50)], AS)
+    if one:
+        (p,) = passages
+        assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 190 + own, 50, 190)
+        assert p.matched == 120
+    else:
+        assert [(p.a_start, p.a_end) for p in passages] == [(50, 110), (130 + own, 190 + own)]
+
+
+def test_a_gap_of_blanks_in_one_text_only_is_no_gap_either():
+    """The copier dropped the set phrase (or added one): blanks on one side only, nothing on the other."""
+    first, second = random_text(137, 60), random_text(138, 60)
+    a = random_text(139, 50) + first + BLANKS[0] * 30 + second + random_text(140, 50)
+    b = random_text(141, 50) + first + second + random_text(142, 50)
+    (p,) = align(a, b, [(50, 200, 50, 170)], AS)
+    assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 200, 50, 170)

@@ -376,6 +376,23 @@ def test_a_reuse_match_does_not_run_on_into_the_boilerplate_around_the_copy(tmp_
         assert report.texts[side.doc][side.start : side.end] == COPIED_SPAN
 
 
+def test_a_copied_paragraph_holding_a_set_phrase_is_one_match(tmp_path):
+    """成员1 copied 成员0's paragraph, which holds in its middle a set phrase (27 characters) five of ten members
+    use: one reuse match over the whole paragraph in both reports, not two around the phrase, which stays
+    boilerplate."""
+    first, second = prose(90_401, 120).rstrip("。"), prose(90_402, 120)
+    copied = first + PHRASE + second
+    inserts = {0: copied, 1: copied} | {i: PHRASE for i in range(2, 5)}
+    report = scan(write(tmp_path / "c", {f"成员{i}.txt": report_text(i, inserts.get(i, "")) for i in range(10)}))
+    (match,) = report.matches
+    assert match.kind == "reuse"
+    for side in (match.a, match.b):
+        assert report.texts[side.doc][side.start : side.end] == copied.rstrip("。")
+    copier = by_member(report)["成员0"]
+    text = report.texts[copier.id]
+    assert [text[s.start : s.end] for s in copier.spans if s.label == "boilerplate"] == [PHRASE]
+
+
 def test_of_two_partners_sharing_as_much_the_first_by_name_is_the_top_partner(tmp_path):
     """成员0's report holds a passage of 成员2 and one as long of 成员1: a tie, broken by the partner's name so
     that the same corpus always names the same partner."""

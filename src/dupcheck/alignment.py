@@ -60,6 +60,10 @@ Region = tuple[int, int, int, int]  # a_start, a_end, b_start, b_end
 # edit operations), so a long copy is aligned as consecutive regions of at most this, whose passages then merge.
 MAX_REGION = 8192
 _BLANK_A, _BLANK_B = "\x00", "\x01"  # never equal to each other, nor to a token (tokens are never controls)
+# What a caller puts in place of the tokens of text it does not want matched (the scan: boilerplate, the wording
+# most members share), one character for each text so that blanks never match each other. A gap made of them is
+# no edit of a copier's: a copied paragraph holding a set phrase is one passage, not two pieces around it.
+BLANKS = ("\x02", "\x03")
 
 
 def seed_regions(
@@ -163,7 +167,8 @@ def _runs_of_window(a: str, b: str, window: Region, settings: AlignSettings) -> 
             left_b[blk.b : blk.b + blk.size] = _BLANK_B * blk.size
             if len(runs) > first_run:
                 la, lb, size = runs[-1][-1]
-                if sa - (la + size) <= settings.max_gap and sb - (lb + size) <= settings.max_gap:
+                gap = settings.max_gap
+                if _edits(a, la + size, sa, gap) <= gap and _edits(b, lb + size, sb, gap) <= gap:
                     runs[-1].append((sa, sb, blk.size))
                     continue
             runs.append([(sa, sb, blk.size)])
@@ -202,8 +207,9 @@ def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings)
         kept: list[tuple[list[int], list[Block]]] = []
         for box, blocks in sorted(groups):
             for m, m_blocks in reversed(kept):
-                gap_a = max(box[0] - m[1], m[0] - box[1])
-                gap_b = max(box[2] - m[3], m[2] - box[3])
+                limit = min(settings.max_gap, settings.merge_gap)
+                gap_a = max(_edits(a, m[1], box[0], limit), _edits(a, box[1], m[0], limit))
+                gap_b = max(_edits(b, m[3], box[2], limit), _edits(b, box[3], m[2], limit))
                 if min(gap_a, gap_b) <= settings.max_gap and max(gap_a, gap_b) <= settings.merge_gap:
                     m[:] = min(m[0], box[0]), max(m[1], box[1]), min(m[2], box[2]), max(m[3], box[3])
                     m_blocks.extend(blocks)
@@ -218,6 +224,15 @@ def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings)
         matched = max(covered, LCSseq.similarity(a[a_start:a_end], b[b_start:b_end]))
         out.append(Passage(a_start, a_end, b_start, b_end, matched))
     return out
+
+
+def _edits(text: str, start: int, end: int, limit: int) -> int:
+    """The tokens of ``text[start:end]`` that are not blanks: the edits a gap between two blocks holds (negative
+    where the blocks overlap). A gap no longer than ``limit`` is taken as it is: it is bridged either way."""
+    if end - start <= limit:
+        return end - start
+    gap = text[start:end]
+    return len(gap) - gap.count(BLANKS[0]) - gap.count(BLANKS[1])
 
 
 def _covered(ranges: Iterable[tuple[int, int]]) -> int:

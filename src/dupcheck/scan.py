@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dupcheck import results, wide
-from dupcheck.alignment import Passage, align, seed_regions
+from dupcheck.alignment import BLANKS, Passage, align, seed_regions
 from dupcheck.boilerplate import Boilerplate, boilerplate_members, find_boilerplate
 from dupcheck.candidates import Candidates, PairCandidates, find_candidates
 from dupcheck.errors import ReadError
@@ -366,7 +366,7 @@ class _MemberTokens:
     def pair(self, i: int, j: int) -> tuple[str, str]:
         if self._documents[i].source.is_template or self._documents[j].source.is_template:
             return self._documents[i].normalised.tokens, self._documents[j].normalised.tokens
-        return self._blank(i, "\x02"), self._blank(j, "\x03")
+        return self._blank(i, BLANKS[0]), self._blank(j, BLANKS[1])
 
     def _blank(self, i: int, blank: str) -> str:
         key = (i, blank)
