@@ -277,18 +277,35 @@ def test_negative_settings_are_refused_when_made(field):
 @pytest.mark.parametrize(("own", "one"), [(0, True), (AS.max_gap, True), (AS.max_gap + 1, False)])
 def test_boilerplate_blanked_inside_a_copy_is_no_gap(own, one):
     """A copied paragraph holding a 20-token set phrase, which the scan blanks out (``BLANKS``), one character per
-    text: the blanks are no edit, so the copy is one passage across them; ``own`` tokens of the member's own
+    text: the blanks are no edit, so the copy is one passage across them; ``own`` tokens of each member's own
     writing beside the set phrase are edits, and more than ``max_gap`` of them split it."""
     first, second = random_text(130, 60), random_text(131, 60)
     a = random_text(132, 50) + first + BLANKS[0] * 20 + random_text(133, own) + second + random_text(134, 50)
-    b = random_text(135, 50) + first + BLANKS[1] * 20 + second + random_text(136, 50)
+    b = random_text(135, 50) + first + BLANKS[1] * 20 + random_text(143, own) + second + random_text(136, 50)
     passages = align(a, b, [(50, len(a) - 50, 50, len(b) - 50)], AS)
     if one:
         (p,) = passages
-        assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 190 + own, 50, 190)
+        assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 190 + own, 50, 190 + own)
         assert p.matched == 120
     else:
         assert [(p.a_start, p.a_end) for p in passages] == [(50, 110), (130 + own, 190 + own)]
+
+
+@pytest.mark.parametrize(
+    ("dropped", "one"), [(AS.merge_gap + 1, True), (AS.max_drift, True), (AS.max_drift + 1, False)]
+)
+def test_a_clause_dropped_from_a_copy_leaves_it_one_passage(dropped, one):
+    """The copy left out a clause of the source: the two pieces touch in the copy and stand ``dropped`` tokens
+    apart in the source, as far as a region's diagonals may drift; further apart they are two passages."""
+    first, second = random_text(144, 60), random_text(145, 60)
+    a = random_text(146, 50) + first + second + random_text(147, 50)
+    b = random_text(148, 50) + first + random_text(149, dropped) + second + random_text(150, 50)
+    passages = align(a, b, [(50, 110, 50, 110), (110, 170, 110 + dropped, 170 + dropped)], AS)
+    if one:
+        (p,) = passages
+        assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 170, 50, 170 + dropped)
+    else:
+        assert [(p.a_start, p.b_start) for p in passages] == [(50, 50), (110, 110 + dropped)]
 
 
 def test_a_gap_of_blanks_in_one_text_only_is_no_gap_either():
@@ -298,3 +315,37 @@ def test_a_gap_of_blanks_in_one_text_only_is_no_gap_either():
     b = random_text(141, 50) + first + second + random_text(142, 50)
     (p,) = align(a, b, [(50, 200, 50, 170)], AS)
     assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 200, 50, 170)
+
+
+def test_a_clause_moved_is_no_clause_dropped():
+    """The copy holds two pieces in one order, the source in the other with its own sentence between: they are
+    two passages, and the sentence between them is no part of either."""
+    first, second, own = random_text(151, 60), random_text(152, 60), random_text(153, 30)
+    a = random_text(154, 50) + first + second + random_text(155, 50)
+    b = random_text(156, 50) + second + own + first + random_text(157, 50)
+    passages = align(a, b, [(50, 110, 140, 200), (110, 170, 50, 110)], AS)
+    assert sorted((p.a_start, p.a_end, p.b_start, p.b_end) for p in passages) == [
+        (50, 110, 140, 200),
+        (110, 170, 50, 110),
+    ]
+
+
+def test_a_heading_between_two_pieces_is_no_clause_dropped():
+    """Two pieces with a (blanked) heading between them in one text and the member's own 20 tokens between them
+    in the other: they do not touch in either text, so they are two passages."""
+    first, second = random_text(158, 60), random_text(159, 60)
+    a = random_text(160, 50) + first + BLANKS[0] * 18 + second + random_text(161, 50)
+    b = random_text(162, 50) + first + random_text(163, 20) + second + random_text(164, 50)
+    passages = align(a, b, [(50, 110, 50, 110), (128, 188, 130, 190)], AS)
+    assert [(p.a_start, p.a_end, p.b_start, p.b_end) for p in passages] == [(50, 110, 50, 110), (128, 188, 130, 190)]
+
+
+def test_a_few_tokens_a_clause_away_do_not_join_a_passage():
+    """Four tokens that agree by chance right after a copy in one text and a clause away in the other are too
+    short to be its end, however often overlapping regions list them."""
+    copy, chance = random_text(165, 60), random_text(166, 4)
+    a = random_text(167, 50) + copy + chance + random_text(168, 50)
+    b = random_text(169, 50) + copy + random_text(170, 30) + chance + random_text(171, 50)
+    regions = [(50, 110, 50, 110), (110, 114, 140, 144), (110, 114, 140, 144)]
+    (p,) = align(a, b, regions, AS)
+    assert (p.a_start, p.a_end, p.b_start, p.b_end) == (50, 110, 50, 110)

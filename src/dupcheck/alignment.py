@@ -210,20 +210,40 @@ def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings)
                 limit = min(settings.max_gap, settings.merge_gap)
                 gap_a = max(_edits(a, m[1], box[0], limit), _edits(a, box[1], m[0], limit))
                 gap_b = max(_edits(b, m[3], box[2], limit), _edits(b, box[3], m[2], limit))
-                if min(gap_a, gap_b) <= settings.max_gap and max(gap_a, gap_b) <= settings.merge_gap:
-                    m[:] = min(m[0], box[0]), max(m[1], box[1]), min(m[2], box[2]), max(m[3], box[3])
-                    m_blocks.extend(blocks)
-                    changed = True
-                    break
+                near, far = min(gap_a, gap_b), max(gap_a, gap_b)
+                if not (near <= settings.max_gap and far <= settings.merge_gap) and not _dropped(
+                    (m, m_blocks), (box, blocks), far, settings
+                ):
+                    continue
+                m[:] = min(m[0], box[0]), max(m[1], box[1]), min(m[2], box[2]), max(m[3], box[3])
+                m_blocks.extend(blocks)
+                changed = True
+                break
             else:
                 kept.append((box, blocks))
         groups = kept
     out = []
     for (a_start, a_end, b_start, b_end), blocks in groups:
-        covered = min(_covered((x, x + n) for x, _, n in blocks), _covered((y, y + n) for _, y, n in blocks))
-        matched = max(covered, LCSseq.similarity(a[a_start:a_end], b[b_start:b_end]))
+        matched = max(_covered_both(blocks), LCSseq.similarity(a[a_start:a_end], b[b_start:b_end]))
         out.append(Passage(a_start, a_end, b_start, b_end, matched))
     return out
+
+
+def _dropped(
+    first: tuple[list[int], list[Block]], second: tuple[list[int], list[Block]], far: int, settings: AlignSettings
+) -> bool:
+    """Whether two passages (box and blocks) are one copy that left out a clause, or added one: they touch in one
+    text, with no boilerplate between them either (a heading both have is no dropped clause), in the same order
+    in both, and stand at most ``max_drift`` edits apart in the other, as far as a region's diagonals may drift.
+    One must be a passage on its own and the other as long as a passage's edge: two chance agreements too short to
+    report do not make one, nor does a passage take in a few tokens that agree by chance a clause away."""
+    (m, m_blocks), (box, blocks) = first, second
+    touching = min(max(box[0] - m[1], m[0] - box[1]), max(box[2] - m[3], m[2] - box[3])) <= settings.edit_gap
+    in_order = (box[0] > m[0]) == (box[2] > m[2])  # a clause moved elsewhere leaves what lies between as it was
+    if not (touching and in_order and far <= settings.max_drift):
+        return False
+    shorter, longer = sorted((_covered_both(m_blocks), _covered_both(blocks)))
+    return shorter >= settings.min_edge and longer >= settings.min_chars
 
 
 def _edits(text: str, start: int, end: int, limit: int) -> int:
@@ -233,6 +253,12 @@ def _edits(text: str, start: int, end: int, limit: int) -> int:
         return end - start
     gap = text[start:end]
     return len(gap) - gap.count(BLANKS[0]) - gap.count(BLANKS[1])
+
+
+def _covered_both(blocks: Iterable[Block]) -> int:
+    """The tokens blocks cover in the text where they cover fewer (regions overlap, so a block may be listed twice)."""
+    blocks = list(blocks)
+    return min(_covered((x, x + n) for x, _, n in blocks), _covered((y, y + n) for _, y, n in blocks))
 
 
 def _covered(ranges: Iterable[tuple[int, int]]) -> int:
