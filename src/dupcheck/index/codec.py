@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zlib
 from dataclasses import asdict, fields
 
@@ -79,10 +80,13 @@ def unpack_all(blob: bytes) -> dict[str, np.ndarray]:
     out, at = {}, 0
     for name, dtype, shape in header:
         kind = np.dtype(dtype)
-        count = int(np.prod(shape, dtype=np.int64))
+        count = math.prod(shape)  # numpy's prod costs more than the array it sizes (a check unpacks 1,000 a draft)
         out[name] = np.frombuffer(body, dtype=kind, count=count, offset=at).reshape(shape)
         at += count * kind.itemsize
     return out
+
+
+_FLAG_KEYS = tuple((f.name, f"flag_{f.name}") for f in fields(IntegrityFlags))
 
 
 def unpack_document(
@@ -90,25 +94,21 @@ def unpack_document(
 ) -> Document:
     """The document ``pack_document`` packed, as ``source``."""
     data = unpack_all(arrays)
-    codes = data["codes"].astype(np.uint32)
-    starts = data["starts"].astype(np.int32)
+    codes = data["codes"].astype("<u4", copy=False)
+    starts = data["starts"].astype(np.int32, copy=False)
     normalised = Normalised(
-        tokens=codes.astype("<u4").tobytes().decode("utf-32-le"),
+        tokens=codes.tobytes().decode("utf-32-le"),
         starts=starts,
         ends=starts + data["lengths"].astype(np.int32),
     )
     fingerprints = Fingerprints(
         n_tokens=len(codes),
         winnow_hashes=data["winnow_hashes"],
-        winnow_positions=data["winnow_positions"].astype(np.int32),
+        winnow_positions=data["winnow_positions"].astype(np.int32, copy=False),
         windows=data["windows"].astype(np.int64).reshape(-1, 2),
         signatures=data["signatures"],
     )
-    counts = {
-        f.name: int(np.asarray(data[f"flag_{f.name}"]).reshape(-1)[0])
-        for f in fields(IntegrityFlags)
-        if f"flag_{f.name}" in data
-    }
+    counts = {name: int(data[key].reshape(-1)[0]) for name, key in _FLAG_KEYS if key in data}
     decoded = zlib.decompress(text).decode("utf-8")
     if not counts:
         # A record of a dupcheck before the flags: what its text shows is counted again; what its reader kept or
