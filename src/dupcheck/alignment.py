@@ -142,6 +142,8 @@ def _runs_in(a: str, b: str, region: Region, settings: AlignSettings) -> list[li
 
 
 def _run_matched(run: list[Block]) -> int:
+    """Tokens a run matches: the blocks of one window's alignment never overlap (merged passages' may,
+    ``_covered_both``)."""
     return sum(size for _, _, size in run)
 
 
@@ -176,23 +178,19 @@ def _runs_of_window(a: str, b: str, window: Region, settings: AlignSettings) -> 
         # Short blocks at the ends are chance agreements in the context around a copy (a shared word
         # in a heading before it), not part of it, unless they sit an edit or two from the next block: a copy
         # with a character changed every few, or a word inserted near its end, is one run of short blocks.
-        while len(run) > 1 and run[0][2] < settings.min_edge and not _edit_apart(run[0], run[1], run[1], settings):
+        while len(run) > 1 and run[0][2] < settings.min_edge and not _edit_apart(run[0], run[1], settings):
             run.pop(0)
-        while len(run) > 1 and run[-1][2] < settings.min_edge and not _edit_apart(run[-2], run[-1], run[-2], settings):
+        while len(run) > 1 and run[-1][2] < settings.min_edge and not _edit_apart(run[-1], run[-2], settings):
             run.pop()
     return runs
 
 
-def _edit_apart(first: Block, second: Block, inner: Block, settings: AlignSettings) -> bool:
-    """Whether an edge block shorter than ``min_edge`` belongs to its run: ``edit_gap`` or fewer tokens from the
-    next block in both texts, and either the next block (``inner``) is short too (an edit every few characters) or
-    the edge block is more than half an edge long. Beside a long block, three tokens are mostly a short word
-    and the numeral of the next heading, which both texts have after a paragraph."""
-    close = (
-        second[0] - (first[0] + first[2]) <= settings.edit_gap
-        and second[1] - (first[1] + first[2]) <= settings.edit_gap
-    )
-    edge = first if inner is second else second
+def _edit_apart(edge: Block, inner: Block, settings: AlignSettings) -> bool:
+    """Whether an edge block shorter than ``min_edge`` belongs to its run: ``edit_gap`` or fewer tokens from its
+    neighbour ``inner`` in both texts, and either that block is short too (an edit every few characters) or the
+    edge block is more than half an edge long. Beside a long block, three tokens are mostly a short word and the
+    numeral of the next heading, which both texts have after a paragraph."""
+    close = all(max(inner[t] - edge[t] - edge[2], edge[t] - inner[t] - inner[2]) <= settings.edit_gap for t in (0, 1))
     return close and (inner[2] < settings.min_edge or 2 * edge[2] > settings.min_edge)
 
 
@@ -201,18 +199,18 @@ def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings)
     moved). A passage's matched tokens are the LCS of its two ranges or, when its clauses were moved and
     one order cannot hold them all, the tokens its blocks cover on both sides."""
     groups = [([r[0][0], r[-1][0] + r[-1][2], r[0][1], r[-1][1] + r[-1][2]], list(r)) for r in runs]
+    limit = min(settings.max_gap, settings.merge_gap)
     changed = True
     while changed:  # a merged passage can reach one it did not reach before: repeat until nothing moves
         changed = False
         kept: list[tuple[list[int], list[Block]]] = []
         for box, blocks in sorted(groups):
             for m, m_blocks in reversed(kept):
-                limit = min(settings.max_gap, settings.merge_gap)
                 gap_a = max(_edits(a, m[1], box[0], limit), _edits(a, box[1], m[0], limit))
                 gap_b = max(_edits(b, m[3], box[2], limit), _edits(b, box[3], m[2], limit))
                 near, far = min(gap_a, gap_b), max(gap_a, gap_b)
                 if not (near <= settings.max_gap and far <= settings.merge_gap) and not _dropped(
-                    (m, m_blocks), (box, blocks), far, settings
+                    m, box, far, m_blocks, blocks, settings
                 ):
                     continue
                 m[:] = min(m[0], box[0]), max(m[1], box[1]), min(m[2], box[2]), max(m[3], box[3])
@@ -230,14 +228,13 @@ def _merge(a: str, b: str, runs: Sequence[list[Block]], settings: AlignSettings)
 
 
 def _dropped(
-    first: tuple[list[int], list[Block]], second: tuple[list[int], list[Block]], far: int, settings: AlignSettings
+    m: list[int], box: list[int], far: int, m_blocks: list[Block], blocks: list[Block], settings: AlignSettings
 ) -> bool:
-    """Whether two passages (box and blocks) are one copy that left out a clause, or added one: they touch in one
-    text, with no boilerplate between them either (a heading both have is no dropped clause), in the same order
-    in both, and stand at most ``max_drift`` edits apart in the other, as far as a region's diagonals may drift.
+    """Whether two passages (their boxes and blocks) are one copy that left out a clause, or added one: they touch
+    in one text, with no boilerplate between them either (a heading both have is no dropped clause), in the same
+    order in both, and stand at most ``max_drift`` edits apart in the other, as far as a region's diagonals drift.
     One must be a passage on its own and the other as long as a passage's edge: two chance agreements too short to
     report do not make one, nor does a passage take in a few tokens that agree by chance a clause away."""
-    (m, m_blocks), (box, blocks) = first, second
     touching = min(max(box[0] - m[1], m[0] - box[1]), max(box[2] - m[3], m[2] - box[3])) <= settings.edit_gap
     in_order = (box[0] > m[0]) == (box[2] > m[2])  # a clause moved elsewhere leaves what lies between as it was
     if not (touching and in_order and far <= settings.max_drift):
@@ -251,8 +248,7 @@ def _edits(text: str, start: int, end: int, limit: int) -> int:
     where the blocks overlap). A gap no longer than ``limit`` is taken as it is: it is bridged either way."""
     if end - start <= limit:
         return end - start
-    gap = text[start:end]
-    return len(gap) - gap.count(BLANKS[0]) - gap.count(BLANKS[1])
+    return end - start - text.count(BLANKS[0], start, end) - text.count(BLANKS[1], start, end)
 
 
 def _covered_both(blocks: Iterable[Block]) -> int:
