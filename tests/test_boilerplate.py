@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dupcheck import arrays
+from dupcheck import arrays, boilerplate
 from dupcheck.boilerplate import find_boilerplate, mostly_fresh
 from dupcheck.candidates import find_candidates
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
@@ -62,20 +62,27 @@ def _reference_masks(entries: list[Entry], threshold: int, sources: list[int] | 
     data=st.data(),
     threshold=st.integers(min_value=2, max_value=4),
     bucket_bits=st.sampled_from([1, 2, 24]),
+    batch=st.sampled_from([1, 2, 256]),
 )
-def test_boilerplate_equals_a_plain_count_whatever_the_buckets(texts, data, threshold, bucket_bits):
+def test_boilerplate_equals_a_plain_count_whatever_the_buckets(texts, data, threshold, bucket_bits, batch):
     """The bucket prefilter never changes which k-grams are boilerplate: with 2 buckets (everything collides) as
     with 16M, the masks equal a count of distinct members per k-gram; members with two texts, templates and
-    earlier rounds' texts included."""
+    earlier rounds' texts included. Texts masked together in batches of one, two or all of them alike."""
     n = len(texts)
     members = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
     kinds = data.draw(st.lists(st.sampled_from(["current", "current", "template", "earlier"]), min_size=n, max_size=n))
     entries = _entries(texts, members, kinds)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(arrays, "BUCKET_BITS", bucket_bits)
+        patch.setattr(boilerplate, "_BATCH_TEXTS", batch)
         found = find_boilerplate(entries, FS.winnow_k, threshold)
-    for ours, reference in zip(found.masks, _reference_masks(entries, threshold), strict=True):
+        # As a check against an index finds it: the boilerplate k-grams given, every k-gram looked up.
+        given_hashes = find_boilerplate(entries, FS.winnow_k, threshold, hashes=found.hashes)
+    for ours, told, reference in zip(
+        found.masks, given_hashes.masks, _reference_masks(entries, threshold), strict=True
+    ):
         np.testing.assert_array_equal(ours, reference)
+        np.testing.assert_array_equal(told, reference)
 
 
 @settings(max_examples=60, deadline=None)

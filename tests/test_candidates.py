@@ -210,3 +210,34 @@ def test_common_seeds_far_from_the_own_ones_change_no_region(own, common) -> Non
     held_j = [(n, b) for n, (_, b) in enumerate(common)]
     kept = _wide_candidates([held_i, held_j]).wide_seeds(0, 1, [a for a, _ in own], reach)
     assert seed_regions(own, k, settings_, kept) == seed_regions(own, k, settings_, common)
+
+
+def test_a_focused_text_gets_the_pairs_it_has_among_all():
+    """A check (one focused text, all LSH bands bucketed in one pass) finds the focused text's window pairs and
+    seeds exactly as a scan of all the texts (a pass a band) finds them: texts sharing passages of several
+    lengths with it and with each other, one a template."""
+    from dupcheck.boilerplate import find_boilerplate
+    from dupcheck.candidates import find_candidates
+    from dupcheck.fingerprints import FingerprintSettings, fingerprint
+    from dupcheck.model import Entry
+
+    fs = FingerprintSettings()
+    rng = np.random.default_rng(5)
+
+    def hanzi(n):
+        return "".join(chr(c) for c in rng.integers(0x4E00, 0x4E60, size=n))  # 96 characters: chance agreements
+
+    passages = [hanzi(n) for n in (40, 120, 400, 700)]
+    texts = [hanzi(200).join(rng.permutation(passages)[: 2 + i % 3]) + hanzi(100) for i in range(7)]
+    entries = [
+        Entry(member=i, is_template=i == 3, tokens=t, fingerprints=fingerprint(np.array([ord(c) for c in t]), fs))
+        for i, t in enumerate(texts)
+    ]
+    boilerplate = find_boilerplate(entries, fs.winnow_k, 99)
+    everything = find_candidates(entries, fs, boilerplate, max_pair_members=8, workers=1).pairs
+    focused = find_candidates(entries, fs, boilerplate, focus={5}, max_pair_members=8, workers=1).pairs
+    with_five = {pair: found for pair, found in everything.items() if 5 in pair}
+    assert sum(bool(found.windows) for found in with_five.values()) >= 3
+    assert {p: (sorted(f.windows), sorted(f.seeds)) for p, f in focused.items()} == {
+        p: (sorted(f.windows), sorted(f.seeds)) for p, f in with_five.items()
+    }

@@ -14,6 +14,7 @@ from dupcheck.fingerprints import (
     FingerprintSettings,
     fingerprint,
     kgram_hashes,
+    kgram_hashes_each,
     permutations,
     shingle_hash32,
     shingle_hashes32,
@@ -144,3 +145,13 @@ def test_permutations_are_datasketchs_own(num_perm: int, seed: int) -> None:
     ours = permutations(num_perm, seed)
     assert (ours[0] == a).all() and (ours[1] == b).all()
     assert ours[0].dtype == ours[1].dtype == np.uint32
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 5), max_size=12), max_size=6), st.integers(1, 5))
+def test_kgram_hashes_of_texts_joined_equal_each_texts_own(texts, k):
+    """Hashed joined, each text gets the k-grams it has alone: none across the joins, none for a text shorter
+    than k."""
+    codes = [np.array(t, dtype=np.uint32) for t in texts]
+    joined = kgram_hashes_each(codes, k)
+    assert [h.tolist() for h in joined] == [kgram_hashes(c, k).tolist() for c in codes]

@@ -112,6 +112,22 @@ def test_scan_from_the_index_equals_scan_from_the_files(tmp_path: Path, corpus: 
     assert fresh.to_dict() == again.to_dict() == scan(corpus).to_dict()
 
 
+def test_reports_come_out_by_round_then_path_as_their_utf8_sorts(tmp_path: Path) -> None:
+    """Documents and the reports of a check come out ordered by round, then path, in the order of their UTF-8
+    bytes (SQLite's BINARY collation), whatever order they were indexed in: a scan numbers them so."""
+    names = ["z.txt", "B/成员.txt", "é.txt", "a.txt", "中/甲.txt", "Z.txt"]
+    index = SQLiteIndex(tmp_path / "i.sqlite", FS)
+    for round in ("2025", "2024"):
+        write(tmp_path / round, {name: report_text(i, COPIED) for i, name in enumerate(names)})
+        index.update(tmp_path / round, round=round)
+    expected = sorted(names, key=lambda name: name.encode("utf-8"))
+    ids = [d.source.id for d in index.documents("2025")]
+    assert ids == [f"2024:{name}" for name in expected] + expected
+    draft = as_draft(tmp_path, "成员9.txt", report_text(9, COPIED), round="2025")
+    others, _ = index.reference_for(draft, "2025")
+    assert [d.source.id for d in others] == ids
+
+
 def test_the_index_package_imports_neither_the_redis_client_nor_datasketch(tmp_path: Path) -> None:
     """A SQLite index, opened and updated, needs neither: only a Redis URL imports them."""
     corpus = write(tmp_path / "c", {"成员.txt": report_text(7)})

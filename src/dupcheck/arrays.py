@@ -30,19 +30,25 @@ def within(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Mask of ``values`` found in ``sorted_set``: a binary search each, or, for many values, only for those
     whose bucket (top bits) the set uses. Most values looked up are in no bucket of the set (a report's k-grams
     against the boilerplate ones), and a bitmap lookup costs a fraction of a binary search: a check's 1,400
-    lookups of a report's 5,000 k-grams into a set of a few hundred took 0.2 s by binary search alone."""
+    lookups of a report's 5,000 k-grams into a set of a few hundred took 0.2 s by binary search alone. A set
+    searched many times is better made a ``HashSet`` once."""
     if len(sorted_set) == 0:
         return np.zeros(len(values), dtype=bool)
-    # Buckets about 32 times the set (a value outside it falls in a used one 3 % of the time), but only as many
-    # as cost less to clear than the values cost to search.
-    bits = min(BUCKET_BITS, len(sorted_set).bit_length() + 5)
+    bits = _bucket_bits(len(sorted_set))
     hashed = values.dtype == np.uint64 and sorted_set.dtype == np.uint64  # keys of other kinds are not spread out
+    # The bitmap only where it costs less to clear than the values cost to search.
     if not hashed or len(values) < 64 or (1 << bits) > 64 * len(values):
         return _searched(values, sorted_set)
     shift = np.uint64(64 - bits)
     used = np.zeros(1 << bits, dtype=bool)
     used[sorted_set >> shift] = True
     return _in_used_buckets(values, sorted_set, used, shift)
+
+
+def _bucket_bits(size: int) -> int:
+    """Bits of a hash that bucket a set of ``size``: about 32 buckets a member, so that a value outside the set
+    falls in a used bucket 3 % of the time."""
+    return min(BUCKET_BITS, size.bit_length() + 5)
 
 
 def _in_used_buckets(values: np.ndarray, sorted_set: np.ndarray, used: np.ndarray, shift: np.uint64) -> np.ndarray:
@@ -78,20 +84,22 @@ def bucket_of(hashes: np.ndarray) -> np.ndarray:
 
 
 class HashSet:
-    """A sorted set of hashes that answers membership with a bitmap of their buckets first, when it is large:
-    most hashes looked up are in no bucket of the set, and a bitmap lookup costs a tenth of a binary search."""
+    """A sorted set of hashes searched many times: the bitmap of its buckets (``within``) is made once, not once
+    a search (a check masks the boilerplate of each of a hundred reports against one set)."""
 
     def __init__(self, values: np.ndarray) -> None:
         self.values = values
+        self.shift = np.uint64(64 - _bucket_bits(len(values)))
         self.buckets: np.ndarray | None = None
-        if len(values) > 4096:
-            self.buckets = np.zeros(bucket_count(), dtype=bool)
-            self.buckets[bucket_of(values)] = True
+        if len(values) and values.dtype == np.uint64:
+            self.buckets = np.zeros(1 << (64 - int(self.shift)), dtype=bool)
+            self.buckets[values >> self.shift] = True
 
     def contains(self, probes: np.ndarray) -> np.ndarray:
-        if self.buckets is None:
+        """Mask of ``probes`` in the set, as ``within`` answers."""
+        if self.buckets is None or probes.dtype != np.uint64 or len(probes) < 64:
             return within(probes, self.values)
-        return _in_used_buckets(probes, self.values, self.buckets, np.uint64(64 - BUCKET_BITS))
+        return _in_used_buckets(probes, self.values, self.buckets, self.shift)
 
 
 def range_mask(size: int, ranges: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:

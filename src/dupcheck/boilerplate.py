@@ -16,9 +16,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dupcheck.arrays import EMPTY_HASHES, bucket_count, bucket_of, distinct, lookup, range_mask, repeated_counts, within
-from dupcheck.fingerprints import Fingerprints
+from dupcheck.arrays import (
+    EMPTY_HASHES,
+    HashSet,
+    bucket_count,
+    bucket_of,
+    distinct,
+    lookup,
+    range_mask,
+    repeated_counts,
+    within,
+)
+from dupcheck.fingerprints import Fingerprints, kgram_hashes_each
 from dupcheck.model import Entry
+from dupcheck.normalise import token_codes
 from dupcheck.parallel import chunks, fork_map, workers_for
 
 
@@ -116,11 +127,11 @@ def find_boilerplate(
 
 
 def boilerplate_mask(
-    kgrams: np.ndarray, n_tokens: int, hashes: np.ndarray, k: int, positions: np.ndarray | None = None
+    kgrams: np.ndarray, n_tokens: int, hashes: np.ndarray | HashSet, k: int, positions: np.ndarray | None = None
 ) -> np.ndarray:
     """Bool per token of a text: inside one of its k-grams (``kgrams``, by position, or starting at
-    ``positions``) that is boilerplate (in ``hashes``, sorted)."""
-    hits = np.flatnonzero(within(kgrams, hashes))
+    ``positions``) that is boilerplate (in ``hashes``, sorted, or a ``HashSet`` of them)."""
+    hits = np.flatnonzero(hashes.contains(kgrams) if isinstance(hashes, HashSet) else within(kgrams, hashes))
     if positions is not None:
         hits = positions[hits]
     return range_mask(n_tokens, np.stack([hits, hits + k], axis=1))
@@ -190,14 +201,23 @@ def _hot_buckets(
 def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per text of ``part``: positions and hashes of its k-grams in a hot bucket (all of them without ``hot``)."""
     out = []
-    for i in part:
-        kgrams = state.entries[i].kgrams(state.k)
-        if state.hot is None:
-            out.append((np.arange(len(kgrams)), kgrams))
-        else:
-            positions = np.flatnonzero(state.hot[bucket_of(kgrams)])
-            out.append((positions, kgrams[positions]))
+    for batch in _batches(part):
+        codes = [token_codes(state.entries[i].tokens) for i in batch]
+        for kgrams in kgram_hashes_each(codes, state.k):
+            if state.hot is None:
+                out.append((np.arange(len(kgrams)), kgrams))
+            else:
+                positions = np.flatnonzero(state.hot[bucket_of(kgrams)])
+                out.append((positions, kgrams[positions]))
     return out
+
+
+_BATCH_TEXTS = 256  # texts worked on together: a few megabytes at a time
+
+
+def _batches(part: range) -> list[range]:
+    """``part`` in runs of ``_BATCH_TEXTS`` texts."""
+    return [part[at : at + _BATCH_TEXTS] for at in range(0, len(part), _BATCH_TEXTS)]
 
 
 def _used_by(
@@ -227,12 +247,26 @@ def _used_by(
 
 def _masks(state: _Pass, part: range) -> list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]]:
     """Per text of ``part``: the mask of its tokens inside a boilerplate k-gram, and the positions and hashes of
-    its widely shared k-grams."""
+    its widely shared k-grams. The texts of a batch are looked up and masked as one array (a k-gram lies within
+    its text), in one pass of numpy's calls rather than one a text."""
     assert state.hashes is not None
+    boilerplate, wide = HashSet(state.hashes), HashSet(state.wide)
     out = []
-    for i in part:
-        positions, hashes = state.found[i]
-        mask = boilerplate_mask(hashes, state.entries[i].fingerprints.n_tokens, state.hashes, state.k, positions)
-        at = np.flatnonzero(within(hashes, state.wide))
-        out.append((mask, (positions[at].astype(np.int32), hashes[at])))
+    for batch in _batches(part):
+        found = [state.found[i] for i in batch]
+        counts = [len(h) for _, h in found]
+        hashes = np.concatenate([EMPTY_HASHES, *(h for _, h in found)])
+        positions = np.concatenate([np.zeros(0, dtype=np.int64), *(p for p, _ in found)])
+        sizes = [state.entries[i].fingerprints.n_tokens for i in batch]
+        offsets = np.cumsum([0, *sizes])
+        first = np.repeat(offsets[:-1], counts)  # where each k-gram's text starts among the batch's tokens
+        is_boilerplate = boilerplate.contains(hashes)
+        hits = positions[is_boilerplate] + first[is_boilerplate]
+        masks = np.split(range_mask(int(offsets[-1]), np.stack([hits, hits + state.k], axis=1)), offsets[1:-1])
+        bounds = np.cumsum([0, *counts])
+        is_wide = wide.contains(hashes)
+        for n, mask in enumerate(masks):
+            at = np.flatnonzero(is_wide[bounds[n] : bounds[n + 1]])
+            local_positions, local_hashes = found[n]
+            out.append((mask, (local_positions[at].astype(np.int32), local_hashes[at])))
     return out

@@ -304,9 +304,16 @@ class _Bands:
     wide_bands: np.ndarray = field(default_factory=lambda: EMPTY_HASHES)
 
 
-def _band_pairs(state: _Bands, band: int) -> np.ndarray:
-    """Window pairs ``p * n_windows + q`` (``p``'s text before ``q``'s) that band ``band`` puts in one bucket."""
-    keys, window_doc, texts = state.keys[band], state.window_doc, state.texts
+def _band_pairs(state: _Bands, bands: range) -> np.ndarray:
+    """Window pairs ``p * n_windows + q`` (``p``'s text before ``q``'s) that a band of ``bands`` puts in one bucket.
+
+    A key is made with its band's number, so the buckets of several bands are found in one pass over their keys
+    together: a check's hundred reports hold a few thousand windows, and a pass a band cost more in numpy's calls
+    than in its work."""
+    n_windows = len(state.window_doc)
+    keys = state.keys[bands[0]] if len(bands) == 1 else np.concatenate([EMPTY_HASHES, *(state.keys[b] for b in bands)])
+    window_doc = state.window_doc if len(bands) == 1 else np.tile(state.window_doc, len(bands))  # per key
+    texts = state.texts
     candidates_at = np.arange(len(keys))
     if state.focused_only:
         candidates_at = np.flatnonzero(within(keys, np.unique(keys[texts.focused[window_doc]])))
@@ -332,8 +339,8 @@ def _band_pairs(state: _Bands, band: int) -> np.ndarray:
     p, q = np.concatenate([p, tp]), np.concatenate([q, tq])
     i, j = window_doc[p], window_doc[q]
     ok = texts.related(i, j)
-    p, q, swap = p[ok], q[ok], (i > j)[ok]
-    return np.where(swap, q, p) * len(window_doc) + np.where(swap, p, q)
+    p, q, swap = p[ok] % n_windows, q[ok] % n_windows, (i > j)[ok]
+    return np.where(swap, q, p) * n_windows + np.where(swap, p, q)
 
 
 def _collect(
@@ -473,7 +480,9 @@ def find_candidates(
         EMPTY_HASHES if common_bands is None else common_bands,
         EMPTY_HASHES if wide_bands is None else wide_bands,
     )
-    found_pairs = fork_map(_band_pairs, bands, range(settings.bands), workers)
+    # A large corpus's bands, one a task on the workers; a check's few windows, all bands at once.
+    by_band = [range(b, b + 1) for b in range(settings.bands)] if focus is None else [range(settings.bands)]
+    found_pairs = fork_map(_band_pairs, bands, by_band, workers)
     window_pairs = np.unique(np.concatenate([np.zeros(0, np.int64), *found_pairs]))
     wa, wb = window_pairs // max(1, len(window_doc)), window_pairs % max(1, len(window_doc))
     agree = _agreement(entries, window_doc, window_idx, wa, wb)

@@ -13,6 +13,7 @@ Everything is vectorised with numpy over the token code points. The MinHash is d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,6 +72,17 @@ def kgram_hashes(codes: np.ndarray, k: int) -> np.ndarray:
         for j in range(k):
             h = h * _BASE + c[j : j + n]
         return _fmix64(h)
+
+
+def kgram_hashes_each(codes: Sequence[np.ndarray], k: int) -> list[np.ndarray]:
+    """``kgram_hashes`` of each of several texts, hashed joined: a k-gram's hash depends on its own tokens only, and
+    one pass of numpy's calls over a hundred texts of a check costs a fraction of one a text."""
+    joined = kgram_hashes(np.concatenate([np.zeros(0, dtype=np.uint32), *codes]), k)
+    out, at = [], 0
+    for text in codes:
+        out.append(joined[at : at + max(0, len(text) - k + 1)])
+        at += len(text)
+    return out
 
 
 def shingle_hash32(shingle: str) -> int:

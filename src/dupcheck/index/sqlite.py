@@ -179,6 +179,13 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     return db
 
 
+def _by_round_and_path(rows: Iterable[tuple]) -> list[tuple]:
+    """Rows of ``_DOCUMENT_COLUMNS`` in the order of their round and path. Sorted here, not by SQLite's ORDER BY,
+    which copies every row's text and arrays through its sorter: 85 rows a check took 30 ms that way, 3 ms
+    fetched as they lie (Python orders strings as SQLite's BINARY collation orders their UTF-8)."""
+    return sorted(rows, key=lambda row: (row[0], row[1]))
+
+
 def _failure(path: Path, error: sqlite3.Error) -> IndexFileError:
     """An SQLite failure as one line naming the index; whatever was being written was rolled back."""
     location, name = str(path), getattr(error, "sqlite_errorname", "")
@@ -598,7 +605,7 @@ class SQLiteIndex(Index):
         if earlier:
             query += " OR (round < ? AND is_template = 0)"
             params = (round, round)
-        return [self._document(row, round) for row in self._db.execute(query + " ORDER BY round, path", params)]
+        return [self._document(row, round) for row in _by_round_and_path(self._db.execute(query, params))]
 
     def _reference(
         self, draft: Document, keys: DraftKeys, round: str, settings: ScanSettings
@@ -669,11 +676,10 @@ class SQLiteIndex(Index):
         query = (
             f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
             "AND is_template = 0 AND round <= ? AND NOT (round = ? AND path = ?) "
-            f"UNION ALL SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE round = ? AND is_template = 1 "
-            "ORDER BY round, path"
+            f"UNION ALL SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE round = ? AND is_template = 1"
         )
         rows = self._db.execute(query, (json.dumps(ids.tolist()), round, round, draft.source.id, round))
-        return [self._document(row, round) for row in rows], population
+        return [self._document(row, round) for row in _by_round_and_path(rows)], population
 
     def _bands(
         self,
