@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import json
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +32,7 @@ from dupcheck.cli import cli
 from dupcheck.corpus import discover
 from dupcheck.errors import IndexFileError
 from dupcheck.fingerprints import FingerprintSettings
-from dupcheck.index import Index, SQLiteIndex, default_index_path, open_index
+from dupcheck.index import Index, SQLiteIndex, codec, default_index_path, open_index
 from dupcheck.index import sqlite as sqlite_index
 from dupcheck.index.codec import pack_arrays, pack_document, unpack_all, unpack_document
 from dupcheck.model import Document, ScanSettings
@@ -357,21 +359,58 @@ def test_integrity_flags_come_back_from_the_index_and_an_older_record_gets_what_
     assert back.flags == IntegrityFlags(interleaved=prepared.flags.interleaved)
 
 
-def test_a_record_written_as_npz_reads_as_the_one_written_now(tmp_path: Path) -> None:
-    """Records of an index made before arrays were one blob (``np.savez_compressed``, a zip) read the same."""
-    corpus = write(tmp_path / "c", {"成员.txt": report_text(7)})
-    (source,) = discover(corpus, ())[0]
-    packed_text, sections, arrays = pack_document(prepare(source, FS))
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **unpack_all(arrays))
-    assert buffer.getvalue()[:2] == b"PK" and arrays[:2] != b"PK"
-    now = unpack_document(source, packed_text, sections, arrays, FS)
-    before = unpack_document(source, packed_text, sections, buffer.getvalue(), FS)
-    assert now.text == before.text and now.flags == before.flags
+def schema_2_record(document: Document) -> tuple[bytes, str, bytes]:
+    """A record as dupcheck wrote it for schema 2: zlib, token offsets and winnowing positions as they are."""
+    _, sections, arrays = pack_document(document)
+    fp, normalised = document.fingerprints, document.normalised
+    assert fp is not None
+    old = {name: a for name, a in unpack_all(arrays).items() if name not in ("start_steps", "winnow_steps")}
+    old = {"codes": old.pop("codes"), "starts": normalised.starts.astype(np.int32), **old}
+    old["winnow_positions"] = fp.winnow_positions.astype(np.int32)
+    header = json.dumps([[name, a.dtype.str, list(a.shape)] for name, a in old.items()]).encode("ascii")
+    body = zlib.compress(b"".join(np.ascontiguousarray(a).tobytes() for a in old.values()))
+    blob = b"DCA1" + len(header).to_bytes(4, "little") + header + body
+    return zlib.compress(document.text.encode("utf-8")), sections, blob
+
+
+def same_document(a: Document, b: Document) -> None:
+    assert a.text == b.text and a.sections == b.sections and a.flags == b.flags
+    assert a.normalised.tokens == b.normalised.tokens
+    assert np.array_equal(a.normalised.starts, b.normalised.starts)
+    assert np.array_equal(a.normalised.ends, b.normalised.ends)
     for field in ("winnow_hashes", "winnow_positions", "windows", "signatures"):
-        assert np.array_equal(getattr(now.fingerprints, field), getattr(before.fingerprints, field)), field
-    assert np.array_equal(now.normalised.starts, before.normalised.starts)
-    assert now.normalised.tokens == before.normalised.tokens
+        assert np.array_equal(getattr(a.fingerprints, field), getattr(b.fingerprints, field)), field
+
+
+def test_records_of_schema_2_zlib_or_npz_read_as_the_one_written_now(tmp_path: Path) -> None:
+    """Records of an index of schema 2 (zlib, offsets as they are) and of one made before arrays were one blob
+    (``np.savez_compressed``, a zip) read the same as a record written now (LZ4, offsets as steps)."""
+    text = report_text(7) + "\nLTE 与 5G-Advanced 网络，ｆｕｌｌ－ｗｉｄｔｈ 字样。"
+    corpus = write(tmp_path / "c", {"成员.txt": text})
+    (source,) = discover(corpus, ())[0]
+    prepared = prepare(source, FS)
+    packed_text, sections, arrays = pack_document(prepared)
+    assert packed_text[:4] == b"DCT3" and arrays[:4] == b"DCA3"
+    now = unpack_document(source, packed_text, sections, arrays, FS)
+    same_document(now, prepared)
+    old_text, _, old_arrays = schema_2_record(prepared)
+    same_document(unpack_document(source, old_text, sections, old_arrays, FS), now)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **unpack_all(old_arrays))
+    assert buffer.getvalue()[:2] == b"PK"
+    same_document(unpack_document(source, old_text, sections, buffer.getvalue(), FS), now)
+
+
+@given(st.lists(st.integers(-(2**31), 2**31 - 1), max_size=40), st.sampled_from([1, 300, 70_000, 2**31]))
+def test_positions_stored_as_steps_come_back_as_they_were(values: list[int], spread: int) -> None:
+    """Steps are kept in the smallest type that holds them (growing offsets: a byte), any positions come back."""
+    rng = np.random.default_rng(len(values))
+    growing = np.cumsum(rng.integers(0, spread, size=len(values))).clip(max=2**31 - 1)
+    for positions in (np.array(values, dtype=np.int64), growing):
+        steps = codec._steps(positions.astype(np.int32))
+        back = codec._positions(unpack_all(pack_arrays(s=steps)), "s", "p")
+        assert back.dtype == np.int32 and back.tolist() == positions.astype(np.int32).tolist()
+    assert codec._steps(np.array([0, 1, 3, 4], dtype=np.int32)).dtype == np.uint8
 
 
 @given(
@@ -677,6 +716,59 @@ def test_an_index_of_schema_2_is_upgraded_in_place(tmp_path: Path, corpus: Path)
     ]
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (sqlite_index.SQLITE_SCHEMA_VERSION,)
+
+
+def test_an_index_of_schema_3_is_read_as_it_lies_and_upgraded_when_written(tmp_path: Path, corpus: Path) -> None:
+    """An index of schema 3 holds zlib records and derived data: a check reads it as it lies (from the derived
+    data, writing nothing), an update upgrades it to this schema, and old and new records read alike."""
+    path = tmp_path / "i.sqlite"
+    index = SQLiteIndex(path, FS)
+    index.update(corpus)
+    draft = as_draft(tmp_path, "成员0-草稿.txt", report_text(70, COPIED))
+    read_now = same_check(index, draft)
+    with sqlite3.connect(path) as db:
+        for document in index.documents():
+            text, _, arrays = schema_2_record(document)
+            db.execute("UPDATE documents SET text = ?, arrays = ? WHERE path = ?", (text, arrays, document.source.id))
+        db.execute("PRAGMA user_version = 3")
+    index.close()
+    before = path.read_bytes()
+    old = SQLiteIndex(path, FS, read_only=True)
+    assert same_check(old, draft) == read_now == ["成员0.txt", "成员1.txt"]
+    old.close()
+    assert path.read_bytes() == before
+    upgraded = SQLiteIndex(path, FS)
+    write(corpus, {"成员9.txt": report_text(90, COPIED)})
+    upgraded.update(corpus)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (sqlite_index.SQLITE_SCHEMA_VERSION,)
+        kinds = dict(db.execute("SELECT path, substr(arrays, 1, 4) FROM documents"))
+    assert kinds.pop("成员9.txt") == b"DCA3" and set(kinds.values()) == {b"DCA1"}
+    assert same_check(upgraded, draft) == ["成员0.txt", "成员1.txt", "成员9.txt"]
+    assert scan(corpus, index=upgraded).to_dict() == scan(corpus).to_dict()
+
+
+def test_a_preloaded_index_checks_alike_and_follows_a_new_base(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read into memory (a server's worker) or mapped, an index gives one check; when another opener makes the
+    round's base again, the preloaded one reads the new base, not the one it holds."""
+    path = tmp_path / "i.sqlite"
+    SQLiteIndex(path, FS).update(corpus)
+    draft = as_draft(tmp_path, "成员0-草稿.txt", report_text(70, COPIED))
+    mapped, loaded = SQLiteIndex(path, FS, read_only=True), SQLiteIndex(path, FS, read_only=True, preload=True)
+    assert same_check(loaded, draft) == same_check(mapped, draft) == ["成员0.txt", "成员1.txt"]
+    assert all(isinstance(a, np.memmap) for a in mapped._bases[""][1].values())
+    assert not any(isinstance(a, np.memmap) for a in loaded._bases[""][1].values())
+    (before,) = generations(path)
+    monkeypatch.setattr(sqlite_index, "DELTA_MIN_REPORTS", 0)
+    monkeypatch.setattr(sqlite_index, "DELTA_SHARE", 0.0)
+    passage = prose(9191, 120)
+    write(corpus, {"成员8.txt": report_text(80, passage)})
+    SQLiteIndex(path, FS).update(corpus)
+    assert generations(path) != [before] and deltas(path) == 0
+    later = as_draft(tmp_path, "成员9-草稿.txt", report_text(90, passage))
+    assert same_check(loaded, later) == ["成员8.txt"]
 
 
 def test_rebuild_removes_the_derived_files_too(tmp_path: Path, corpus: Path) -> None:

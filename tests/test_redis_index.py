@@ -29,6 +29,8 @@ from test_index import (
     _rounds_corpus,
     as_draft,
     same_check,
+    same_document,
+    schema_2_record,
     set_phrase_corpus,
     two_folders_with_one_path_in_one_round,
 )
@@ -469,6 +471,30 @@ def test_an_index_of_another_schema_is_refused_and_rebuild_recovers(
     assert len(rebuilt.update(corpus).added) == 13
     assert client.get("unrelated") == b"kept"  # only dupcheck:* keys are the index's
     rebuilt.close()
+
+
+def test_an_index_of_schema_2_is_read_as_it_lies_and_upgraded_when_written(
+    url: str, corpus: Path, client: redis.Redis
+) -> None:
+    """Records of schema 2 (zlib) read as written now; a reader leaves the index's schema as it was, a writer
+    marks it as of this schema (its new records a dupcheck of schema 2 would not read)."""
+    first = RedisIndex(url, FS)
+    first.update(corpus)
+    expected = first.documents()
+    for document in expected:
+        text, _, arrays = schema_2_record(document)
+        client.hset(redis_index._key("doc", "", document.source.id), mapping={"text": text, "arrays": arrays})
+    first.close()
+    client.hset("dupcheck:meta", "schema", "2")
+    reader = RedisIndex(url, FS, read_only=True)
+    read = reader.documents()
+    assert [d.source for d in read] == [d.source for d in expected]
+    for back, document in zip(read, expected, strict=True):
+        same_document(back, document)
+    reader.close()
+    assert client.hget("dupcheck:meta", "schema") == b"2"
+    RedisIndex(url, FS).close()
+    assert client.hget("dupcheck:meta", "schema") == str(redis_index.SCHEMA_VERSION).encode()
 
 
 def test_other_settings_and_a_foreign_meta_are_refused(url: str, client: redis.Redis) -> None:

@@ -626,3 +626,36 @@ def test_the_worker_processes_end_with_the_server_however_it_is_stopped(index_fi
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_a_worker_is_ready_before_its_first_draft(index_file: Path) -> None:
+    """A worker imports the readers' libraries and reads the index's derived data into memory when it starts,
+    so the first member to upload a .docx waits for neither (in a fresh interpreter: nothing imported before)."""
+    code = f"""
+import sys
+from dupcheck import serve
+config = serve.ServeConfig(against={str(index_file)!r})
+serve.start_worker(config)
+before = [m for m in ("docx", "pypdf") if m in sys.modules]
+serve._prepare(config)
+index = serve._worker.index[0]
+print(before, [m for m in ("docx", "pypdf", "charset_normalizer") if m in sys.modules])
+print(sorted({{type(a).__name__ for a in index._bases[""][1].values()}}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.splitlines() == ["[] ['docx', 'pypdf', 'charset_normalizer']", "['ndarray']"]
+
+
+def test_a_worker_that_cannot_read_its_index_ahead_still_starts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Reading ahead is only to save time: an index that cannot be opened then (gone, not an index) is named in
+    one warning, and the worker starts (its checks report the problem)."""
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database" * 100)
+    for against in (tmp_path / "gone.sqlite", broken):
+        config = ServeConfig(against=str(against))
+        serve.start_worker(config)
+        with caplog.at_level(logging.WARNING, logger="dupcheck.serve"):
+            serve._prepare(config)
+        assert str(against) in caplog.records[-1].getMessage()

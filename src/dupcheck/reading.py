@@ -111,6 +111,14 @@ _TAG_ENDS = (b">", b"/", b" ", b"\t", b"\n", b"\r")  # what can follow an elemen
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 
+def import_readers() -> None:
+    """Import now the libraries readers import when first needed (charset-normalizer, python-docx, pypdf): for a
+    server's worker, so that the first member to upload a .docx or a PDF does not wait for them (0.25 s)."""
+    import charset_normalizer  # noqa: F401
+    import docx  # noqa: F401
+    import pypdf  # noqa: F401
+
+
 def read_document(path: Path, *, display_path: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> ReadText:
     """Read one report; every failure is a ReadError naming display_path (default str(path)).
 

@@ -56,6 +56,7 @@ from dupcheck.errors import DupcheckError, IndexFileError, ReadError, UsageError
 from dupcheck.html_report import CONTENT_SECURITY_POLICY, render_html
 from dupcheck.index import Index, existing_index, is_redis_url
 from dupcheck.model import ScanSettings
+from dupcheck.reading import import_readers
 from dupcheck.redact import redacted
 from dupcheck.sources import summarise
 
@@ -253,6 +254,22 @@ def start_worker_process(config: ServeConfig, server: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="dupcheck-server-watch", daemon=True).start()
+    _prepare(config)
+
+
+def _prepare(config: ServeConfig) -> None:
+    """What a worker's first check would wait for otherwise: the readers' libraries imported, the index opened and
+    its derived data read. Only to save time: whatever fails here, the check does again and reports."""
+    import_readers()
+    try:
+        _index(config).warm()
+    except Exception as error:  # an initializer that raises breaks the pool: every check would fail
+        log.warning("the index could not be read ahead of the first check: %s", error)
+
+
+def _ready() -> None:
+    """A task for each worker when the server starts: it starts the worker (``_prepare``) then, not at a member's
+    first upload."""
 
 
 def _identity(location: str) -> tuple[int, int, int] | None:
@@ -274,7 +291,7 @@ def _index(config: ServeConfig) -> Index:
     if held is not None:
         with contextlib.suppress(DupcheckError, OSError):
             held[0].close()
-    index = existing_index(config.against, config.settings.fingerprints, read_only=not config.add)
+    index = existing_index(config.against, config.settings.fingerprints, read_only=not config.add, preload=True)
     _worker.index = (index, identity)
     return index
 
@@ -699,6 +716,8 @@ def make_app(config: ServeConfig) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         pool["executor"] = _executor(config)
+        for _ in range(config.workers):
+            pool["executor"].submit(_ready)  # each finds no idle worker, so starts one
         try:
             yield
         finally:

@@ -144,6 +144,10 @@ class Index(ABC):
         """Let go of the file or the connection: the index is not used after."""
 
     @abstractmethod
+    def warm(self) -> None:
+        """Read now what every self-check reads, for a process about to check many drafts (a server's worker)."""
+
+    @abstractmethod
     def _known(self, corpus_key: str, round: str) -> dict[str, Known]:
         """What the index knows of the files of ``round`` indexed from the corpus folder ``corpus_key`` (absolute),
         by path."""

@@ -36,15 +36,21 @@ def default_index_path(corpus: Path) -> Path:
 
 
 def open_index(
-    location: str | Path, settings: FingerprintSettings, *, rebuild: bool = False, read_only: bool = False
+    location: str | Path,
+    settings: FingerprintSettings,
+    *,
+    rebuild: bool = False,
+    read_only: bool = False,
+    preload: bool = False,
 ) -> Index:
     """Open (creating it if needed) the index at a file path or a ``redis://`` URL; ``read_only``: only to read
-    it, creating, upgrading and writing nothing (a missing file stays missing)."""
+    it, creating, upgrading and writing nothing (a missing file stays missing); ``preload``: an index file's
+    derived data read into memory (``SQLiteIndex``), for a process that checks many drafts."""
     if is_redis_url(location):
         from dupcheck.index.redis import RedisIndex  # the redis client is needed only for a shared index
 
-        return RedisIndex(str(location), settings, rebuild=rebuild, read_only=read_only)
-    return SQLiteIndex(Path(location), settings, rebuild=rebuild, read_only=read_only)
+        return RedisIndex(str(location), settings, rebuild=rebuild, read_only=read_only)  # its data stay in Redis
+    return SQLiteIndex(Path(location), settings, rebuild=rebuild, read_only=read_only, preload=preload)
 
 
 def corpus_index(
@@ -68,9 +74,11 @@ def corpus_index(
     return open_index(location, settings, rebuild=rebuild)
 
 
-def existing_index(location: str | Path, settings: FingerprintSettings, *, read_only: bool = False) -> Index:
+def existing_index(
+    location: str | Path, settings: FingerprintSettings, *, read_only: bool = False, preload: bool = False
+) -> Index:
     """The index a location names that must exist already: a Redis URL or an index file (``UsageError``
     otherwise)."""
     if not is_redis_url(location) and not Path(location).is_file():
         raise UsageError(f"{location}: neither a corpus folder nor an index file")
-    return open_index(location, settings, read_only=read_only)
+    return open_index(location, settings, read_only=read_only, preload=preload)

@@ -54,6 +54,7 @@ from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.index.base import Index, Known, Plan, other_corpus_error, own_and_replaced, stored_source
 from dupcheck.index.codec import (
     APPLICATION,
+    READABLE_SCHEMAS,
     SCHEMA_VERSION,
     pack_document,
     settings_json,
@@ -236,7 +237,7 @@ class RedisIndex(Index):
             version = int(meta.get("schema", ""))
         except ValueError:
             version = -1
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_SCHEMAS:
             age = "newer" if version > SCHEMA_VERSION else "older"
             raise IndexFileError(
                 self.location,
@@ -245,6 +246,10 @@ class RedisIndex(Index):
             )
         if meta.get("settings") != settings_json(self.settings):
             raise IndexFileError(self.location, "built with other fingerprint settings; --rebuild makes a new one")
+        if version != SCHEMA_VERSION and not self.read_only:
+            # Its records are read as they are; the ones written from now on are of this schema, which a dupcheck
+            # reading only the older one must refuse.
+            self._client.hset(meta_key, "schema", str(SCHEMA_VERSION))
 
     @property
     def _lsh(self) -> MinHashLSH:
@@ -647,6 +652,10 @@ class RedisIndex(Index):
         self._client.srem(_key("lsh-pending", round), *paths)
 
     # -- closing ------------------------------------------------------------------------------------------
+
+    def warm(self) -> None:
+        """Nothing: a Redis index's derived data are fetched from the server at every check, as another process may
+        have changed them since."""
 
     def close(self) -> None:
         if self._lsh_index is not None:
