@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dupcheck import arrays, boilerplate
+from dupcheck import arrays, parallel
 from dupcheck.boilerplate import find_boilerplate, mostly_fresh
 from dupcheck.candidates import find_candidates
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
@@ -74,7 +74,7 @@ def test_boilerplate_equals_a_plain_count_whatever_the_buckets(texts, data, thre
     entries = _entries(texts, members, kinds)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(arrays, "BUCKET_BITS", bucket_bits)
-        patch.setattr(boilerplate, "_BATCH_TEXTS", batch)
+        patch.setattr(parallel, "BATCH_TEXTS", batch)
         found = find_boilerplate(entries, FS.winnow_k, threshold)
         # As a check against an index finds it: the boilerplate k-grams given, every k-gram looked up.
         given_hashes = find_boilerplate(entries, FS.winnow_k, threshold, hashes=found.hashes)

@@ -3,9 +3,11 @@
 from collections import defaultdict
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from dupcheck import parallel
 from dupcheck.candidates import _groups
 
 
@@ -212,10 +214,11 @@ def test_common_seeds_far_from_the_own_ones_change_no_region(own, common) -> Non
     assert seed_regions(own, k, settings_, kept) == seed_regions(own, k, settings_, common)
 
 
-def test_a_focused_text_gets_the_pairs_it_has_among_all():
+@pytest.mark.parametrize("batch", [1, 3, 256])
+def test_a_focused_text_gets_the_pairs_it_has_among_all(batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """A check (one focused text, all LSH bands bucketed in one pass) finds the focused text's window pairs and
     seeds exactly as a scan of all the texts (a pass a band) finds them: texts sharing passages of several
-    lengths with it and with each other, one a template."""
+    lengths with it and with each other, one a template; texts seeded in batches of one, three or all."""
     from dupcheck.boilerplate import find_boilerplate
     from dupcheck.candidates import find_candidates
     from dupcheck.fingerprints import FingerprintSettings, fingerprint
@@ -233,11 +236,52 @@ def test_a_focused_text_gets_the_pairs_it_has_among_all():
         Entry(member=i, is_template=i == 3, tokens=t, fingerprints=fingerprint(np.array([ord(c) for c in t]), fs))
         for i, t in enumerate(texts)
     ]
-    boilerplate = find_boilerplate(entries, fs.winnow_k, 99)
+    boilerplate = find_boilerplate(entries, fs.winnow_k, 4)  # a passage four members hold
+    assert 0 < sum(int(m.sum()) for m in boilerplate.masks) < sum(len(m) for m in boilerplate.masks) // 2
     everything = find_candidates(entries, fs, boilerplate, max_pair_members=8, workers=1).pairs
+    monkeypatch.setattr(parallel, "BATCH_TEXTS", batch)
     focused = find_candidates(entries, fs, boilerplate, focus={5}, max_pair_members=8, workers=1).pairs
     with_five = {pair: found for pair, found in everything.items() if 5 in pair}
     assert sum(bool(found.windows) for found in with_five.values()) >= 3
     assert {p: (sorted(f.windows), sorted(f.seeds)) for p, f in focused.items()} == {
         p: (sorted(f.windows), sorted(f.seeds)) for p, f in with_five.items()
     }
+
+
+def test_seeds_taken_in_batches_are_each_texts_own():
+    """A batch of texts is seeded as one array: every text keeps exactly the fingerprints a pass over it alone
+    keeps (held by another text; mostly outside boilerplate, or boilerplate itself), in batches of any size."""
+    from dupcheck.arrays import HashSet
+    from dupcheck.boilerplate import find_boilerplate, mostly_fresh
+    from dupcheck.candidates import _Seeding, _seeds_of
+    from dupcheck.fingerprints import FingerprintSettings, fingerprint
+    from dupcheck.model import Entry
+
+    fs = FingerprintSettings()
+    rng = np.random.default_rng(9)
+    common, shared = "".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=80)), []
+    texts = []
+    for i in range(7):
+        filler = "".join(chr(c) for c in rng.integers(0x4E00, 0x9FFF, size=300 + 40 * i))
+        texts.append(filler[: 50 * i] + common + filler[50 * i :] + "".join(shared))
+        shared.append(filler[:60])  # what the next texts copy of this one
+    entries = [
+        Entry(member=i, is_template=False, tokens=t, fingerprints=fingerprint(np.array([ord(c) for c in t]), fs))
+        for i, t in enumerate(texts)
+    ]
+    boilerplate = find_boilerplate(entries, fs.winnow_k, 4)
+    assert any(m.any() for m in boilerplate.masks)
+    wanted = np.unique(np.concatenate([e.fingerprints.winnow_hashes for e in entries]))
+    state = _Seeding(entries, fs.winnow_k, boilerplate, HashSet(wanted[::2]))
+    expected = []
+    for i, e in enumerate(entries):
+        fp = e.fingerprints
+        at = np.isin(fp.winnow_hashes, wanted[::2])
+        fresh = mostly_fresh(fp.winnow_positions, boilerplate.masks[i], fs.winnow_k)
+        keep = at & (fresh | np.isin(fp.winnow_hashes, boilerplate.hashes))
+        expected.append((fp.winnow_positions[keep].tolist(), fp.winnow_hashes[keep].tolist()))
+    for batch in (1, 3, 256):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(parallel, "BATCH_TEXTS", batch)
+            found = _seeds_of(state, range(len(entries)))
+        assert [(p.tolist(), h.tolist()) for p, h in found] == expected, batch

@@ -359,3 +359,30 @@ def test_a_cited_quotation_counts_toward_the_required_originality(tmp_path: Path
     plain = run("check", draft, "--against", corpus, "--fail-under", "95", "--no-quotes")
     assert plain.exit_code == 3, plain.output
     assert plain.output.splitlines()[-1].startswith("Verdict: NOT READY")
+
+
+@pytest.mark.parametrize("against", ["folder", "index"])
+def test_a_draft_named_as_one_units_member_is_theirs_and_one_of_two_stays_unnamed(tmp_path: Path, against: str) -> None:
+    """A draft kept outside the corpus under a bare name is the report of the unit's member of that name when
+    exactly one unit has them: their own report's text is their own, no reuse. When two units have a member of
+    that name it is neither's, and the text it shares with one of them is reuse."""
+    from dupcheck.check import check_against
+
+    corpus = write(
+        tmp_path / "corpus",
+        {
+            "综合办公室/王建国.txt": report_text(1),
+            "财务处/张强.txt": report_text(2),
+            "人事处/张强.txt": report_text(3),
+            "人事处/李丽.txt": report_text(4),
+        },
+    )
+    target: Path | SQLiteIndex = corpus
+    if against == "index":
+        target = SQLiteIndex(tmp_path / "i.sqlite", FingerprintSettings())
+        target.update(corpus)
+    drafts = write(tmp_path / "drafts", {"王建国-草稿.txt": report_text(1), "张强-草稿.txt": report_text(3)})
+    (mine,) = check_against(drafts / "王建国-草稿.txt", target).report.documents
+    assert mine.shares.reuse == 0 and mine.shares.originality > 0.9
+    (unnamed,) = check_against(drafts / "张强-草稿.txt", target).report.documents
+    assert unnamed.shares.reuse > 0.9

@@ -30,7 +30,7 @@ from dupcheck.arrays import (
 from dupcheck.fingerprints import Fingerprints, kgram_hashes_each
 from dupcheck.model import Entry
 from dupcheck.normalise import token_codes
-from dupcheck.parallel import chunks, fork_map, workers_for
+from dupcheck.parallel import batches, chunks, fork_map, workers_for
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def _hot_buckets(
 def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per text of ``part``: positions and hashes of its k-grams in a hot bucket (all of them without ``hot``)."""
     out = []
-    for batch in _batches(part):
+    for batch in batches(part):
         codes = [token_codes(state.entries[i].tokens) for i in batch]
         for kgrams in kgram_hashes_each(codes, state.k):
             if state.hot is None:
@@ -210,14 +210,6 @@ def _hot_kgrams(state: _Pass, part: range) -> list[tuple[np.ndarray, np.ndarray]
                 positions = np.flatnonzero(state.hot[bucket_of(kgrams)])
                 out.append((positions, kgrams[positions]))
     return out
-
-
-_BATCH_TEXTS = 256  # texts worked on together: a few megabytes at a time
-
-
-def _batches(part: range) -> list[range]:
-    """``part`` in runs of ``_BATCH_TEXTS`` texts."""
-    return [part[at : at + _BATCH_TEXTS] for at in range(0, len(part), _BATCH_TEXTS)]
 
 
 def _used_by(
@@ -252,7 +244,7 @@ def _masks(state: _Pass, part: range) -> list[tuple[np.ndarray, tuple[np.ndarray
     assert state.hashes is not None
     boilerplate, wide = HashSet(state.hashes), HashSet(state.wide)
     out = []
-    for batch in _batches(part):
+    for batch in batches(part):
         found = [state.found[i] for i in batch]
         counts = [len(h) for _, h in found]
         hashes = np.concatenate([EMPTY_HASHES, *(h for _, h in found)])

@@ -38,7 +38,7 @@ from dupcheck.boilerplate import Boilerplate, mostly_fresh
 from dupcheck.fingerprints import FingerprintSettings, band_keys
 from dupcheck.model import Entry
 from dupcheck.normalise import FIRST_WORD_TOKEN
-from dupcheck.parallel import chunks, fork_map, workers_for
+from dupcheck.parallel import batches, chunks, fork_map, workers_for
 
 
 @dataclass
@@ -146,16 +146,23 @@ class _Seeding:
 def _seeds_of(state: _Seeding, part: range) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per text of ``part``: the positions and hashes of its winnowing fingerprints that can pair it with
     another text: held by another text, and mostly outside boilerplate unless boilerplate itself (which pairs a
-    template with a member)."""
+    template with a member). The texts of a batch are looked at as one array (a k-gram lies within its text)."""
+    boilerplate = HashSet(state.boilerplate.hashes)
     out = []
-    for i in part:
-        fingerprints = state.entries[i].fingerprints
-        at = np.flatnonzero(state.wanted.contains(fingerprints.winnow_hashes))
-        winnow_hashes, winnow_positions = fingerprints.winnow_hashes[at], fingerprints.winnow_positions[at]
-        keep = mostly_fresh(winnow_positions, state.boilerplate.masks[i], state.k) | within(
-            winnow_hashes, state.boilerplate.hashes
-        )
-        out.append((winnow_positions[keep], winnow_hashes[keep]))
+    for batch in batches(part):
+        prints = [state.entries[i].fingerprints for i in batch]
+        hashes = np.concatenate([EMPTY_HASHES, *(f.winnow_hashes for f in prints)])
+        offsets = np.cumsum([0, *(f.n_tokens for f in prints)])
+        counts = [len(f.winnow_hashes) for f in prints]
+        positions = np.concatenate([np.zeros(0, np.int64), *(f.winnow_positions for f in prints)])
+        positions = positions + np.repeat(offsets[:-1], counts)  # among the batch's tokens
+        masks = np.concatenate([np.zeros(0, bool), *(state.boilerplate.masks[i] for i in batch)])
+        fresh = mostly_fresh(positions, masks, state.k)
+        keep = state.wanted.contains(hashes) & (fresh | boilerplate.contains(hashes))
+        bounds = np.cumsum([0, *counts]).tolist()
+        for n, f in enumerate(prints):
+            kept = keep[bounds[n] : bounds[n + 1]]
+            out.append((f.winnow_positions[kept], f.winnow_hashes[kept]))
     return out
 
 

@@ -10,7 +10,10 @@ refused rather than called ready.
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -156,7 +159,7 @@ def _as_member(
     document: Document,
     draft: Path,
     corpus: Path,
-    keys: set[str],
+    keys: AbstractSet[str],
     membership: Membership,
     member: str | None,
 ) -> Document:
@@ -170,10 +173,21 @@ def _as_member(
         source = replace(attribute(replace(source, id=path), document.text, membership), id=source.id)
     key = source.member
     if key not in keys and "·" not in key:
-        holders = [k for k in keys if k.rpartition("·")[2] == key]
+        holders = _by_name(frozenset(keys)).get(key, ())
         if len(holders) == 1:
             key = holders[0]
     return replace(document, source=replace(source, member=key))
+
+
+@functools.lru_cache(maxsize=4)
+def _by_name(keys: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The member keys ``unit·name`` by name: once per index state, not a pass over 10,000 keys a draft (a
+    server's worker is handed the same frozen set until the index changes)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        if "·" in key:
+            found[key.rpartition("·")[2]].append(key)
+    return {name: tuple(sorted(held)) for name, held in found.items()}
 
 
 def _refuse_nothing_to_compare(index: Index, draft: Document, round: str) -> None:

@@ -43,6 +43,16 @@ def chunks(n: int, workers: int) -> list[range]:
     return [range(first, min(n, first + size)) for first in range(0, n, size)]
 
 
+BATCH_TEXTS = 256  # texts a pass works on together (``batches``)
+
+
+def batches(part: range) -> list[range]:
+    """``part`` in runs of ``BATCH_TEXTS`` texts, each worked on as one array: a check's hundred reports hold a few
+    thousand tokens each, and one pass of numpy's calls over them all costs a fraction of one a text, while a
+    run stays a few megabytes in a scan of thousands."""
+    return [part[at : at + BATCH_TEXTS] for at in range(0, len(part), BATCH_TEXTS)]
+
+
 def fork_map(
     function: Callable[[State, Item], Result],
     state: State,

@@ -374,7 +374,8 @@ def _chars(text: str, spans: Iterable[tuple[int, int]]) -> int:
     for start, end in sorted(spans):
         start = max(start, reached)
         if end > start:
-            total += sum(not c.isspace() for c in text[start:end])
+            segment = text[start:end]
+            total += len(segment) - sum(map(str.isspace, segment))
             reached = end
     return total
 

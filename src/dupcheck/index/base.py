@@ -132,7 +132,7 @@ class Index(ABC):
         """The reports and templates of ``round``, and (``earlier``) the reports of every round before it."""
 
     @abstractmethod
-    def member_keys(self, round: str = "") -> set[str]:
+    def member_keys(self, round: str = "") -> frozenset[str]:
         """The members with a report in ``round`` (templates left out)."""
 
     @abstractmethod

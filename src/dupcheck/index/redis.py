@@ -281,13 +281,15 @@ class RedisIndex(Index):
         return sorted(_decoded(self._client.smembers(_key("rounds"))))
 
     @_translating
-    def member_keys(self, round: str = "") -> set[str]:
+    def member_keys(self, round: str = "") -> frozenset[str]:
         paths = sorted(_decoded(self._client.smembers(_key("paths", round))))
         with self._client.pipeline(transaction=False) as pipe:
             for path in paths:
                 pipe.hmget(_key("doc", round, path), ["member", "is_template"])
             rows = pipe.execute()
-        return {member.decode("utf-8") for member, is_template in rows if member is not None and not int(is_template)}
+        return frozenset(
+            member.decode("utf-8") for member, is_template in rows if member is not None and not int(is_template)
+        )
 
     def _consistent(self, rounds: Sequence[str], read: Callable[[], T]) -> T:
         """``read()`` at one version of each of ``rounds``: read again when a writer changed one meanwhile."""

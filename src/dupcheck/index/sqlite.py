@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -122,12 +122,34 @@ class _Catalogue:
     version: tuple[int, int]
     rows: dict[int, tuple[str, str, str, bool]]  # by id: round, path, member, is_template
     _members: dict[str, dict[str, str]] = field(default_factory=dict)
+    _reports_of: dict[str, Counter[str]] = field(default_factory=dict)
+    _keys: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def members(self, round: str) -> dict[str, str]:
         """Each report of ``round`` (templates left out), by path: its member."""
         if round not in self._members:
             self._members[round] = {path: m for r, path, m, t in self.rows.values() if r == round and not t}
         return self._members[round]
+
+    def reports_of(self, round: str) -> Counter[str]:
+        """Per member of ``round``, how many reports they have in it."""
+        if round not in self._reports_of:
+            self._reports_of[round] = Counter(self.members(round).values())
+        return self._reports_of[round]
+
+    def member_keys(self, round: str) -> frozenset[str]:
+        """The members of ``round``: one frozen set while the index is unchanged."""
+        if round not in self._keys:
+            self._keys[round] = frozenset(self.reports_of(round))
+        return self._keys[round]
+
+    def members_but(self, round: str, path: str) -> frozenset[str]:
+        """The members of ``round`` but the report at ``path``: its member too unless they have another."""
+        counts = self.reports_of(round)
+        member = self.members(round).get(path)
+        if member is not None and counts[member] == 1:
+            return self.member_keys(round) - {member}
+        return self.member_keys(round)
 
 
 class _Gone(NamedTuple):
@@ -602,8 +624,8 @@ class SQLiteIndex(Index):
     def rounds(self) -> list[str]:
         return [row[0] for row in self._db.execute("SELECT DISTINCT round FROM documents ORDER BY round")]
 
-    def member_keys(self, round: str = "") -> set[str]:
-        return set(self._listed().members(round).values())
+    def member_keys(self, round: str = "") -> frozenset[str]:
+        return self._listed().member_keys(round)
 
     def _listed(self) -> _Catalogue:
         """Every report's round, path, member and kind, read again only when the file has changed since: a commit
@@ -666,11 +688,10 @@ class SQLiteIndex(Index):
             return stale
         here = derived.get(round)
         listed = self._listed()
-        members = {member for path, member in listed.members(round).items() if path != draft.source.id}
         own, replaced = self._own_and_replaced(draft, round)
         population = draft_population(
             keys.distinct,
-            members | {draft.source.member},
+            listed.members_but(round, draft.source.id) | {draft.source.member},
             here.users if here else Users(),
             settings,
             own=own,
