@@ -12,9 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dupcheck.export import (
     CSV_FILES,
+    _json_pieces,
     flagged_sections,
     percent,
     render_check,
@@ -373,6 +376,32 @@ def test_write_json_escapes_what_a_terminal_obeys_and_reads_back_the_same() -> N
     assert "\\u009b31m" in out.getvalue() and "\\u202e" in out.getvalue()
     assert [d["id"] for d in json.loads(out.getvalue())["documents"]] == [d.id for d in report.documents]
     assert "李晓梅（副主任）：２０２４年度　述职报告" in _json_of("李晓梅（副主任）：２０２４年度　述职报告")
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(min_value=0, max_value=10**6).map(lambda x: round(x, 4))  # the report's numbers: four places
+    | st.text(),  # lone surrogates, controls, line separators too
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5))
+def test_the_json_report_is_written_in_pieces_as_the_standard_encoder_writes_it_whole(data) -> None:
+    """Pieces joined are ``json.dumps(…, ensure_ascii=False, indent=2)``: empty lists and maps, nesting below the
+    streamed levels, and strings orjson refuses (a lone surrogate) alike."""
+    assert "".join(_json_pieces(data, 0, 2)) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_a_large_report_is_written_a_piece_at_a_time() -> None:
+    """No piece holds two documents' texts: what is held at once is one report's text, not the whole JSON."""
+    texts = {f"成员{n}.txt": "报告正文" * 1000 for n in range(50)}
+    pieces = list(_json_pieces({"schema": "x", "texts": texts}, 0, 2))
+    assert max(len(piece) for piece in pieces) < 4100
+    assert json.loads("".join(pieces))["texts"] == texts
 
 
 def _json_of(name: str) -> str:

@@ -1,4 +1,5 @@
-"""The report's parts: passage cuts against a plain reference, the top partner of a document."""
+"""The report's parts: passage cuts and the runs several partners share against plain references, the top partner of
+a document."""
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import strategies as st
 
 from dupcheck.labels import Label
 from dupcheck.report import DocumentResult, Shares
-from dupcheck.results import LabelCuts, with_partners
+from dupcheck.results import LabelCuts, partner_runs, with_partners
 
 
 @given(
@@ -59,3 +60,55 @@ def test_the_top_partner_is_the_first_by_name_of_those_sharing_the_most(partner_
 def test_a_document_sharing_nothing_has_no_top_partner():
     """No partner: the result is left as it was, with no top partner and a share of 0."""
     assert with_partners(unpartnered(400), {}) == unpartnered(400)
+
+
+def runs_token_by_token(partners, reuse, min_chars):
+    """Reference for ``partner_runs``: a row of bits per partner and token, runs where the column stays the same."""
+    names, n = sorted(partners), len(reuse)
+    covered = np.zeros((len(names), n), dtype=bool)
+    for row, name in enumerate(names):
+        for start, end in partners[name]:
+            covered[row, start:end] = True
+    covered &= reuse
+    out, start = [], 0
+    for stop in range(1, n + 1):
+        if stop == n or not np.array_equal(covered[:, stop], covered[:, start]):
+            on = tuple(name for name, bit in zip(names, covered[:, start], strict=True) if bit)
+            if len(on) >= 2 and stop - start >= min_chars:
+                out.append((start, stop, on))
+            start = stop
+    return out
+
+
+@given(
+    st.integers(min_value=1, max_value=80).flatmap(
+        lambda n: st.tuples(
+            st.dictionaries(
+                st.sampled_from(["甲", "乙", "丙", "丁"]),
+                st.lists(
+                    st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted).map(tuple), min_size=1, max_size=5
+                ),
+                max_size=4,
+            ),
+            st.lists(st.booleans(), min_size=n, max_size=n),
+        )
+    ),
+    st.integers(min_value=1, max_value=12),
+)
+def test_runs_shared_with_partners_are_those_a_token_by_token_pass_finds(case, min_chars):
+    """Overlapping, touching and empty ranges, runs cut by the reuse label: the same runs and partners."""
+    partners, reuse = case
+    reuse = np.array(reuse, dtype=bool)
+    assert partner_runs(partners, reuse, min_chars) == runs_token_by_token(partners, reuse, min_chars)
+
+
+def test_partner_runs_split_where_a_partner_joins_or_a_label_changes():
+    reuse = np.ones(40, dtype=bool)
+    reuse[30:32] = False  # a heading both share with everyone
+    partners = {"乙": [(0, 20), (18, 40)], "甲": [(5, 40)], "丙": [(10, 15)]}
+    assert partner_runs(partners, reuse, 3) == [
+        (5, 10, ("乙", "甲")),
+        (10, 15, ("丙", "乙", "甲")),
+        (15, 30, ("乙", "甲")),
+        (32, 40, ("乙", "甲")),
+    ]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dupcheck.fingerprints import FingerprintSettings, fingerprint
 from dupcheck.model import Entry
 from dupcheck.normalise import normalise
-from dupcheck.same_reports import MIN_TOKENS, SAME_SHARE, find_same_reports
+from dupcheck.same_reports import _MIX, _ROWS, MIN_TOKENS, SAME_SHARE, _band_keys, find_same_reports
 
 FS = FingerprintSettings()
 
@@ -147,3 +147,14 @@ def test_edits_that_leave_under_the_share_are_not_one_report(every):
     grouped = find_same_reports([entry(text, 0), entry(edited(text, 9, every), 1)]).groups == ((0, 1),)
     assert grouped == (share >= SAME_SHARE)
     assert grouped == (every == 80)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=40, unique=True))
+def test_band_keys_are_each_bands_smallest_mixed_hashes(values):
+    """All bands mixed at once give what mixing band by band gives: the band and its ``_ROWS`` smallest."""
+    hashes = np.array(sorted(values), dtype=np.uint64)
+    expected = []
+    for band, (multiplier, offset) in enumerate(_MIX.tolist()):
+        mixed = sorted((int(v) * multiplier + offset) % 2**64 for v in hashes.tolist())
+        expected.append((band, *mixed[:_ROWS]))
+    assert _band_keys(hashes) == expected

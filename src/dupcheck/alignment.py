@@ -149,7 +149,7 @@ def _run_matched(run: list[Block]) -> int:
 
 def _runs_of_window(a: str, b: str, window: Region, settings: AlignSettings) -> list[list[Block]]:
     a0, a1, b0, b1 = window
-    left_a, left_b = list(a[a0:a1]), list(b[b0:b1])
+    left_a, left_b = a[a0:a1], b[b0:b1]
     runs: list[list[Block]] = []  # blocks chained across small gaps
     # An LCS keeps one order of the common text; a clause or sentence moved elsewhere is found by aligning
     # again what the previous pass left over, with the matched tokens blanked out on both sides.
@@ -157,16 +157,15 @@ def _runs_of_window(a: str, b: str, window: Region, settings: AlignSettings) -> 
         # What is left after the first pass is mostly unrelated text, where short chance agreements
         # abound; a moved clause is taken only on the evidence of a run as long as a passage's edge.
         shortest = settings.min_block if attempt == 0 else settings.min_edge
-        blocks = [
-            blk for blk in LCSseq.editops("".join(left_a), "".join(left_b)).as_matching_blocks() if blk.size >= shortest
-        ]
+        blocks = [blk for blk in LCSseq.editops(left_a, left_b).as_matching_blocks() if blk.size >= shortest]
         if not blocks:
             break
+        if attempt < settings.reorder_passes:
+            left_a = _blanked(left_a, [(blk.a, blk.size) for blk in blocks], _BLANK_A)
+            left_b = _blanked(left_b, [(blk.b, blk.size) for blk in blocks], _BLANK_B)
         first_run = len(runs)
         for blk in blocks:
             sa, sb = a0 + blk.a, b0 + blk.b
-            left_a[blk.a : blk.a + blk.size] = _BLANK_A * blk.size
-            left_b[blk.b : blk.b + blk.size] = _BLANK_B * blk.size
             if len(runs) > first_run:
                 la, lb, size = runs[-1][-1]
                 gap = settings.max_gap
@@ -183,6 +182,17 @@ def _runs_of_window(a: str, b: str, window: Region, settings: AlignSettings) -> 
         while len(run) > 1 and run[-1][2] < settings.min_edge and not _edit_apart(run[-1], run[-2], settings):
             run.pop()
     return runs
+
+
+def _blanked(text: str, blocks: list[tuple[int, int]], blank: str) -> str:
+    """``text`` with the blocks ``(start, size)`` (in order, apart: one alignment's) replaced by ``blank``s."""
+    pieces: list[str] = []
+    at = 0
+    for start, size in blocks:
+        pieces += (text[at:start], blank * size)
+        at = start + size
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def _edit_apart(edge: Block, inner: Block, settings: AlignSettings) -> bool:

