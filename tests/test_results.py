@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dupcheck.labels import Label
 from dupcheck.report import DocumentResult, Shares
-from dupcheck.results import LabelCuts, partner_runs, with_partners
+from dupcheck.results import LabelCuts, cut_ranges, partner_runs, with_partners
 
 
 @given(
@@ -26,6 +26,21 @@ def test_a_cut_runs_from_the_first_to_the_last_token_with_the_label(values, star
     cut = LabelCuts({7: labels})
     assert cut(7, label, start, end) == expected
     assert cut(7, label, start, end) == expected  # from the listed positions the second time
+
+
+@given(
+    st.lists(st.sampled_from([int(label) for label in Label]), min_size=1, max_size=60),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)).map(sorted), max_size=8),
+    st.integers(min_value=0, max_value=5),
+)
+def test_cuts_of_many_ranges_are_the_cuts_of_each(values, ranges, min_count):
+    """``cut_ranges`` keeps the ranges whose ``LabelCuts`` cut holds ``min_count`` tokens or more, cut alike."""
+    labels = np.array(values, dtype=np.int8)
+    cut = LabelCuts({0: labels})
+    each = [cut(0, Label.REUSE, start, end) for start, end in ranges]
+    expected = [(n, c[:2]) for n, c in enumerate(each) if c is not None and c[2] >= min_count]
+    found, kept = cut_ranges(labels, Label.REUSE, np.array(ranges, dtype=np.int64).reshape(-1, 2), min_count)
+    assert list(zip(kept.tolist(), map(tuple, found.tolist()), strict=True)) == expected
 
 
 def unpartnered(chars: int) -> DocumentResult:

@@ -142,6 +142,16 @@ class LabelCuts:
         return positions[low], positions[high - 1] + 1, high - low
 
 
+def cut_ranges(labels: np.ndarray, label: Label, ranges: np.ndarray, min_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``LabelCuts`` for many ranges of one text at once (an ``(n, 2)`` array): each cut from its first to its last
+    token with ``label``, and which ranges (their indices) hold at least ``min_count`` such tokens (and one)."""
+    positions = np.flatnonzero(labels == label)
+    low, high = np.searchsorted(positions, ranges[:, 0]), np.searchsorted(positions, ranges[:, 1])
+    kept = np.flatnonzero(high - low >= max(min_count, 1))
+    cut = np.stack([positions[low[kept]], positions[high[kept] - 1] + 1], axis=1) if len(kept) else ranges[:0]
+    return cut, kept
+
+
 def side_order(side: Side) -> tuple[str, int, int]:
     """A total order of passages: by document, start, end (a group's passages may come from a set, whose order
     changes from run to run)."""

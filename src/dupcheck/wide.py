@@ -22,7 +22,7 @@ from dupcheck.boilerplate import Boilerplate
 from dupcheck.labels import Label
 from dupcheck.model import Document, ScanSettings
 from dupcheck.report import GroupResult, Side
-from dupcheck.results import side_of, side_order
+from dupcheck.results import cut_ranges, side_of, side_order
 
 GROUP = "\x00group"  # the partner a passage shared with a group is labelled with (no member is called this)
 
@@ -52,16 +52,6 @@ def _keyed_runs(positions: np.ndarray, hashes: np.ndarray, k: int, min_chars: in
     return ranges, smallest
 
 
-def _cut_to_reuse(labels: np.ndarray, ranges: np.ndarray, min_chars: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each run cut from its first to its last token labelled reuse (as ``results.LabelCuts`` cuts a passage), and
-    which runs keep ``min_chars`` such tokens: all runs of a text at once, by two binary searches each."""
-    reuse = np.flatnonzero(labels == Label.REUSE)
-    low, high = np.searchsorted(reuse, ranges[:, 0]), np.searchsorted(reuse, ranges[:, 1])
-    kept = np.flatnonzero(high - low >= max(min_chars, 1))
-    cut = np.stack([reuse[low[kept]], reuse[high[kept] - 1] + 1], axis=1) if len(kept) else ranges[:0]
-    return cut, kept
-
-
 def group_ranges(boilerplate: Boilerplate, i: int, k: int, min_chars: int) -> list[tuple[int, int]]:
     """The token ranges of text ``i`` shared with a group."""
     if i >= len(boilerplate.wide_kgrams):
@@ -87,7 +77,7 @@ def groups(
         if not len(ranges):
             continue
         if i in labels:
-            ranges, kept = _cut_to_reuse(labels[i], ranges, min_chars)
+            ranges, kept = cut_ranges(labels[i], Label.REUSE, ranges, min_chars)
             smallest = smallest[kept]
         for (start, end), c in zip(ranges.tolist(), smallest.tolist(), strict=True):
             held = by_component[c]
@@ -119,7 +109,7 @@ def counted_groups(
         if i >= len(boilerplate.wide_kgrams) or i not in labels:
             continue
         ranges, smallest = _keyed_runs(*boilerplate.wide_kgrams[i], k, min_chars)
-        ranges, kept = _cut_to_reuse(labels[i], ranges, min_chars)
+        ranges, kept = cut_ranges(labels[i], Label.REUSE, ranges, min_chars)
         spans: dict[int, tuple[int, int]] = {}
         for (start, end), key in zip(ranges.tolist(), smallest[kept].tolist(), strict=True):
             held = spans.get(key)
