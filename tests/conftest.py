@@ -37,16 +37,16 @@ def write_corpus_fixture() -> WriteCorpus:
 def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Record every file an index update hashes and every file it prepares (reads and fingerprints)."""
     calls: dict[str, list[str]] = {"hashed": [], "prepared": []}
-    sha256_of, prepare = index_base.sha256_of, index_base.prepare
+    sha256_of, prepare_each = index_base.sha256_of, index_base.prepare_each
 
     def counted_sha(path: Path) -> str:
         calls["hashed"].append(path.name)
         return sha256_of(path)
 
-    def counted_prepare(source, settings, **options):  # type: ignore[no-untyped-def]
-        calls["prepared"].append(source.id)
-        return prepare(source, settings, **options)
+    def counted_prepare_each(sources, settings, *options):  # type: ignore[no-untyped-def]
+        calls["prepared"] += [source.id for source in sources]
+        return prepare_each(sources, settings, *options)
 
     monkeypatch.setattr(index_base, "sha256_of", counted_sha)
-    monkeypatch.setattr(index_base, "prepare", counted_prepare)
+    monkeypatch.setattr(index_base, "prepare_each", counted_prepare_each)
     return calls

@@ -46,3 +46,42 @@ def _die_at_seven(state: None, item: int) -> int:
 def test_a_worker_that_dies_is_an_error_not_a_hang():
     with pytest.raises(WorkerError, match="while aligning"):
         fork_map(_die_at_seven, None, list(range(100)), 2, stage="aligning")
+
+
+class _Recording:
+    """A runner that runs the parts here, recording the stages it was given."""
+
+    workers = 3
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, int]] = []
+
+    def run(self, function, state, items, progress=None, stage=""):
+        self.stages.append((stage, len(items)))
+        return [function(state, item) for item in items]
+
+
+def test_within_running_on_every_stage_goes_to_the_runner_however_small():
+    from dupcheck.parallel import fork_map, running_on, worker_count, workers_for
+
+    runner = _Recording()
+    with running_on(runner):
+        assert fork_map(lambda state, item: state + item, 10, [1, 2], 1, stage="s") == [11, 12]
+        assert workers_for(2, None) == worker_count(None) == 3  # a cluster was asked for: no small-scan shortcut
+    assert runner.stages == [("s", 2)]
+    assert workers_for(2, None) == 1 and fork_map(lambda state, item: item, None, [5], None) == [5]
+    assert runner.stages == [("s", 2)]  # outside, nothing more reaches it
+
+
+def test_a_scan_inside_running_on_runs_its_stages_there(tmp_path, write_corpus):
+    from dupcheck import scan
+    from dupcheck.parallel import running_on
+
+    text = "我们要认真学习理论，加强党性锻炼，提高工作能力，坚持问题导向，深入查摆不足，今后将严格落实整改措施。"
+    write_corpus(tmp_path, {"a/张三.txt": text * 3, "a/李四.txt": text * 2 + "另有自己的话语若干。" * 5})
+    here = scan(tmp_path)
+    runner = _Recording()
+    with running_on(runner):
+        there = scan(tmp_path)
+    assert {"reading", "aligning", "labelling"} <= {stage for stage, _ in runner.stages}
+    assert there == here

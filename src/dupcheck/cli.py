@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -30,12 +30,16 @@ from dupcheck.index import corpus_index
 from dupcheck.members import Membership, member_rows, read_corrections
 from dupcheck.model import MembersBy, ScanSettings
 from dupcheck.outputs import ensure_outside, write_file, write_tree
+from dupcheck.parallel import running_on
 from dupcheck.prepare import integrity_flags, load_corpus
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
 from dupcheck.sources import CheckSummary
 from dupcheck.untrusted import terminal_safe
+
+if TYPE_CHECKING:
+    from dupcheck.cluster import Cluster
 
 EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
 
@@ -214,6 +218,22 @@ class _Reading:
     def membership(self) -> Membership:
         corrections = read_corrections(self.members_file) if self.members_file is not None else {}
         return Membership(self.members_by, MappingProxyType(corrections))
+
+
+def _cluster_option(help: str) -> Callable[[Callable], Callable]:
+    return click.option("--cluster", "cluster_address", metavar="ADDRESS", help=help)
+
+
+@contextmanager
+def _cluster(address: str | None) -> Iterator[Cluster | None]:
+    """The connection to the Dask scheduler at ``address`` (None: none), the stages' parts run on it within."""
+    if address is None:
+        yield None
+        return
+    from dupcheck.cluster import connect  # only with --cluster: Dask takes a second to import
+
+    with connect(address) as cluster, running_on(cluster):
+        yield cluster
 
 
 def _reading_options(command: Callable) -> Callable:
@@ -432,6 +452,10 @@ def _report_errors(errors: Iterable[ReadError] | Iterable[ErrorResult]) -> None:
     help="Exit with status 3 when any document is less original than P % (checked only when every file was read).",
 )
 @click.option("--evidence", is_flag=True, help="With the table: print every shared passage and where it comes from.")
+@_cluster_option(
+    "Run the scan's stages on the workers of the Dask scheduler at ADDRESS (tcp://HOST:8786), which read the "
+    "corpus at the same path; needs pip install 'dupcheck[cluster]'. The report is the one a scan here gives."
+)
 @_html_options
 def scan_command(
     corpus: Path,
@@ -445,6 +469,7 @@ def scan_command(
     threshold: float,
     fail_under: float | None,
     evidence: bool,
+    cluster_address: str | None,
     html_path: Path | None,
     lang: str,
     html_max_mb: float,
@@ -460,6 +485,7 @@ def scan_command(
         dupcheck scan corpus/
         dupcheck scan corpus/ --template 模板.docx --format csv --output 结果/
         dupcheck scan reports-2024/ --index dupcheck.sqlite --round 2024
+        dupcheck scan /shared/corpus/ --cluster tcp://scheduler:8786
     """
     if fmt == "csv" and output is None:
         raise click.UsageError("--format csv writes several files: name a folder with --output")
@@ -478,16 +504,18 @@ def scan_command(
             corpus, index_location, settings.fingerprints, rebuild=reading.rebuild, create=reading.round is not None
         )
         try:
-            report = scan(
-                corpus,
-                reading.templates,
-                settings,
-                index=index,
-                round=reading.round or "",
-                membership=reading.membership(),
-                progress=progress,
-                max_chars=reading.max_chars,
-            )
+            with _cluster(cluster_address) as cluster:
+                report = scan(
+                    corpus,
+                    reading.templates,
+                    settings,
+                    index=index,
+                    round=reading.round or "",
+                    membership=reading.membership(),
+                    progress=progress,
+                    max_chars=reading.max_chars,
+                    cluster=cluster,
+                )
         finally:
             if index is not None:
                 index.close()
@@ -535,10 +563,15 @@ def scan_command(
     "Where to keep the index: a SQLite file or redis://HOST:PORT/DB (default: a file for this corpus under "
     "$DUPCHECK_INDEX_DIR, else $XDG_CACHE_HOME/dupcheck, else ~/.cache/dupcheck). Never inside the corpus."
 )
+@_cluster_option(
+    "Read and fingerprint the changed files on the workers of the Dask scheduler at ADDRESS (tcp://HOST:8786), "
+    "which read the corpus at the same path; needs pip install 'dupcheck[cluster]'."
+)
 def index_command(
     corpus: Path,
     reading: _Reading,
     index_location: str | None,
+    cluster_address: str | None,
 ) -> None:
     """Build or update the index of CORPUS: only files that changed are read again, removed files leave it.
 
@@ -554,14 +587,15 @@ def index_command(
         index = corpus_index(corpus, index_location, FingerprintSettings(), rebuild=reading.rebuild, create=True)
         assert index is not None
         try:
-            result = index.update(
-                corpus,
-                reading.templates,
-                round=reading.round or "",
-                membership=reading.membership(),
-                progress=progress,
-                max_chars=reading.max_chars,
-            )
+            with _cluster(cluster_address):
+                result = index.update(
+                    corpus,
+                    reading.templates,
+                    round=reading.round or "",
+                    membership=reading.membership(),
+                    progress=progress,
+                    max_chars=reading.max_chars,
+                )
         finally:
             index.close()
     _report_errors(result.errors)

@@ -49,6 +49,16 @@ def os_reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
+class ClusterError(DupcheckError):
+    """A scan on a Dask cluster cannot go on (no worker left, a part that kills its workers); carries the
+    scheduler's address."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(f"cluster {address}: {reason}")
+        self.address = address
+        self.reason = reason
+
+
 class WorkerError(DupcheckError):
     """A worker process ended abruptly (killed, most often for want of memory); carries the stage it ran."""
 

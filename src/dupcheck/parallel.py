@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol, TypeVar
 
 from dupcheck.errors import WorkerError
 
@@ -27,14 +29,51 @@ _FORKED: tuple[Callable, object] | None = None  # what forked workers run and re
 _CAN_FORK = sys.platform.startswith("linux")
 
 
+class Runner(Protocol):
+    """Somewhere else to run a stage's parts (``cluster.Cluster``): its workers, and the parts run there."""
+
+    @property
+    def workers(self) -> int: ...
+
+    def run(
+        self,
+        function: Callable[[Any, Any], Any],
+        state: Any,
+        items: Sequence[Any],
+        progress: Progress | None = None,
+        stage: str = "",
+    ) -> list[Any]: ...
+
+
+_RUNNER: ContextVar[Runner | None] = ContextVar("dupcheck_runner", default=None)
+
+
+@contextmanager
+def running_on(runner: Runner | None) -> Iterator[None]:
+    """Within this, every stage's parts (``fork_map``) run on ``runner`` (None: on this machine)."""
+    token = _RUNNER.set(runner)
+    try:
+        yield
+    finally:
+        _RUNNER.reset(token)
+
+
+def current_runner() -> Runner | None:
+    return _RUNNER.get()
+
+
 def worker_count(workers: int | None) -> int:
-    """``workers``, or one per core when it is None."""
-    return (os.cpu_count() or 1) if workers is None else workers
+    """``workers``, or when it is None one per core (on a cluster, ``running_on``: its worker threads)."""
+    if workers is not None:
+        return workers
+    runner = _RUNNER.get()
+    return runner.workers if runner is not None else (os.cpu_count() or 1)
 
 
 def workers_for(n_items: int, workers: int | None) -> int:
-    """Worker processes for ``n_items`` reports or pairs: none but this one for a small scan."""
-    return 1 if n_items < PARALLEL_FROM else worker_count(workers)
+    """Worker processes for ``n_items`` reports or pairs: none but this one for a small scan, unless it runs on a
+    cluster (``running_on``), which was asked for."""
+    return 1 if n_items < PARALLEL_FROM and _RUNNER.get() is None else worker_count(workers)
 
 
 def chunks(n: int, workers: int) -> list[range]:
@@ -64,9 +103,12 @@ def fork_map(
     """``[function(state, item) for item in items]``, on ``workers`` processes (default: one per core) forked
     from this one, so that they read ``state`` where it is instead of having it copied to them. In this
     process for a single worker or item, or off Linux. The caller decides whether the
-    work is large enough to be worth the processes."""
+    work is large enough to be worth the processes. Within ``running_on(cluster)``, on the cluster's workers."""
     global _FORKED
     workers = min(worker_count(workers), len(items))
+    runner = _RUNNER.get()
+    if runner is not None and items:
+        return runner.run(function, state, items, progress, stage)
     if workers <= 1 or not _CAN_FORK:
         results: list[Result] = []
         for n, item in enumerate(items, 1):

@@ -17,7 +17,7 @@ from dupcheck.fingerprints import FingerprintSettings
 from dupcheck.members import Membership, attribute_all
 from dupcheck.model import Document, SourceFile
 from dupcheck.normalise import interleaving, normalise
-from dupcheck.parallel import Progress, workers_for
+from dupcheck.parallel import Progress, current_runner, fork_map, workers_for
 from dupcheck.read_text import IntegrityFlags, ReadText
 from dupcheck.reading import DEFAULT_MAX_CHARS, read_document
 from dupcheck.sections import find_sections
@@ -64,7 +64,7 @@ def load_corpus(
     sources, unreadable = discover(corpus, templates, members_by=membership.by)
     errors: list[ReadError] = list(unreadable)
     documents = []
-    for n, prepared in enumerate(_prepare_all(sources, fs, max_chars, workers), 1):
+    for n, prepared in enumerate(prepare_each(sources, fs, max_chars, workers), 1):
         if isinstance(prepared, Document):
             documents.append(prepared)
         else:
@@ -74,13 +74,29 @@ def load_corpus(
     return attribute_all(documents, membership, workers=workers), errors
 
 
-def _prepare_all(
+def prepare_each(
     sources: Sequence[SourceFile], fs: FingerprintSettings, max_chars: int, workers: int | None
 ) -> Iterator[Document | tuple[str, str]]:
     """Read and fingerprint every source, on ``workers`` processes (default: every core) for a large corpus,
     in the sources' order. An unreadable file comes back as (path, reason): an exception with arguments of
     its own does not cross a process boundary."""
     workers = workers_for(len(sources), workers)
+    if current_runner() is not None:
+        # On a cluster's workers, which read the files where they are shared: by a path that does not depend on
+        # the folder a worker was started in.
+        for source, prepared in zip(
+            sources,
+            fork_map(
+                _prepare_with,
+                (fs, max_chars),
+                [replace(s, path=s.path.absolute()) for s in sources],
+                workers,
+                stage="reading",
+            ),
+            strict=True,
+        ):
+            yield replace(prepared, source=source) if isinstance(prepared, Document) else prepared
+        return
     if workers <= 1:
         yield from (_prepare_one(source, fs, max_chars) for source in sources)
         return
@@ -92,6 +108,10 @@ def _prepare_all(
             yield from pool.map(_prepare_one, sources, repeat(fs), repeat(max_chars), chunksize=16)
     except BrokenProcessPool as error:
         raise WorkerError("reading") from error
+
+
+def _prepare_with(given: tuple[FingerprintSettings, int], source: SourceFile) -> Document | tuple[str, str]:
+    return _prepare_one(source, *given)
 
 
 def _prepare_one(source: SourceFile, fs: FingerprintSettings, max_chars: int) -> Document | tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from dupcheck.errors import ReadError
 from dupcheck.labels import Label, LabelCounts, label_spans, label_tokens
 from dupcheck.members import Membership, attribute_all, newest_versions, own_collective
 from dupcheck.model import Document, Entry, Population, ScanSettings
-from dupcheck.parallel import Progress, fork_map, workers_for
+from dupcheck.parallel import Progress, Runner, fork_map, running_on, workers_for
 from dupcheck.prepare import load_corpus
 from dupcheck.quotes import find_quotes, quote_mask
 from dupcheck.reading import DEFAULT_MAX_CHARS
@@ -45,6 +46,7 @@ def scan(
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     workers: int | None = None,
+    cluster: Runner | None = None,
 ) -> Report:
     """Scan every report in ``corpus`` against each other and against the templates.
 
@@ -52,27 +54,36 @@ def scan(
     when the corpus does not exist or holds no report. With an ``index``, it is brought up to date with the
     corpus first (only changed files are read) and the reports of ``round`` are scanned from it, against the
     round's templates and the reports of earlier rounds. ``progress`` is told how far each stage has got;
-    ``workers`` processes read, fingerprint and compare a large corpus (default: one per core).
+    ``workers`` processes read, fingerprint and compare a large corpus (default: one per core). ``cluster``
+    (``dupcheck.cluster.connect``): the stages' parts run on its workers instead, with the same report.
     """
     settings = settings or ScanSettings()
     membership = membership or Membership()
-    if index is not None:
-        update = index.update(
-            corpus, templates, round=round, membership=membership, progress=progress, max_chars=max_chars
-        )
-        documents, errors = attribute_all(index.documents(round), membership, workers=workers), update.errors
-    else:
-        documents, errors = load_corpus(
-            corpus,
-            templates,
-            settings.fingerprints,
-            membership=membership,
-            progress=progress,
-            max_chars=max_chars,
-            workers=workers,
-        )
-    current, earlier = newest_versions(documents, membership)
-    report = compare(current, settings, errors, progress=progress, workers=workers)
+    # Without a cluster of its own the scan runs where its caller's ``running_on`` says: here by default.
+    with running_on(cluster) if cluster is not None else nullcontext():
+        if index is not None:
+            update = index.update(
+                corpus,
+                templates,
+                round=round,
+                membership=membership,
+                progress=progress,
+                max_chars=max_chars,
+                workers=workers,
+            )
+            documents, errors = attribute_all(index.documents(round), membership, workers=workers), update.errors
+        else:
+            documents, errors = load_corpus(
+                corpus,
+                templates,
+                settings.fingerprints,
+                membership=membership,
+                progress=progress,
+                max_chars=max_chars,
+                workers=workers,
+            )
+        current, earlier = newest_versions(documents, membership)
+        report = compare(current, settings, errors, progress=progress, workers=workers)
     return results.finished(report, current, earlier)
 
 

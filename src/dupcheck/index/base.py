@@ -28,7 +28,7 @@ from dupcheck.index.derived import DraftKeys, counted_for_others, distinct_kgram
 from dupcheck.members import Membership, attribute
 from dupcheck.model import Document, Population, ScanSettings, SourceFile
 from dupcheck.parallel import Progress
-from dupcheck.prepare import prepare
+from dupcheck.prepare import prepare_each
 from dupcheck.reading import DEFAULT_MAX_CHARS
 
 
@@ -97,10 +97,12 @@ class Index(ABC):
         membership: Membership | None = None,
         progress: Progress | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        workers: int | None = None,
     ) -> UpdateResult:
         """Bring the reports of ``round`` indexed from ``corpus`` in line with its files, applied whole or not at
         all: files whose size or modification time changed are read again, those whose content changed are
-        prepared again, and those that are gone are removed."""
+        prepared again (on ``workers`` processes for many, default one per core), and those that are gone are
+        removed."""
         known = self._known(str(corpus.resolve()), round)
         plan = plan_update(
             known,
@@ -111,6 +113,7 @@ class Index(ABC):
             membership=membership or Membership(),
             progress=progress,
             max_chars=max_chars,
+            workers=workers,
         )
         self._apply(round, plan)
         return plan.result
@@ -173,8 +176,10 @@ def plan_update(
     membership: Membership,
     progress: Progress | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    workers: int | None = None,
 ) -> Plan:
-    """Compare the corpus with what the index knows of it; read and prepare only what changed."""
+    """Compare the corpus with what the index knows of it; read and prepare only what changed (on ``workers``
+    processes for many files, default one per core)."""
     sources, errors = discover(corpus, templates, members_by=membership.by)
     errors = list(errors)
     corpus_key = str(corpus.resolve())
@@ -183,9 +188,10 @@ def plan_update(
     updated: list[str] = []
     unchanged = 0
     seen = set()
+    changed: list[tuple[SourceFile, int, int, str, Known | None]] = []
     for n, source in enumerate(sources, 1):
         if progress:
-            progress("reading", n, len(sources))
+            progress("checking files", n, len(sources))
         seen.add(source.id)
         try:
             size, mtime_ns = file_state(source.path)
@@ -194,28 +200,32 @@ def plan_update(
                 unchanged += 1
                 continue
             digest = sha256_of(source.path)
-            if before and before.sha256 == digest:
-                plan.touch.append((source.id, size, mtime_ns))
-                unchanged += 1
-                continue
-            document = prepare(source, settings, max_chars=max_chars)
-            # The member as a scan finds it, so that a check counts boilerplate over the same members.
-            document = replace(document, source=attribute(document.source, document.text, membership))
-            source = document.source
-        except ReadError as error:
-            errors.append(error)
-            continue
         except OSError as error:
             errors.append(ReadError(source.id, error.strerror or str(error)))
             continue
+        if before and before.sha256 == digest:
+            plan.touch.append((source.id, size, mtime_ns))
+            unchanged += 1
+            continue
+        changed.append((source, size, mtime_ns, digest, before))
+    # What changed is read on every core (or a cluster's workers, ``parallel.running_on``), as a scan reads.
+    read = prepare_each([source for source, *_ in changed], settings, max_chars, workers)
+    for n, ((source, size, mtime_ns, digest, before), prepared) in enumerate(zip(changed, read, strict=True), 1):
+        if progress:
+            progress("reading", n, len(changed))
+        if not isinstance(prepared, Document):
+            errors.append(ReadError(*prepared))
+            continue
+        # The member as a scan finds it, so that a check counts boilerplate over the same members.
+        document = replace(prepared, source=attribute(prepared.source, prepared.text, membership))
         plan.put.append(
             Record(
                 round=round,
                 corpus=corpus_key,
                 path=source.id,
-                member=source.member,
-                unit=source.unit,
-                is_template=source.is_template,
+                member=document.source.member,
+                unit=document.source.unit,
+                is_template=document.source.is_template,
                 sha256=digest,
                 size=size,
                 mtime_ns=mtime_ns,
