@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import click
 
@@ -37,9 +37,6 @@ from dupcheck.report import ErrorResult, Report
 from dupcheck.scan import scan
 from dupcheck.sources import CheckSummary
 from dupcheck.untrusted import terminal_safe
-
-if TYPE_CHECKING:
-    from dupcheck.cluster import Cluster
 
 EXIT_UNREADABLE, EXIT_BELOW = 1, 3  # a usage error exits 2 (click's own)
 
@@ -225,15 +222,15 @@ def _cluster_option(help: str) -> Callable[[Callable], Callable]:
 
 
 @contextmanager
-def _cluster(address: str | None) -> Iterator[Cluster | None]:
-    """The connection to the Dask scheduler at ``address`` (None: none), the stages' parts run on it within."""
+def _cluster(address: str | None) -> Iterator[None]:
+    """Within this, the stages' parts run on the Dask scheduler at ``address`` (None: here)."""
     if address is None:
-        yield None
+        yield
         return
     from dupcheck.cluster import connect  # only with --cluster: Dask takes a second to import
 
     with connect(address) as cluster, running_on(cluster):
-        yield cluster
+        yield
 
 
 def _reading_options(command: Callable) -> Callable:
@@ -504,7 +501,7 @@ def scan_command(
             corpus, index_location, settings.fingerprints, rebuild=reading.rebuild, create=reading.round is not None
         )
         try:
-            with _cluster(cluster_address) as cluster:
+            with _cluster(cluster_address):
                 report = scan(
                     corpus,
                     reading.templates,
@@ -514,7 +511,6 @@ def scan_command(
                     membership=reading.membership(),
                     progress=progress,
                     max_chars=reading.max_chars,
-                    cluster=cluster,
                 )
         finally:
             if index is not None:

@@ -20,9 +20,8 @@ from typing import Any
 from uuid import uuid4
 
 from dupcheck.errors import ClusterError, UsageError
-from dupcheck.parallel import Progress
+from dupcheck.parallel import Progress, chunks
 
-PARTS_PER_WORKER = 8  # parts of a stage per worker thread: a slow part does not hold up the rest
 _POLL = 0.05  # seconds between looks at the cluster while a stage runs
 
 
@@ -50,8 +49,7 @@ class Cluster:
         from distributed.scheduler import KilledWorker
 
         client = self._client
-        size = max(1, -(-len(items) // (self.workers * PARTS_PER_WORKER)))
-        parts = [list(items[at : at + size]) for at in range(0, len(items), size)]
+        parts = [list(items[part.start : part.stop]) for part in chunks(len(items), self.workers)]
         shared = self._send(state, stage)
         futures = client.map(_run_part, parts, function=function, state=shared, pure=False)
         try:
